@@ -1,0 +1,159 @@
+"""The store: the canonical tables in a DuckDB file, read through Ibis.
+
+A store is one DuckDB database file holding every table in
+:data:`carelens.model.tables.TABLES`. Writers hand over whole tables as Polars
+frames or Arrow tables; a write of several tables happens in one transaction,
+so a failed load leaves the store exactly as it was. Readers get Ibis table
+expressions, so the same analysis code also runs on PostgreSQL or Spark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import duckdb
+import ibis
+import polars as pl
+import pyarrow as pa
+
+from carelens.model.tables import TABLES, Table, table
+
+_POLARS_TYPES = {
+    "string": pl.Utf8,
+    "date": pl.Date,
+    "boolean": pl.Boolean,
+    "int32": pl.Int32,
+    "int64": pl.Int64,
+    "float64": pl.Float64,
+}
+_DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
+    "int32": "INTEGER",
+    "int64": "BIGINT",
+    "float64": "DOUBLE",
+}
+
+
+def polars_schema(t: Table | str) -> dict[str, pl.DataType]:
+    """The Polars schema of a store table (column order as declared)."""
+    t = table(t) if isinstance(t, str) else t
+    return {c.name: _POLARS_TYPES[c.dtype] for c in t.columns}
+
+
+def ibis_schema(t: Table | str) -> ibis.Schema:
+    """The Ibis schema of a store table."""
+    t = table(t) if isinstance(t, str) else t
+    return ibis.schema({c.name: ibis.dtype(c.dtype).copy(nullable=c.nullable) for c in t.columns})
+
+
+def create_table_sql(t: Table) -> str:
+    cols = ",\n  ".join(
+        f'"{c.name}" {_DUCKDB_TYPES[c.dtype]}{"" if c.nullable else " NOT NULL"}' for c in t.columns
+    )
+    return f'CREATE TABLE IF NOT EXISTS "{t.name}" (\n  {cols}\n)'
+
+
+def conform(t: Table | str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Cast a frame to the declared schema of ``t``, adding absent nullable columns as nulls.
+
+    Raises ``ValueError`` naming the table and column when a required column is
+    missing, so a programming error in a writer is caught before anything is stored.
+    """
+    t = table(t) if isinstance(t, str) else t
+    exprs = []
+    for c in t.columns:
+        dtype = _POLARS_TYPES[c.dtype]
+        if c.name in frame.columns:
+            exprs.append(pl.col(c.name).cast(dtype))
+        elif c.nullable:
+            exprs.append(pl.lit(None, dtype=dtype).alias(c.name))
+        else:
+            raise ValueError(f"table {t.name}: required column {c.name!r} is missing")
+    return frame.select(exprs)
+
+
+class Store:
+    """A CareLens store in a DuckDB file.
+
+    Use as a context manager, or call :meth:`close`. ``Store(path)`` opens or
+    creates the file and makes sure every canonical table exists.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise FileNotFoundError(f"no store at {self.path}")
+        # Nothing may be downloaded at run time: children's data stays on the machine.
+        config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        self._duck = duckdb.connect(str(self.path), read_only=read_only, config=config)
+        if not read_only:
+            for t in TABLES:
+                self._duck.execute(create_table_sql(t))
+        self.ibis = ibis.duckdb.from_connection(self._duck)
+
+    # -------------------------------------------------------------- reading
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis expression over one canonical table."""
+        table(name)  # a clear error for an unknown name
+        return self.ibis.table(name)
+
+    def to_polars(self, name: str) -> pl.DataFrame:
+        """A whole table as a Polars frame, typed as declared."""
+        return conform(name, pl.from_arrow(self._duck.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()))
+
+    def count(self, name: str) -> int:
+        table(name)
+        return self._duck.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+
+    def sql(self, query: str, params: Iterable | None = None) -> list[tuple]:
+        """Run a read query directly (used by invariant checks and tests)."""
+        return self._duck.execute(query, params or []).fetchall()
+
+    # -------------------------------------------------------------- writing
+    def replace(self, frames: Mapping[str, pl.DataFrame | pa.Table], *, la_codes: Iterable[str] | None = None):
+        """Replace the contents of several tables in one transaction.
+
+        With ``la_codes``, only the rows of those authorities are replaced, so
+        authorities can be written one at a time into a shared pool. Either every
+        table is written or, on any error, none is.
+        """
+        la_list = list(la_codes) if la_codes is not None else None
+        prepared = {}
+        for name, frame in frames.items():
+            t = table(name)
+            if isinstance(frame, pa.Table):
+                frame = pl.from_arrow(frame)
+            prepared[name] = conform(t, frame).to_arrow()
+        con = self._duck
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, arrow in prepared.items():
+                t = table(name)
+                if la_list is None or "la_code" not in t.column_names:
+                    con.execute(f'DELETE FROM "{name}"')
+                else:
+                    con.execute(f'DELETE FROM "{name}" WHERE la_code IN (SELECT unnest(?))', [la_list])
+                con.register("_incoming", arrow)
+                con.execute(f'INSERT INTO "{name}" SELECT * FROM _incoming')
+                con.unregister("_incoming")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def checkpoint(self):
+        self._duck.execute("CHECKPOINT")
+
+    def close(self):
+        self._duck.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
