@@ -146,6 +146,22 @@ class Store:
             con.execute("ROLLBACK")
             raise
 
+    def append(self, frames: Mapping[str, pl.DataFrame | pa.Table]):
+        """Add rows to several tables in one transaction (all or nothing)."""
+        prepared = {name: conform(table(name), pl.from_arrow(f) if isinstance(f, pa.Table) else f).to_arrow()
+                    for name, f in frames.items()}
+        con = self._duck
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, arrow in prepared.items():
+                con.register("_incoming", arrow)
+                con.execute(f'INSERT INTO "{name}" SELECT * FROM _incoming')
+                con.unregister("_incoming")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
     def checkpoint(self):
         self._duck.execute("CHECKPOINT")
 

@@ -84,7 +84,7 @@ TABLES: tuple[Table, ...] = (
         ["child_id"],
         CHILD,
         _c("upn", "string", "Unique Pupil Number (13 characters) if known.", "PERS006A"),
-        _c("upn_unknown", "string", "Reason the UPN is not known (UN1–UN10).", "PERS007A", "upn_unknown"),
+        _c("upn_unknown", "string", "Reason the UPN is not known (UN1–UN7).", "PERS007A", "upn_unknown"),
         _c("sex", "string", "Sex: M, F or U (unknown). Older returns map 1/2 to M/F.", "PERS002A", "sex",
            nullable=False),
         _c("date_of_birth", "date", "Date of birth (or expected date for an unborn child).", "PERS005A",
@@ -486,8 +486,8 @@ TABLES: tuple[Table, ...] = (
         ["child_id", "period_id"],
         CHILD,
         _c("period_id", "string", "The period of care it is recorded against.", nullable=False),
-        _c("option", "string", "P1 adoption, P2 SGO, P3 residence/child arrangements order, Z1 unknown, "
-           "P4 none.", "LAPP004A", "previous_permanence_option", nullable=False),
+        _c("option", "string", "P1 adoption, P2 SGO, P3 residence/child arrangements order, P4 unknown, "
+           "Z1 none.", "LAPP004A", "previous_permanence_option", nullable=False),
         _c("order_date", "date", "Date of the previous order, when known.", "LAPP003A"),
         _c("order_la", "string", "Authority that arranged the order, when known.", "LAPP005A"),
         ssd_table="ssd_cla_previous_permanence",

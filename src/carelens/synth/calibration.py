@@ -14,6 +14,7 @@ import polars as pl
 HEADLINES = {
     "referrals_per_10k": "Referrals received in the year, per 10,000 children",
     "rereferral_pct": "Referrals within 12 months of a previous referral, %",
+    "referral_nfa_pct": "Referrals closed with no further action, %",
     "s47_per_10k": "Section 47 enquiries started in the year, per 10,000",
     "icpc_per_10k": "Initial child protection conferences in the year, per 10,000",
     "cp_starts_per_10k": "Child protection plans starting in the year, per 10,000",
@@ -53,6 +54,7 @@ def measure_headlines(frames: dict[str, pl.DataFrame], year_ending: int) -> dict
     return {
         "referrals_per_10k": len(year_refs) * per10k,
         "rereferral_pct": 100 * rerefs / max(len(year_refs), 1),
+        "referral_nfa_pct": 100 * year_refs["referral_nfa"].sum() / max(len(year_refs), 1),
         "s47_per_10k": len(in_year("s47_enquiries", "start_date")) * per10k,
         "icpc_per_10k": len(icpcs) * per10k,
         "cp_starts_per_10k": len(cp_year) * per10k,

@@ -28,9 +28,12 @@ REFERRAL_SOURCES = {"6": 0.28, "2A": 0.20, "3A": 0.03, "3B": 0.03, "3C": 0.01, "
 PRIMARY_NEED = {"N1": 0.57, "N2": 0.04, "N3": 0.04, "N4": 0.09, "N5": 0.15, "N6": 0.02, "N7": 0.005,
                 "N8": 0.04, "N0": 0.045}
 CATEGORY_OF_ABUSE = {"NEG": 0.50, "EMO": 0.37, "PHY": 0.07, "SAB": 0.04, "MUL": 0.02}
+# factor codes valid in every CIN census year 2017-2026 (18A/18B, 19A/19B changed in 2021)
 ASSESSMENT_FACTORS = {"3A": 0.32, "3B": 0.30, "4B": 0.33, "2B": 0.17, "1B": 0.16, "4A": 0.18, "21": 0.10,
-                      "8F": 0.01, "6C": 0.03, "5B": 0.05, "22": 0.07, "18B": 0.06, "16": 0.05, "11": 0.05,
+                      "8F": 0.01, "6C": 0.03, "5B": 0.05, "22A": 0.07, "16A": 0.05, "11A": 0.05,
                       "2A": 0.04, "20": 0.03, "6B": 0.05, "10A": 0.04, "7A": 0.02, "9A": 0.01}
+# "RC9: closed after assessment, referred to early help" exists from the 2022/23 census
+RC9_FROM = 19083  # 2022-04-01
 
 
 @dataclass
@@ -132,7 +135,7 @@ class FrontDoor:
                                                         r["strategy_discussion"]))
         sd_date = roll_to_working_day(ref_date + rng.integers(0, 6, n))
         s47 = strategy & (rng.random(n) < r["strategy_to_s47"])
-        icpc = s47 & (rng.random(n) < np.where(was_on_plan, min(1.0, r["s47_to_icpc"] * 1.8), r["s47_to_icpc"]))
+        icpc = s47 & (rng.random(n) < np.where(was_on_plan, min(1.0, r["s47_to_icpc"] * r.get("repeat_icpc_factor", 1.8)), r["s47_to_icpc"]))
         within15 = rng.random(n) < d["icpc_within_15_wd"]
         icpc_wd = np.where(within15, rng.integers(7, 16, n), rng.integers(16, 31, n))
         icpc_target = add_working_days(sd_date, 15)
@@ -140,7 +143,7 @@ class FrontDoor:
         s47_wd = _lognormal_working_days(rng, n, d["s47_working_days_median"], 0.55, 13)
         s47_end = add_working_days(sd_date, s47_wd)
         s47_end = np.where(icpc, np.minimum(s47_end, icpc_date), s47_end)
-        cp = icpc & (rng.random(n) < r["icpc_to_cp"])
+        cp = icpc & (rng.random(n) < r["icpc_to_cp"]) & (icpc_date < cap - 30)
         # an assessment under way when a plan starts is completed by the conference
         a_auth = np.where(icpc, np.minimum(a_auth, icpc_date), a_auth)
 
@@ -191,8 +194,10 @@ class FrontDoor:
              cin_end, cp_end], np.maximum(a_auth, s47_end))
         close = np.where(s47 & ~icpc, np.maximum(close, s47_end), close)
         close = np.minimum(close, cap)
-        close_reason = np.where(nfa | a_nfa, np.where(a_nfa & (rng.random(n) < 0.3), "RC9", "RC8"), "RC7")
+        close_reason = np.where(nfa | a_nfa, np.where(a_nfa & (rng.random(n) < 0.3) & (close >= RC9_FROM), "RC9",
+                                                      "RC8"), "RC7")
 
+        close_before_care = close.copy()
         # ---- care: the referral stays open through the period of care
         care_idx = np.where(care)[0]
         care_end, exit_kind = sim.care.periods(child[care_idx], care_start[care_idx], referral_id[care_idx],
@@ -216,8 +221,10 @@ class FrontDoor:
         def seen(x):
             return x <= end
 
-        sim.add_phase(child, referral_id, "ASSESSMENT", ref_date,
-                      np.where(care, np.minimum(care_start, np.maximum(a_auth, ref_date)), np.maximum(a_auth, ref_date)))
+        assessment_phase_end = np.where(assessed, np.minimum(np.maximum(a_auth, ref_date), close_before_care),
+                                        ref_date)
+        assessment_phase_end = np.where(care, np.minimum(care_start, assessment_phase_end), assessment_phase_end)
+        sim.add_phase(child, referral_id, "ASSESSMENT", ref_date, assessment_phase_end)
         self.records.add(
             "referrals", referral_id=referral_id, child_id=sim.child_id[child], referral_date=ref_date,
             source=source, contact_id=contact_id, primary_need=np.where(nfa, None, need).astype(object),
@@ -265,7 +272,10 @@ class FrontDoor:
         # early help after a referral closed with RC9
         to_eh = (close_reason == "RC9") & ~still_open & (closed < cap - 30)
         if to_eh.any():
-            self.early_help(child[to_eh], closed[to_eh], referral_id[to_eh].astype(object))
+            # the child's involvement goes on through the early help episode
+            eh_end, _ = self.early_help(child[to_eh], closed[to_eh], referral_id[to_eh].astype(object))
+            closed = closed.copy()
+            closed[to_eh] = eh_end
         work_start = np.where(cp, cp_start, np.where(cin_plan, cin_start, NO_DATE))
         work_end = np.where(care, care_start, np.where(still_open, NO_DATE, closed))
         has_work = (cp | cin_plan) & (work_start <= end)

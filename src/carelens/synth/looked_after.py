@@ -20,7 +20,7 @@ from carelens.synth.schedules import ragged_positions, recurring
 # The day the "semi-independent" (H5) and "independent living" (P2) placement types gave way to
 # supported accommodation (K3) in the SSDA903 2024/25 specification.
 SUPPORTED_ACCOMMODATION_FROM = 19814  # 2024-04-01
-SGO_CODES_CHANGED = 17987  # 2019-04-01: E43/E44 became E45/E46 for special guardianship
+SGO_CODES_CHANGED = 17622  # 2018-04-01: from the 2018/19 return E43/E44 became E45/E46 (special guardianship)
 AGE_BANDS = np.array([1, 5, 10, 16])  # under 1, 1-4, 5-9, 10-15, 16-17
 
 
@@ -259,6 +259,10 @@ class CareSimulator:
                                           placement_type=pl.lit("K3"), ls_changed=pl.lit(False),
                                           place_changed=pl.lit(True), same_carer=pl.lit(True))
             events = pl.concat([events, split.select(events.columns)])
+        # any later episode in the same placement carries the new code
+        events = events.with_columns(placement_type=pl.when(
+            pl.col("placement_type").is_in(["H5", "P2"]) & (pl.col("date") >= SUPPORTED_ACCOMMODATION_FROM))
+            .then(pl.lit("K3")).otherwise(pl.col("placement_type")))
         return events.drop("next")
 
     def _placement_types(self, age, s20, adoption, date):
@@ -449,7 +453,7 @@ class CareSimulator:
     def _previous_permanence(self, period_id, child, start):
         rng, sim = self.rng, self.sim
         n = len(period_id)
-        option = choice(rng, {"P4": 0.8, "Z1": 0.1, "P1": 0.03, "P2": 0.04, "P3": 0.03}, n)
+        option = choice(rng, {"Z1": 0.8, "P4": 0.1, "P1": 0.03, "P2": 0.04, "P3": 0.03}, n)
         known = np.isin(option, ["P1", "P2", "P3"])
         order_date = np.where(known, start - rng.integers(200, 2000, n), NO_DATE)
         order_date = np.maximum(order_date, np.where(known, sim.dob[child] + 30, NO_DATE))
@@ -483,6 +487,10 @@ class CareSimulator:
         eet = rng.random(m) < self.care["eet"]
         activity = np.where(eet, choice(rng, {"F1": 0.45, "P1": 0.15, "F2": 0.2, "P2": 0.05, "F4": 0.1, "F5": 0.05}, m),
                             choice(rng, {"G4": 0.5, "G5": 0.3, "G6": 0.2}, m))
+        # before the 2021/22 return, higher education and training were F3/P3 (F4/F5 and P4/P5 after)
+        before_2022 = birthday < 18718  # 2021-04-01
+        activity = np.where(before_2022 & np.isin(activity, ["F4", "F5"]), "F3", activity)
+        activity = np.where(before_2022 & np.isin(activity, ["P4", "P5"]), "P3", activity)
         activity = np.where(in_touch == "YES", activity, "0")
         suitable = rng.random(m) < self.care["suitable_accommodation"]
         acc_type = choice(rng, {"B": 0.3, "C": 0.2, "D": 0.1, "E": 0.1, "G": 0.1, "H": 0.05, "K": 0.05, "R": 0.05,

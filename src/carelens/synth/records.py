@@ -46,7 +46,8 @@ class Records:
         if frames:
             frame = pl.concat(frames, how="diagonal_relaxed")
         else:
-            frame = pl.DataFrame()
+            from carelens.model.store import polars_schema
+            frame = pl.DataFrame(schema=polars_schema(t))
         if "la_code" in t.column_names:
             frame = frame.with_columns(pl.lit(la_code, dtype=pl.Utf8).alias("la_code"))
         return conform(t, frame)

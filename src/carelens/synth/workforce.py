@@ -35,6 +35,7 @@ def build_workforce(sim, phases: pl.DataFrame) -> None:
         stop=pl.when(pl.col("end") == NO_DATE).then(end + 1).otherwise(pl.col("end")))
     phases = phases.filter(pl.col("stop") > pl.col("start"))
     team_rows, worker_rows, alloc_chunks = [], [], []
+    next_worker = 0
     for service, label in SERVICES.items():
         ph = phases.filter(pl.col("service") == service)
         if len(ph) == 0:
@@ -55,8 +56,8 @@ def build_workforce(sim, phases: pl.DataFrame) -> None:
         ends = starts + tenures - 1
         # an allocation over a phase is held by post holders in turn
         post = rng.integers(0, posts, len(ph))
-        worker_base = len(worker_rows)
-        ids = np.arange(posts * per_post).reshape(posts, per_post) + worker_base
+        ids = np.arange(posts * per_post).reshape(posts, per_post) + next_worker
+        next_worker += posts * per_post
         for pidx in range(posts):
             for k in range(per_post):
                 if starts[pidx, k] > end:

@@ -1,0 +1,194 @@
+"""The ``carelens`` command.
+
+Every verb has ``--help``. Long work shows progress bars; problems a user can
+fix are reported as plain messages (no tracebacks) with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(help="CareLens: one trustworthy picture of children's social care.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+returns_app = typer.Typer(help="Write statutory returns (SSDA903, CIN census) from a store.", no_args_is_help=True)
+app.add_typer(returns_app, name="returns")
+console = Console()
+
+COLLECTION_YEARS = (2024, 2025, 2026)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=2)
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console)
+
+
+def _check_year(year: int) -> None:
+    if year not in COLLECTION_YEARS:
+        _fail(f"collection year {year} is not supported: expected one of {', '.join(map(str, COLLECTION_YEARS))} "
+              "(2025 means the 2024/25 return)")
+
+
+def _open_store(path: Path):
+    from carelens.model.store import Store
+
+    if not path.exists():
+        _fail(f"no store at {path}: create one with `carelens synth` or `carelens demo`")
+    return Store(path, read_only=True)
+
+
+# ---------------------------------------------------------------------------------------------- synth
+@app.command()
+def synth(
+    store: Annotated[Path, typer.Option(help="DuckDB store file to create (replaced if it exists).")],
+    profile: Annotated[str, typer.Option(help="Profile name (england, coastal-high-demand) or a .yaml path.")]
+    = "coastal-high-demand",
+    years: Annotated[int, typer.Option(min=1, max=40, help="Years of history to generate.")] = 10,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same authority.")] = 1,
+    children: Annotated[int | None, typer.Option(min=100, help="Population aged 0-17 (overrides the profile).")]
+    = None,
+    la: Annotated[str, typer.Option(help="DfE 3-digit authority number to give the authority.")] = "890",
+    name: Annotated[str, typer.Option(help="Name of the synthetic authority.")] = "Coastal (synthetic)",
+    england: Annotated[bool, typer.Option("--england", help="Generate every English authority, each with "
+                                                           "its own population and demand.")] = False,
+    region: Annotated[str | None, typer.Option(help="Generate the authorities of one region, e.g. 'North West'.")]
+    = None,
+    scale: Annotated[float, typer.Option(help="With --england/--region: multiply every population.")] = 1.0,
+    end: Annotated[str, typer.Option(help="Last day of the history (YYYY-MM-DD).")] = "2026-03-31",
+):
+    """Generate a synthetic local authority (or many) into a store."""
+    from carelens.synth import AuthoritySpec, ProfileError, england_specs, load_profile, synthesise
+
+    try:
+        end_date = dt.date.fromisoformat(end)
+    except ValueError:
+        _fail(f"--end {end!r} is not a date: expected YYYY-MM-DD")
+    try:
+        if england or region:
+            specs = england_specs(profile=profile if profile != "coastal-high-demand" else "england", region=region,
+                                  scale=scale)
+        else:
+            if not (la.isdigit() and len(la) == 3):
+                _fail(f"--la {la!r}: expected a 3-digit DfE authority number such as 890")
+            prof = load_profile(profile)
+            specs = [AuthoritySpec(la, name, prof, children)]
+    except (ProfileError, ValueError) as e:
+        _fail(str(e))
+    with _progress() as progress:
+        task = progress.add_task("Simulating authorities", total=len(specs))
+
+        def done(spec, n):
+            progress.update(task, advance=1, description=f"Simulated {spec.name} ({n:,} children met services)")
+
+        summary = synthesise(store, specs, years=years, seed=seed, end=end_date, on_authority=done)
+    console.print(f"Wrote {summary.authorities} authorit{'y' if summary.authorities == 1 else 'ies'}, "
+                  f"{summary.children:,} children and {summary.rows:,} rows to {summary.store}")
+
+
+# -------------------------------------------------------------------------------------------- returns
+@returns_app.command("903")
+def returns_903(
+    store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
+    year: Annotated[int, typer.Option(help="Collection year: 2025 means 2024/25.")],
+    out: Annotated[Path, typer.Option(help="Folder to write the SSDA903 CSV files into.")],
+    la: Annotated[str | None, typer.Option(help="Authority, when the store holds several.")] = None,
+):
+    """Write the SSDA903 (children looked after) return as CSV files."""
+    from carelens.returns.ssda903 import write_ssda903
+
+    _check_year(year)
+    with _open_store(store) as s:
+        try:
+            summary = write_ssda903(s, year, out, la_code=la)
+        except ValueError as e:
+            _fail(str(e))
+    console.print(f"SSDA903 {year - 1}/{str(year)[2:]}: {summary} -> {out}")
+
+
+@returns_app.command("cin")
+def returns_cin(
+    store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
+    year: Annotated[int, typer.Option(help="Collection year: 2025 means 2024/25.")],
+    out: Annotated[Path, typer.Option(help="XML file to write.")],
+    la: Annotated[str | None, typer.Option(help="Authority, when the store holds several.")] = None,
+):
+    """Write the Children in Need census XML (validated against the DfE schema)."""
+    from carelens.returns.cin_census import write_cin_census
+
+    _check_year(year)
+    with _open_store(store) as s:
+        try:
+            summary = write_cin_census(s, year, out, la_code=la)
+        except ValueError as e:
+            _fail(str(e))
+    console.print(f"CIN census {year - 1}/{str(year)[2:]}: {summary} -> {out}")
+
+
+# ----------------------------------------------------------------------------------------------- demo
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo store and returns.")] = Path("out/demo"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    years: Annotated[int, typer.Option(min=4, max=40, help="Years of history.")] = 10,
+):
+    """The whole job on synthetic data: generate the coastal authority, write its returns, summarise it."""
+    from carelens.model.store import Store
+    from carelens.returns.cin_census import write_cin_census
+    from carelens.returns.ssda903 import write_ssda903
+    from carelens.synth import AuthoritySpec, load_profile, synthesise
+    from carelens.synth.calibration import HEADLINES, measure_headlines
+
+    out.mkdir(parents=True, exist_ok=True)
+    store_path = out / "carelens.duckdb"
+    profile = load_profile("coastal-high-demand")
+    spec = AuthoritySpec("890", "Coastal (synthetic)", profile)
+    with _progress() as progress:
+        task = progress.add_task(f"Simulating {years} years of a {profile.children:,}-child coastal authority",
+                                 total=1)
+        synthesise(store_path, [spec], years=years, seed=seed,
+                   on_authority=lambda s, n: progress.update(task, advance=1))
+        ret = progress.add_task("Writing statutory returns", total=2 * len(COLLECTION_YEARS))
+        written = []
+        with Store(store_path, read_only=True) as store:
+            for year in COLLECTION_YEARS:
+                label = f"{year - 1}-{str(year)[2:]}"
+                write_ssda903(store, year, out / f"ssda903_{label}")
+                progress.advance(ret)
+                write_cin_census(store, year, out / f"cin_census_{label}.xml")
+                progress.advance(ret)
+                written += [out / f"ssda903_{label}", out / f"cin_census_{label}.xml"]
+            frames = {name: store.to_polars(name) for name in
+                      ("population", "referrals", "s47_enquiries", "initial_cp_conferences", "cp_plans",
+                       "periods_of_care")}
+    latest = max(COLLECTION_YEARS)
+    figures = measure_headlines(frames, latest)
+    table = Table(title=f"Coastal (synthetic), year ending 31 March {latest}")
+    table.add_column("Measure")
+    table.add_column("Generated", justify="right")
+    table.add_column("Profile target", justify="right")
+    for key, label in HEADLINES.items():
+        target = profile.targets.get(key)
+        table.add_row(label, f"{figures[key]:,.1f}", "" if target is None else f"{target:,.1f}")
+    console.print(table)
+    console.print(f"Store: {store_path}")
+    for path in written:
+        console.print(f"Return: {path}")
+
+
+def main():  # pragma: no cover - entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,23 @@
+"""Shared fixtures: a small synthetic authority in a real DuckDB store, generated once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from carelens.model.store import Store
+from carelens.synth import AuthoritySpec, load_profile, synthesise
+
+
+@pytest.fixture(scope="session")
+def small_store_path(tmp_path_factory):
+    """Six years of a 10,000-child coastal authority (seconds to build)."""
+    path = tmp_path_factory.mktemp("store") / "small.duckdb"
+    spec = AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), children=10_000)
+    synthesise(path, [spec], years=6, seed=7)
+    return path
+
+
+@pytest.fixture()
+def small_store(small_store_path):
+    with Store(small_store_path, read_only=True) as store:
+        yield store
