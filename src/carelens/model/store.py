@@ -104,7 +104,7 @@ class Store:
 
     def to_polars(self, name: str) -> pl.DataFrame:
         """A whole table as a Polars frame, typed as declared."""
-        return conform(name, pl.from_arrow(self._duck.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()))
+        return conform(name, pl.from_arrow(self._duck.sql(f'SELECT * FROM "{name}"').to_arrow_table()))
 
     def count(self, name: str) -> int:
         table(name)
