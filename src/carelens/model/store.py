@@ -82,7 +82,7 @@ class Store:
     creates the file and makes sure every canonical table exists.
     """
 
-    def __init__(self, path: str | Path, read_only: bool = False):
+    def __init__(self, path: str | Path, read_only: bool = False, memory_limit: str | None = None):
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +90,9 @@ class Store:
             raise FileNotFoundError(f"no store at {self.path}")
         # Nothing may be downloaded at run time: children's data stays on the machine.
         config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        if memory_limit:
+            # DuckDB otherwise lets its buffer pool grow to 80% of the machine's memory
+            config["memory_limit"] = memory_limit
         self._duck = duckdb.connect(str(self.path), read_only=read_only, config=config)
         if not read_only:
             for t in TABLES:

@@ -467,7 +467,8 @@ TABLES: tuple[Table, ...] = (
         _c("placed_for_adoption_date", "date", "Date placed for adoption.", "PERM007A"),
         _c("decision_reversed_date", "date", "Date of the decision that the child should no longer be placed "
            "for adoption.", "PERM010A"),
-        _c("decision_reversed_reason", "string", "903 REASON_PLACED_CEASED (E11, E12, RD1–RD4).", "PERM016A",
+        _c("decision_reversed_reason", "string", "903 REASON_PLACED_CEASED (RD1–RD4) when the decision is "
+           "reversed.", "PERM016A",
            "reason_placed_ceased"),
         _c("order_type", "string", "ADOPTION or SGO when a permanence order was made.", "PERM018A",
            "permanence_order_type"),
@@ -525,8 +526,10 @@ TABLES: tuple[Table, ...] = (
         "workers",
         "A social worker, personal adviser or early help practitioner.",
         ["worker_id"],
-        _key("worker_id", "Staff identifier (903 SW_ID).", "PROF010A"),
+        _key("worker_id", "Staff identifier in the case system.", "PROF010A"),
         _c("team_id", "string", "Team the worker belongs to.", nullable=False),
+        _c("swe_registration", "string", "Social Work England registration number (e.g. SW123456): the 903 "
+           "SW_ID. Empty for workers who are not registered social workers.", "PROF002A"),
         _c("role", "string", "SOCIAL_WORKER, SENIOR_PRACTITIONER, TEAM_MANAGER, PERSONAL_ADVISER, "
            "EARLY_HELP_PRACTITIONER.", "PROF007A", "worker_role", nullable=False),
         _c("fte", "float64", "Full-time equivalence.", "PROF011A"),

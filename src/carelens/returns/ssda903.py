@@ -440,6 +440,14 @@ class _Builder:
             )
         }
         self.person = {r["child_id"]: r for r in self.t["person"].iter_rows(named=True)}
+        # SW_ID is the worker's Social Work England registration number where the store has it
+        workers = self._load(store, "workers")
+        self.sw_id = {w: reg or w for w, reg in zip(workers["worker_id"].to_list(),
+                                                     workers["swe_registration"].to_list())}
+        # workers the store knows are not registered social workers (e.g. early help practitioners)
+        self.not_social_workers = [w for w, reg in zip(workers["worker_id"].to_list(),
+                                                       workers["swe_registration"].to_list())
+                                   if reg is None and not w.upper().startswith(("SW", "XX"))]
 
     def _load(self, store: Store, name: str) -> pl.DataFrame:
         t = store.table(name)
@@ -1025,6 +1033,8 @@ class _Builder:
         al = (
             self.t["allocations"]
             .filter(pl.col("child_id").is_in(at_31_march))
+            # the module is about social workers: practitioners without an SWE registration are left out
+            .filter(~pl.col("worker_id").is_in(self.not_social_workers))
             .sort(["child_id", "start_date", "allocation_id"])
         )
         al = al.with_columns(
@@ -1053,7 +1063,7 @@ class _Builder:
                 {
                     "CHILD": r["child_id"],
                     "DOB": _fmt(self._dob(r["child_id"])),
-                    "SW_ID": r["worker_id"],
+                    "SW_ID": self.sw_id.get(r["worker_id"], r["worker_id"]),
                     "SW_DECOM": _fmt(r["start_date"]),
                     "SW_DEC": _fmt(end) if end is not None and end <= self.end else None,
                     "SW_REASON": reason,

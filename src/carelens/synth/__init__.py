@@ -48,7 +48,8 @@ def synthesise(store_path: str | Path, specs: Sequence[AuthoritySpec], years: in
         leftover.unlink(missing_ok=True)
     children = rows = 0
     try:
-        with Store(tmp) as store:
+        # a council laptop: keep DuckDB's buffer pool small; rows are streamed to disk authority by authority
+        with Store(tmp, memory_limit="1GB") as store:
             for spec in specs:
                 frames = generate_authority(spec, years=years, seed=seed, end=end)
                 store.append(frames)

@@ -146,7 +146,7 @@ class AuthoritySimulation:
         self.first_contact = first
         self.dob = first - age_days
         # a 17-year-old's first contact must leave time before their 18th birthday
-        self.dob = np.maximum(self.dob, first - (17 * 365 + 300))
+        self.dob = np.maximum(self.dob, first - (17 * 365 + 250))
         total = len(first)
         self.n_children = total
         self.child_id = np.char.add(self.la_code, ids("", 1, total))
@@ -163,6 +163,7 @@ class AuthoritySimulation:
         self.home_postcode = self._postcode(np.full(total, self.home_area))
         self.referral_count = np.zeros(total, np.int64)
         self.cp_plan_count = np.zeros(total, np.int64)
+        self.adopted = np.zeros(total, bool)
 
     # -------------------------------------------------------------------- rounds
     def run(self) -> dict[str, pl.DataFrame]:
@@ -183,7 +184,7 @@ class AuthoritySimulation:
                            rng.exponential(r["return_gap_days"], len(active)).astype(np.int64) + 1)
             gap = np.where(inv.early_help_step_up, 0, gap)
             nxt = closed + gap
-            comes_back &= (nxt <= self.end_day) & (nxt < birthday18[active] - 30)
+            comes_back &= (nxt <= self.end_day) & (nxt < birthday18[active] - 100) & ~self.adopted[active]
             force = inv.early_help_step_up[comes_back]
             active, t = active[comes_back], nxt[comes_back]
         return self._tables()
@@ -201,7 +202,37 @@ class AuthoritySimulation:
         build_workforce(self, phases)
         self._people()
         self._population()
-        return {t.name: self.records.to_frame(t.name, self.la_code) for t in TABLES}
+        frames = {t.name: self.records.to_frame(t.name, self.la_code) for t in TABLES}
+        self._deaths(frames)
+        # a young person who left care twice is one care leaver: keep the record from the later period
+        frames["care_leaver_contacts"] = frames["care_leaver_contacts"].unique(
+            ["child_id", "birthday_age"], keep="last", maintain_order=True)
+        return frames
+
+    def _deaths(self, frames: dict[str, pl.DataFrame]) -> None:
+        """A few children die: their last case closes on the day of death with reason RC2 (died).
+
+        Chosen among children never looked after whose last referral closed with RC7 and who had no
+        contact afterwards, so nothing is recorded after a death.
+        """
+        refs = frames["referrals"]
+        last_contact = frames["contacts"].group_by("child_id").agg(last_contact=pl.col("contact_date").max())
+        last_ref = refs.sort("referral_date").group_by("child_id", maintain_order=True).last()
+        in_care = frames["periods_of_care"]["child_id"].unique()
+        candidates = (last_ref.join(last_contact, on="child_id")
+                      .filter(pl.col("closure_date").is_not_null() & (pl.col("closure_reason") == "RC7")
+                              & (pl.col("last_contact") <= pl.col("closure_date"))
+                              & ~pl.col("child_id").is_in(in_care))
+                      .sort("referral_id"))
+        n_deaths = min(len(candidates), int(self.rng.poisson(0.0006 * self.n_children)))
+        if n_deaths == 0:
+            return
+        died = candidates[np.sort(self.rng.choice(len(candidates), n_deaths, replace=False))]
+        death_of = dict(zip(died["child_id"].to_list(), died["closure_date"].to_list()))
+        frames["person"] = frames["person"].with_columns(
+            date_of_death=pl.col("child_id").replace_strict(death_of, default=None, return_dtype=pl.Date))
+        frames["referrals"] = refs.with_columns(closure_reason=pl.when(pl.col("referral_id").is_in(died["referral_id"]))
+                                                .then(pl.lit("RC2")).otherwise(pl.col("closure_reason")))
 
     def _people(self) -> None:
         rng = self.rng
@@ -212,8 +243,6 @@ class AuthoritySimulation:
         has_upn = age_now >= 5
         upn = np.where(has_upn, self._upns(n), None)
         sex = np.where(unborn, "U", self.sex)
-        died = (~unborn) & (rng.random(n) < 0.0008)
-        death = np.where(died, np.minimum(self.end_day, self.first_contact + rng.integers(30, 2000, n)), NO_DATE)
         birthday18 = add_years(self.dob, 18)
         uasc_ceased = np.where(self.uasc & (birthday18 <= self.end_day), birthday18, NO_DATE)
         mother = (self.sex == "F") & (age_now >= 15) & (rng.random(n) < 0.03)
@@ -221,15 +250,22 @@ class AuthoritySimulation:
             "person", child_id=self.child_id, upn=upn.astype(object),
             upn_unknown=np.where(has_upn, None, np.where(unborn, "UN1", "UN1")).astype(object),
             sex=sex, date_of_birth=self.dob, unborn=unborn, ethnicity=self.ethnicity,
-            date_of_death=death, uasc=self.uasc, uasc_ceased_date=uasc_ceased,
+            date_of_death=np.full(n, NO_DATE), uasc=self.uasc, uasc_ceased_date=uasc_ceased,
             is_mother=mother, mother_child_date_of_birth=np.where(mother, self.dob + 15 * 365 + rng.integers(0, 700, n),
                                                                   NO_DATE),
             home_postcode=self.home_postcode)
-        disabled = rng.random(n) < 0.11
-        codes = choice(rng, {"LD": 0.3, "AUT": 0.25, "BEH": 0.15, "COMM": 0.1, "MOB": 0.07, "HAND": 0.03,
-                             "PC": 0.03, "HEAR": 0.03, "VIS": 0.02, "INC": 0.01, "CON": 0.01}, n)
-        idx = np.where(disabled)[0]
-        self.records.add("disabilities", child_id=self.child_id[idx], disability=codes[idx])
+        # a disability is recorded once a child has been assessed: a code, several, or NONE
+        assessed = self.referral_count > 0
+        disabled = assessed & (rng.random(n) < 0.12)
+        weights = {"LD": 0.3, "AUT": 0.25, "BEH": 0.15, "COMM": 0.1, "MOB": 0.07, "HAND": 0.03,
+                   "PC": 0.03, "HEAR": 0.03, "VIS": 0.02, "INC": 0.01, "CON": 0.01}
+        first = choice(rng, weights, n)
+        second = choice(rng, weights, n)
+        several = disabled & (rng.random(n) < 0.3) & (second != first)
+        none = assessed & ~disabled & ~unborn
+        child = np.concatenate([self.child_id[disabled], self.child_id[several], self.child_id[none]])
+        code = np.concatenate([first[disabled], second[several], np.full(none.sum(), "NONE")])
+        self.records.add("disabilities", child_id=child, disability=code)
 
     def _upns(self, n: int) -> np.ndarray:
         rng = self.rng

@@ -45,10 +45,11 @@ class Involvement:
     early_help_step_up: np.ndarray  # bool: the early help episode ended by stepping up
 
 
-def _lognormal_working_days(rng, n, median, p_within, limit):
-    """Working-day durations with a given median and share within ``limit``."""
+def _lognormal_working_days(rng, n, median, p_within, limit, longest):
+    """Working-day durations with a given median and share within ``limit``, none longer than ``longest``."""
     sigma = max(np.log(limit / median) / norm.ppf(p_within), 0.05) if p_within < 1 else 0.05
-    return np.maximum(1, np.round(rng.lognormal(np.log(median), sigma, n))).astype(np.int64)
+    days = np.round(rng.lognormal(np.log(median), sigma, n))
+    return np.clip(days, 1, longest).astype(np.int64)
 
 
 class FrontDoor:
@@ -127,20 +128,23 @@ class FrontDoor:
         # ---- assessment
         assessed = ~nfa
         a_start = roll_to_working_day(ref_date + rng.integers(0, 3, n))
-        a_wd = _lognormal_working_days(rng, n, d["assessment_working_days_median"], d["assessment_within_45_wd"], 45)
+        # an assessment is never left open for more than about five months
+        a_wd = _lognormal_working_days(rng, n, d["assessment_working_days_median"], d["assessment_within_45_wd"], 45,
+                                       100)
         a_auth = add_working_days(a_start, a_wd)
 
         # ---- strategy discussion → s47 → ICPC → CP plan
         strategy = assessed & (rng.random(n) < np.where(was_on_plan, r.get("repeat_strategy_discussion", 0.9),
                                                         r["strategy_discussion"]))
-        sd_date = roll_to_working_day(ref_date + rng.integers(0, 6, n))
+        # the strategy discussion happens once the assessment is under way
+        sd_date = np.maximum(roll_to_working_day(ref_date + rng.integers(0, 6, n)), a_start)
         s47 = strategy & (rng.random(n) < r["strategy_to_s47"])
         icpc = s47 & (rng.random(n) < np.where(was_on_plan, min(1.0, r["s47_to_icpc"] * r.get("repeat_icpc_factor", 1.8)), r["s47_to_icpc"]))
         within15 = rng.random(n) < d["icpc_within_15_wd"]
         icpc_wd = np.where(within15, rng.integers(7, 16, n), rng.integers(16, 31, n))
         icpc_target = add_working_days(sd_date, 15)
         icpc_date = add_working_days(sd_date, icpc_wd)
-        s47_wd = _lognormal_working_days(rng, n, d["s47_working_days_median"], 0.55, 13)
+        s47_wd = _lognormal_working_days(rng, n, d["s47_working_days_median"], 0.55, 13, 60)
         s47_end = add_working_days(sd_date, s47_wd)
         s47_end = np.where(icpc, np.minimum(s47_end, icpc_date), s47_end)
         cp = icpc & (rng.random(n) < r["icpc_to_cp"]) & (icpc_date < cap - 30)
@@ -194,8 +198,12 @@ class FrontDoor:
              cin_end, cp_end], np.maximum(a_auth, s47_end))
         close = np.where(s47 & ~icpc, np.maximum(close, s47_end), close)
         close = np.minimum(close, cap)
-        close_reason = np.where(nfa | a_nfa, np.where(a_nfa & (rng.random(n) < 0.3) & (close >= RC9_FROM), "RC9",
-                                                      "RC8"), "RC7")
+        # RC8/RC9 mean "closed after assessment" with nothing else done: not after a s47 enquiry
+        after_assessment_only = a_nfa & ~s47
+        close_reason = np.where(after_assessment_only,
+                                np.where((rng.random(n) < 0.3) & (close >= RC9_FROM), "RC9", "RC8"), "RC7")
+        # work recorded on the case finishes by the time it closes
+        a_auth = np.minimum(a_auth, np.maximum(close, a_start))
 
         close_before_care = close.copy()
         # ---- care: the referral stays open through the period of care
@@ -211,6 +219,8 @@ class FrontDoor:
         post_care_reason[care_idx] = np.select(
             [exit_kind == "ADOPT", exit_kind == "SGO", exit_kind == "AGEOUT"], ["RC1", "RC4", "RC6"], "RC7")
         close = np.where(care, close_after_care, close)
+        # an assessment is finished by the time the case closes, even when care ended quickly
+        a_auth = np.where(care & (close != NO_DATE), np.minimum(a_auth, np.maximum(close, a_start)), a_auth)
         close_reason = np.where(care, post_care_reason, close_reason)
 
         # ---- nothing is known after the end of the simulation
@@ -240,7 +250,7 @@ class FrontDoor:
             child_seen=rng.random(len(ai)) < 0.97,
             outcome_nfa=np.where(a_done, a_nfa[ai], None).astype(object),
         )
-        self._assessment_factors(a_ids[a_done], child[ai][a_done])
+        self._assessment_factors(a_ids[a_done], child[ai][a_done], after_assessment_only[ai][a_done])
         # strategy discussions and s47 enquiries
         si = np.where(strategy & seen(sd_date))[0]
         sd_ids = sim.new_ids("D", len(si))
@@ -282,15 +292,23 @@ class FrontDoor:
         sim.add_phase(child[has_work], referral_id[has_work], "SAFEGUARDING", work_start[has_work], work_end[has_work])
         return closed
 
-    def _assessment_factors(self, assessment_ids, child):
+    def _assessment_factors(self, assessment_ids, child, outcome_nfa):
+        """Factors identified at the end of each completed assessment: at least one; "21" (no factors
+        identified) only for assessments that end with no further action."""
         rng, sim = self.rng, self.sim
         m = len(assessment_ids)
-        codes = list(ASSESSMENT_FACTORS)
-        probs = np.array(list(ASSESSMENT_FACTORS.values()))
+        codes = [c for c in ASSESSMENT_FACTORS if c != "21"]
+        probs = np.array([ASSESSMENT_FACTORS[c] for c in codes])
         hits = rng.random((m, len(codes))) < probs
+        none_found = outcome_nfa & (rng.random(m) < 0.5)
+        hits[none_found] = False
+        empty = ~hits.any(axis=1) & ~none_found
+        hits[np.where(empty)[0], rng.choice(len(codes), empty.sum(), p=probs / probs.sum())] = True
         a, f = np.nonzero(hits)
+        a = np.concatenate([a, np.where(none_found)[0]])
+        f_codes = np.concatenate([np.array(codes)[f], np.full(none_found.sum(), "21")])
         self.records.add("assessment_factors", assessment_id=assessment_ids[a], child_id=sim.child_id[child[a]],
-                         factor=np.array(codes)[f])
+                         factor=f_codes)
 
     def _cp_plans(self, child, referral_id, mask, start, end, to_care, to_cin, aged, icpc_of):
         rng, sim = self.rng, self.sim

@@ -17,9 +17,11 @@ from carelens.synth.calendar import add_working_days, add_years
 from carelens.synth.records import NO_DATE, choice, ids
 from carelens.synth.schedules import ragged_positions, recurring
 
-# The day the "semi-independent" (H5) and "independent living" (P2) placement types gave way to
-# supported accommodation (K3) in the SSDA903 2024/25 specification.
-SUPPORTED_ACCOMMODATION_FROM = 19814  # 2024-04-01
+# From 28 October 2023 a looked-after 16- or 17-year-old may live only in Ofsted-registered supported
+# accommodation (903 K3 from 2024/25; still H5 in the 2023/24 return), not in unregulated semi-independent
+# (H5) or independent living (P2) placements. Open H5/P2 placements are recoded on that day.
+SUPPORTED_ACCOMMODATION_FROM = 19658  # 2023-10-28
+K3_FROM = 19814  # 2024-04-01: the 2024/25 return's code for supported accommodation
 SGO_CODES_CHANGED = 17622  # 2018-04-01: from the 2018/19 return E43/E44 became E45/E46 (special guardianship)
 AGE_BANDS = np.array([1, 5, 10, 16])  # under 1, 1-4, 5-9, 10-15, 16-17
 
@@ -54,11 +56,8 @@ class CareSimulator:
         birthday16 = add_years(dob, 16)
 
         mix = self.care["exit_mix"]
-        kind = choice(rng, mix, n).astype("<U8")
-        kind = np.where(kind == "return_home", "HOME", kind)
-        kind = np.where(kind == "adoption", "ADOPT", kind)
-        kind = np.where(kind == "sgo", "SGO", kind)
-        kind = np.where(kind == "other", "OTHER", kind)
+        exit_names = {"return_home": "HOME", "adoption": "ADOPT", "sgo": "SGO", "other": "OTHER"}
+        kind = np.array([exit_names[k] for k in choice(rng, mix, n)], dtype="<U6")
         # adoption is for young children; older children go home or to special guardians instead
         kind = np.where((kind == "ADOPT") & (age >= 5), np.where(rng.random(n) < 0.5, "HOME", "SGO"), kind)
         kind = np.where((kind == "SGO") & (age >= 14), "HOME", kind)
@@ -75,6 +74,10 @@ class CareSimulator:
         placed = matched + rng.integers(7, 35, n)
         adoption_order = placed + rng.integers(150, 420, n)
         duration = np.where(adopt, adoption_order - start, duration)
+        # special guardianship and other orders take months in court
+        duration = np.where(np.isin(kind, ["SGO", "OTHER"]), np.maximum(duration, rng.integers(150, 300, n)), duration)
+        # unaccompanied asylum-seeking children stay looked after until they turn 18
+        duration = np.where(uasc, birthday18 - start, duration)
         end = start + np.maximum(np.round(duration).astype(np.int64), 1)
         aged_out = end >= birthday18
         end = np.where(aged_out, birthday18, end)
@@ -93,13 +96,18 @@ class CareSimulator:
         # legal status track: accommodated under s20, or through the courts
         s20 = uasc | (route == "s20") | (rng.random(n) < self.care["s20_share"] * np.where(age >= 14, 2.0, 0.7))
         s20 &= ~adopt  # adoption needs a placement order
+        # some adopters are the child's foster carers: the adoptive placement is then A5 (same carers)
+        foster_carer_adopts = adopt & (rng.random(n) < 0.12)
         self._legal_and_placements(period_id, child, start, end_or_now, still_open, s20, age, band, kind,
-                                   decision, placement_order, matched, placed, uasc, reason_ceased)
+                                   decision, placement_order, matched, placed, uasc, reason_ceased,
+                                   foster_carer_adopts)
         self._reviews_visits_health(period_id, child, start, end_or_now, dob)
         self._missing(period_id, child, start, end_or_now, dob)
         self._annual_outcomes(child, start, end_or_now, dob)
         self._permanence(period_id, child, start, end, still_open, kind, decision, placement_order, matched,
-                         placed, aged_out)
+                         placed, aged_out, foster_carer_adopts)
+        # a child adopted from care does not come back to this authority's front door in the simulation
+        sim.adopted[child[adopt & ~still_open]] = True
         self._previous_permanence(period_id, child, start)
         self._care_leavers(child, start, end, still_open, kind, dob, birthday16)
         return np.where(still_open, NO_DATE, end), kind
@@ -120,7 +128,7 @@ class CareSimulator:
 
     # ------------------------------------------------- legal statuses, placements, 903 episodes
     def _legal_and_placements(self, period_id, child, start, end, still_open, s20, age, band, kind,
-                              decision, placement_order, matched, placed, uasc, reason_ceased):
+                              decision, placement_order, matched, placed, uasc, reason_ceased, foster_carer_adopts):
         rng, sim = self.rng, self.sim
         n = len(period_id)
         # ---- legal status changes: (period index, date, code)
@@ -131,7 +139,8 @@ class CareSimulator:
         first = np.where(s20, "V2", np.where(emergency, np.where(rng.random(n) < 0.5, "L1", "L2"), "C1"))
         ls_p.append(idx); ls_d.append(start); ls_c.append(first)
         ico = emergency
-        ico_date = start + rng.integers(1, 8, n)
+        # police protection lasts at most 72 hours; an emergency protection order at most 8 days here
+        ico_date = start + np.where(first == "L1", rng.integers(1, 4, n), rng.integers(1, 9, n))
         ls_p.append(idx[ico]); ls_d.append(ico_date[ico]); ls_c.append(np.full(ico.sum(), "C1"))
         final = court & (rng.random(n) < 0.85)
         final_date = start + rng.integers(180, 330, n)
@@ -167,7 +176,13 @@ class CareSimulator:
         m = len(p)
         dob = sim.dob[child][p]
         page = (d - dob) / 365.25
-        ptype = self._placement_types(page, s20[p], places["kind"].to_numpy() == "adoption", d)
+        ptype = self._placement_types(page, s20[p], places["kind"].to_numpy() == "adoption", d,
+                                      foster_carer_adopts[p])
+        # special guardians are the child's foster carers (E45) or relatives fostering them (E46)
+        last_place = np.append(p[1:] != p[:-1], True)
+        sgo_last = last_place & (kind[p] == "SGO")
+        ptype = np.where(sgo_last & ~np.char.startswith(ptype.astype(str), "U"),
+                         np.where(rng.random(m) < 0.5, "U4", "U3"), ptype)
         provider = self._providers(ptype)
         placement_id = sim.new_ids("L", m)
         inside = rng.random(m) < np.where(np.isin(ptype, ["K2", "S1"]), 0.35, 0.75)
@@ -246,26 +261,33 @@ class CareSimulator:
         )
 
     def _split_for_code_changes(self, events: pl.DataFrame, end: np.ndarray) -> pl.DataFrame:
-        events = events.with_columns(same_carer=pl.lit(False))
-        ends = events.select(pl.col("date").shift(-1).over("p").alias("next"))["next"]
-        events = events.with_columns(next=ends)
-        retiring = events.filter(
-            pl.col("placement_type").is_in(["H5", "P2"]) & (pl.col("date") < SUPPORTED_ACCOMMODATION_FROM)
-            & (pl.col("next").is_null() | (pl.col("next") > SUPPORTED_ACCOMMODATION_FROM)))
-        if len(retiring):
-            retiring = retiring.join(pl.DataFrame({"p": np.arange(len(end)), "end": end}),
-                                     on="p").filter(pl.col("end") > SUPPORTED_ACCOMMODATION_FROM).drop("end")
-            split = retiring.with_columns(date=pl.lit(SUPPORTED_ACCOMMODATION_FROM, pl.Int64),
-                                          placement_type=pl.lit("K3"), ls_changed=pl.lit(False),
-                                          place_changed=pl.lit(True), same_carer=pl.lit(True))
-            events = pl.concat([events, split.select(events.columns)])
-        # any later episode in the same placement carries the new code
-        events = events.with_columns(placement_type=pl.when(
-            pl.col("placement_type").is_in(["H5", "P2"]) & (pl.col("date") >= SUPPORTED_ACCOMMODATION_FROM))
-            .then(pl.lit("K3")).otherwise(pl.col("placement_type")))
-        return events.drop("next")
+        """New episodes where a placement's code changes though the child stays put (RNE T).
 
-    def _placement_types(self, age, s20, adoption, date):
+        Independent living (P2) ended for looked-after children on 28 October 2023: an open P2
+        placement becomes supported accommodation (H5 in 2023/24). From 1 April 2024 the return
+        calls supported accommodation K3, so an open H5 placement is recoded then.
+        """
+        # placed for adoption with the current foster carers (A3/A5): a new placement type, same carers
+        events = events.with_columns(same_carer=pl.col("place_changed") & pl.col("placement_type").is_in(["A3", "A5"]))
+        period_end = pl.DataFrame({"p": np.arange(len(end)), "end": end})
+        for day, old, new in ((SUPPORTED_ACCOMMODATION_FROM, ["P2"], "H5"), (K3_FROM, ["H5", "P2"], "K3")):
+            nxt = events.select(pl.col("date").shift(-1).over("p").alias("next"))["next"]
+            open_on_day = events.with_columns(next=nxt).filter(
+                pl.col("placement_type").is_in(old) & (pl.col("date") < day)
+                & (pl.col("next").is_null() | (pl.col("next") > day)))
+            open_on_day = open_on_day.join(period_end, on="p").filter(pl.col("end") > day).drop("end", "next")
+            if len(open_on_day):
+                split = open_on_day.with_columns(date=pl.lit(day, pl.Int64), placement_type=pl.lit(new),
+                                                 ls_changed=pl.lit(False), place_changed=pl.lit(True),
+                                                 same_carer=pl.lit(True))
+                events = pl.concat([events, split.select(events.columns)]).sort("p", "date")
+            # later episodes in the same placement carry the new code
+            events = events.with_columns(placement_type=pl.when(
+                pl.col("placement_type").is_in(old) & (pl.col("date") >= day))
+                .then(pl.lit(new)).otherwise(pl.col("placement_type")))
+        return events
+
+    def _placement_types(self, age, s20, adoption, date, foster_carer_adopts):
         rng = self.rng
         m = len(age)
         mix = self.care["placement_mix"]
@@ -276,11 +298,12 @@ class CareSimulator:
         # older teenagers move on to independence more often
         kind = np.where((age >= 16.5) & (rng.random(m) < 0.35), "independent", kind)
         foster = choice(rng, {"U6": 0.55, "U4": 0.25, "U3": 0.12, "U1": 0.08}, m)
-        independent = np.where(date >= SUPPORTED_ACCOMMODATION_FROM, "K3", np.where(rng.random(m) < 0.8, "H5", "P2"))
+        independent = np.where(date >= K3_FROM, "K3", np.where(
+            (date >= SUPPORTED_ACCOMMODATION_FROM) | (rng.random(m) < 0.8), "H5", "P2"))
         other = np.where(age < 1, "R3", np.where(age >= 10, "S1", "U6"))
         out = np.select([kind == "foster", kind == "with_parents", kind == "childrens_home",
                          kind == "independent"], [foster, np.full(m, "P1"), np.full(m, "K2"), independent], other)
-        adopt_type = np.where(rng.random(m) < 0.15, "A5", "A6")
+        adopt_type = np.where(foster_carer_adopts, "A5", "A6")
         return np.where(adoption, adopt_type, out).astype(str)
 
     def _providers(self, ptype):
@@ -312,11 +335,13 @@ class CareSimulator:
         keep = actual < end[owner]
         o1, d1, a1 = owner[keep], due[keep], actual[keep]
         owner2, due2, actual2 = recurring(start + (first_due - start), end, 91, 182, rng, lateness=late)
-        participation = choice(rng, {"PN1": 0.55, "PN2": 0.1, "PN3": 0.08, "PN4": 0.05, "PN5": 0.05,
-                                     "PN6": 0.02, "PN7": 0.05, "PN0": 0.10}, len(o1) + len(owner2))
+        participation = choice(rng, {"PN1": 0.6, "PN2": 0.12, "PN3": 0.09, "PN4": 0.06, "PN5": 0.05,
+                                     "PN6": 0.03, "PN7": 0.05}, len(o1) + len(owner2))
         all_owner = np.concatenate([o1, owner2])
         rev_age = (np.concatenate([a1, actual2]) - dob[all_owner]) / 365.25
-        participation = np.where(rev_age < 4, "PN0", participation)
+        # PN0 means "child under 4 at the time of the review", and only then
+        birthday4 = add_years(dob, 4)[all_owner]
+        participation = np.where(np.concatenate([a1, actual2]) < birthday4, "PN0", participation)
         self.records.add("looked_after_reviews", review_id=sim.new_ids("V", len(all_owner)),
                          child_id=child_ids[all_owner], period_id=period_id[all_owner],
                          due_date=np.concatenate([d1, due2]), review_date=np.concatenate([a1, actual2]),
@@ -355,10 +380,23 @@ class CareSimulator:
         owner, _ = ragged_positions(counts)
         span = np.maximum(end[owner] - from_[owner] - 1, 1)
         s = from_[owner] + (rng.random(len(owner)) * span).astype(np.int64)
+        order = np.lexsort((s, owner))
+        owner, s = owner[order], s[order]
         length = rng.choice([0, 0, 1, 1, 1, 2, 3, 5], size=len(owner))
-        e = np.minimum(s + length, end[owner] - 1)
-        e = np.maximum(e, s)
+        # a child cannot go missing again before coming back: push later spells past the earlier ones
+        for _ in range(8):
+            prev_end = np.concatenate([[NO_DATE], (s + length)[:-1]])
+            same = np.concatenate([[False], owner[1:] == owner[:-1]])
+            clash = same & (s <= prev_end)
+            if not clash.any():
+                break
+            s = np.where(clash, prev_end + 1 + rng.integers(0, 10, len(s)), s)
+        e = s + length
+        keep = e < end[owner] - 1  # back before the period of care ends
+        owner, s, e = owner[keep], s[keep], e[keep]
         still_missing = e > self.end
+        keep = ~(still_missing & (s > self.end))
+        owner, s, e, still_missing = owner[keep], s[keep], e[keep], still_missing[keep]
         offered = rng.random(len(owner)) < self.care["return_interview_offered"]
         accepted = offered & (rng.random(len(owner)) < self.care["return_interview_accepted"])
         self.records.add("missing_episodes", missing_id=sim.new_ids("M", len(owner)),
@@ -372,18 +410,23 @@ class CareSimulator:
         rng, sim = self.rng, self.sim
         march = sim.march_31s  # day numbers of every 31 March in the simulation
         # looked after continuously for 12 months at 31 March: started at least a year before, still in care
-        first = np.searchsorted(march, start + 365)
-        last = np.searchsorted(march, end, side="left")  # 31 Marches strictly before the end
+        # DfE counts a child who started on or before 1 April of the previous year (364 days)
+        first = np.searchsorted(march, start + 364)
+        last = np.searchsorted(march, end, side="right")  # 31 Marches up to and including the end
         counts = np.maximum(last - first, 0)
         owner, pos = ragged_positions(counts)
         ye = march[first[owner] + pos]
         m = len(owner)
         age = (ye - dob[owner]) / 365.25
-        sdq_age = (age >= 4) & (age < 17)
-        sdq_done = sdq_age & (rng.random(m) < 0.8)
+        whole_age = np.floor(age)
+        # SDQ: a score for 4-16 year olds (or SDQ2-SDQ5 saying why not); at 17 a score or SDQ1
+        sdq_age = (whole_age >= 4) & (whole_age <= 16)
+        seventeen = whole_age == 17
+        sdq_done = (sdq_age & (rng.random(m) < 0.8)) | (seventeen & (rng.random(m) < 0.3))
         sdq = np.where(sdq_done, np.clip(np.round(rng.normal(14, 6, m)), 0, 40), -1).astype(np.int32)
-        sdq_reason = np.where(sdq_age & ~sdq_done, choice(rng, {"SDQ1": 0.3, "SDQ2": 0.2, "SDQ3": 0.2,
-                                                                  "SDQ4": 0.2, "SDQ5": 0.1}, m), None)
+        sdq_reason = np.where(sdq_age & ~sdq_done, choice(rng, {"SDQ2": 0.3, "SDQ3": 0.2, "SDQ4": 0.35,
+                                                                  "SDQ5": 0.15}, m),
+                              np.where(seventeen & ~sdq_done, "SDQ1", None))
         misuse = (age >= 10) & (rng.random(m) < 0.04)
         received = misuse & (rng.random(m) < 0.6)
         offered = misuse & ~received & (rng.random(m) < 0.5)
@@ -404,7 +447,7 @@ class CareSimulator:
 
     # -------------------------------------------------------------- permanence
     def _permanence(self, period_id, child, start, end, still_open, kind, decision, placement_order,
-                    matched, placed, aged_out):
+                    matched, placed, aged_out, foster_carer):
         rng, sim = self.rng, self.sim
         n = len(period_id)
         adopt = kind == "ADOPT"
@@ -423,11 +466,12 @@ class CareSimulator:
         order = np.where(adopt, end, np.where(sgo, end, NO_DATE))
         order = np.where(still_open, NO_DATE, order)
         idx = np.where(has)[0]
-        foster_carer = rng.random(n) < 0.12
         adopters = np.where(rng.random(n) < 0.8, 2, 1)
         sex = np.where(adopters == 1, np.where(rng.random(n) < 0.8, "F1", "M1"),
                        choice(rng, {"MF": 0.85, "MM": 0.08, "FF": 0.07}, n))
-        legal = np.where(adopters == 1, "L2", choice(rng, {"L11": 0.85, "L12": 0.1, "L3": 0.05}, n))
+        couple = np.where(sex == "MF", choice(rng, {"L11": 0.85, "L3": 0.15}, n),
+                          choice(rng, {"L12": 0.5, "L2": 0.3, "L4": 0.2}, n))
+        legal = np.where(adopters == 1, "L0", couple)
         adopted = adopt & ~still_open
         self.records.add(
             "permanence", permanence_id=sim.new_ids("A", len(idx)), child_id=sim.child_id[child][idx],
@@ -439,7 +483,7 @@ class CareSimulator:
             decision_reversed_date=upto(reversal_date, reversed_)[idx],
             decision_reversed_reason=np.where(reversed_, choice(rng, {"RD1": 0.5, "RD2": 0.2, "RD3": 0.2,
                                                                        "RD4": 0.1}, n),
-                                              np.where(adopted, np.where(end < 0, None, "E11"), None))[idx]
+                                              None)[idx]
             .astype(object),
             order_type=np.where(adopt & ~still_open, "ADOPTION", np.where(sgo & ~still_open, "SGO", None))[idx]
             .astype(object),
@@ -454,12 +498,15 @@ class CareSimulator:
         rng, sim = self.rng, self.sim
         n = len(period_id)
         option = choice(rng, {"Z1": 0.8, "P4": 0.1, "P1": 0.03, "P2": 0.04, "P3": 0.03}, n)
+        # only a child old enough to have lived under an earlier order can have one
+        option = np.where((start - sim.dob[child] < 400) & np.isin(option, ["P1", "P2", "P3"]), "Z1", option)
         known = np.isin(option, ["P1", "P2", "P3"])
         order_date = np.where(known, start - rng.integers(200, 2000, n), NO_DATE)
         order_date = np.maximum(order_date, np.where(known, sim.dob[child] + 30, NO_DATE))
+        # an order of some kind (P1-P4) is recorded with the authority that arranged it
         self.records.add("previous_permanence", child_id=sim.child_id[child], period_id=period_id,
                          option=option, order_date=order_date,
-                         order_la=np.where(known, sim.la_code, None).astype(object))
+                         order_la=np.where(option != "Z1", sim.la_code, None).astype(object))
 
     # ------------------------------------------------------------ care leavers
     def _care_leavers(self, child, start, end, still_open, kind, dob, birthday16):
@@ -488,15 +535,19 @@ class CareSimulator:
         activity = np.where(eet, choice(rng, {"F1": 0.45, "P1": 0.15, "F2": 0.2, "P2": 0.05, "F4": 0.1, "F5": 0.05}, m),
                             choice(rng, {"G4": 0.5, "G5": 0.3, "G6": 0.2}, m))
         # before the 2021/22 return, higher education and training were F3/P3 (F4/F5 and P4/P5 after)
-        before_2022 = birthday < 18718  # 2021-04-01
+        contact = birthday - rng.integers(0, 60, m)
+        before_2022 = np.minimum(contact, birthday) < 18718  # 2021-04-01
         activity = np.where(before_2022 & np.isin(activity, ["F4", "F5"]), "F3", activity)
         activity = np.where(before_2022 & np.isin(activity, ["P4", "P5"]), "P3", activity)
         activity = np.where(in_touch == "YES", activity, "0")
         suitable = rng.random(m) < self.care["suitable_accommodation"]
-        acc_type = choice(rng, {"B": 0.3, "C": 0.2, "D": 0.1, "E": 0.1, "G": 0.1, "H": 0.05, "K": 0.05, "R": 0.05,
-                                "S": 0.03, "T": 0.02}, m)
+        acc_type = choice(rng, {"U": 0.30, "D": 0.15, "B": 0.12, "Z": 0.10, "E": 0.08, "Y": 0.05, "K": 0.04,
+                                "T": 0.03, "C": 0.03, "S": 0.02, "X": 0.02, "R": 0.02, "W": 0.01, "V": 0.01,
+                                "G": 0.01, "H": 0.01}, m)
+        # homelessness (S) and custody (X) are never suitable; staying put (Z) is only after 18
+        acc_type = np.where((age == 17) & (acc_type == "Z"), "B", acc_type)
+        suitable = suitable & ~np.isin(acc_type, ["S", "X"])
         accommodation = np.where(in_touch == "YES", np.char.add(acc_type, np.where(suitable, "1", "2")), "0")
-        contact = birthday - rng.integers(0, 60, m)
         self.records.add("care_leaver_contacts", child_id=sim.child_id[child][owner], birthday_age=age,
                          contact_date=np.where(in_touch == "YES", contact, NO_DATE), in_touch=in_touch,
                          activity=activity, accommodation=accommodation,

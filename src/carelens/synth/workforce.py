@@ -69,52 +69,76 @@ def build_workforce(sim, phases: pl.DataFrame) -> None:
                     "fte": 1.0 if rng.random() < 0.85 else 0.8, "agency": bool(rng.random() < wf["agency_share"]),
                     "start_date": int(starts[pidx, k]), "end_date": int(ends[pidx, k]) if ends[pidx, k] <= end
                     else int(NO_DATE)})
-        s = ph["start"].to_numpy()
-        stop = ph["stop"].to_numpy()
-        # split each phase where its post changes hands, and at random reallocations
-        flat_starts = starts[post]  # (n, per_post)
-        change_points = np.where((flat_starts > s[:, None]) & (flat_starts < stop[:, None]), flat_starts, np.iinfo(np.int64).max)
-        years = (stop - s) / 365.25
-        extra = rng.poisson(REALLOCATION_PER_YEAR * years)
-        extra = np.minimum(extra, 4)
-        extra_points = np.full((len(ph), 4), np.iinfo(np.int64).max)
+        never = np.iinfo(np.int64).max
+        phase_start = ph["start"].to_numpy()
+        phase_stop = ph["stop"].to_numpy()
+        # 1. reallocations for other reasons cut a phase into pieces, each held by a different post
+        years = (phase_stop - phase_start) / 365.25
+        extra = np.minimum(rng.poisson(REALLOCATION_PER_YEAR * years), 4) if posts > 1 else np.zeros(len(ph), int)
+        cuts = np.full((len(ph), 4), never)
         for j in range(4):
             has = extra > j
-            extra_points[has, j] = s[has] + 1 + (rng.random(has.sum()) * np.maximum(stop[has] - s[has] - 1, 1)).astype(np.int64)
-        points = np.sort(np.concatenate([s[:, None], change_points, extra_points], axis=1), axis=1)
-        valid = points != np.iinfo(np.int64).max
-        seg_owner, seg_pos = np.nonzero(valid)
-        seg_start = points[seg_owner, seg_pos]
-        nxt = np.concatenate([points[:, 1:], np.full((len(ph), 1), np.iinfo(np.int64).max)], axis=1)
-        seg_next = nxt[seg_owner, seg_pos]
-        seg_end = np.minimum(seg_next, stop[seg_owner])
+            span = np.maximum(phase_stop[has] - phase_start[has] - 1, 1)
+            cuts[has, j] = phase_start[has] + 1 + (rng.random(has.sum()) * span).astype(np.int64)
+        cuts = np.sort(cuts, axis=1)
+        bounds = np.concatenate([phase_start[:, None], cuts], axis=1)
+        valid = bounds != never
+        piece_owner, piece_pos = np.nonzero(valid)
+        piece_start = bounds[piece_owner, piece_pos]
+        nxt = np.concatenate([bounds[:, 1:], np.full((len(ph), 1), never)], axis=1)[piece_owner, piece_pos]
+        piece_stop = np.minimum(nxt, phase_stop[piece_owner])
+        piece_realloc = nxt < phase_stop[piece_owner]  # the piece ends with a reallocation
+        piece_post = (post[piece_owner] + piece_pos * (1 + rng.integers(0, max(posts - 1, 1), len(piece_pos)))) % posts
+        keep = piece_stop > piece_start
+        piece_owner, piece_start, piece_stop = piece_owner[keep], piece_start[keep], piece_stop[keep]
+        piece_realloc, piece_post = piece_realloc[keep], piece_post[keep]
+        # 2. within a piece, the case moves to the next holder of the post when a worker leaves
+        flat_starts = starts[piece_post]  # (pieces, per_post)
+        change = np.where((flat_starts > piece_start[:, None]) & (flat_starts < piece_stop[:, None]), flat_starts, never)
+        points = np.sort(np.concatenate([piece_start[:, None], change], axis=1), axis=1)
+        seg_piece, seg_pos = np.nonzero(points != never)
+        seg_start = points[seg_piece, seg_pos]
+        seg_next = np.concatenate([points[:, 1:], np.full((len(points), 1), never)], axis=1)[seg_piece, seg_pos]
+        seg_end = np.minimum(seg_next, piece_stop[seg_piece])
         keep = seg_end > seg_start
-        seg_owner, seg_start, seg_end, seg_next = seg_owner[keep], seg_start[keep], seg_end[keep], seg_next[keep]
-        is_extra = np.isin(seg_next, extra_points[seg_owner]) if len(seg_owner) else np.zeros(0, bool)
-        # which holder of the post is in place on the segment's first day
-        holder = (flat_starts[seg_owner] <= seg_start[:, None]).sum(axis=1) - 1
-        holder = np.clip(holder, 0, per_post - 1)
-        worker_n = ids[post[seg_owner], holder]
-        last_seg = seg_end >= stop[seg_owner]
+        seg_piece, seg_start, seg_end = seg_piece[keep], seg_start[keep], seg_end[keep]
+        seg_owner = piece_owner[seg_piece]
+        holder = np.clip((flat_starts[seg_piece] <= seg_start[:, None]).sum(axis=1) - 1, 0, per_post - 1)
+        worker_n = ids[piece_post[seg_piece], holder]
+        end_of_piece = seg_end >= piece_stop[seg_piece]
+        last_seg = seg_end >= phase_stop[seg_owner]
         phase_open = (ph["end"].to_numpy() == NO_DATE)[seg_owner]
         reason = np.where(last_seg, None,
-                          np.where(is_extra, choice(rng, {"MANAGE": 0.3, "ORGRST": 0.3, "CHCHAN": 0.2, "OTHERS": 0.2},
-                                                    len(seg_owner)), "LEFTRL"))
+                          np.where(end_of_piece & piece_realloc[seg_piece],
+                                   choice(rng, {"MANAGE": 0.4, "ORGRST": 0.25, "CHCHAN": 0.1, "PCCHAN": 0.05,
+                                                "ABSENC": 0.1, "OTHERS": 0.1}, len(seg_owner)), "LEFTRL"))
+        post = piece_post[seg_piece]
         # the case moving to another service at the end of a phase is a transfer in the process
         alloc_chunks.append(pl.DataFrame({
             "child_id": ph["child_id"].to_numpy()[seg_owner],
             "referral_id": pl.Series(ph["referral_id"].to_list(), dtype=pl.Utf8).gather(seg_owner),
             "worker_n": worker_n,
-            "team_id": np.array(team_ids)[post[seg_owner] // POSTS_PER_TEAM],
+            "team_id": np.array(team_ids)[post // POSTS_PER_TEAM],
             "start_date": seg_start,
             "end_date": np.where(last_seg & phase_open, NO_DATE, seg_end),
             "change_reason": pl.Series(reason.tolist(), dtype=pl.Utf8),
             "last_of_phase": last_seg,
         }))
     workers = pl.DataFrame(worker_rows)
+    # registration numbers are unique across England: derive them from the authority number
+    la = int(sim.la_code) if sim.la_code.isdigit() else 0
+    workers = workers.with_columns(swe_registration=pl.when(pl.col("role") == "EARLY_HELP_PRACTITIONER")
+                                   .then(None).otherwise(pl.format("SW{}{}", pl.lit(f"{la:03d}"),
+                                                                   pl.col("n").cast(pl.Utf8).str.zfill(5))))
     workers = workers.with_columns(worker_id=pl.format("{}W{}", pl.lit(sim.la_code), pl.col("n").cast(pl.Utf8).str.zfill(5)))
     allocations = pl.concat(alloc_chunks) if alloc_chunks else pl.DataFrame()
     if len(allocations):
+        # a case handed from one service to the next changes worker "as part of a standard process"
+        allocations = allocations.sort("child_id", "start_date").with_columns(
+            change_reason=pl.when(pl.col("change_reason").is_null() & pl.col("end_date").is_not_null()
+                                  & (pl.col("start_date").shift(-1).over("child_id") - pl.col("end_date")
+                                     <= 7))
+            .then(pl.lit("TSPROC")).otherwise(pl.col("change_reason")))
         allocations = allocations.with_columns(
             worker_id=pl.format("{}W{}", pl.lit(sim.la_code), pl.col("worker_n").cast(pl.Utf8).str.zfill(5)))
         sim.records.add("allocations", allocation_id=sim.new_ids("J", len(allocations)),
@@ -126,5 +150,6 @@ def build_workforce(sim, phases: pl.DataFrame) -> None:
     sim.records.add("teams", team_id=np.array([t["team_id"] for t in team_rows]),
                     name=np.array([t["name"] for t in team_rows]), service=np.array([t["service"] for t in team_rows]))
     sim.records.add("workers", worker_id=workers["worker_id"].to_numpy(), team_id=workers["team_id"].to_numpy(),
+                    swe_registration=np.array(workers["swe_registration"].to_list(), dtype=object),
                     role=workers["role"].to_numpy(), fte=workers["fte"].to_numpy(), agency=workers["agency"].to_numpy(),
                     start_date=workers["start_date"].to_numpy(), end_date=workers["end_date"].to_numpy())
