@@ -126,37 +126,29 @@ class Store:
         table is written or, on any error, none is.
         """
         la_list = list(la_codes) if la_codes is not None else None
-        prepared = {}
-        for name, frame in frames.items():
-            t = table(name)
-            if isinstance(frame, pa.Table):
-                frame = pl.from_arrow(frame)
-            prepared[name] = conform(t, frame).to_arrow()
-        con = self._duck
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for name, arrow in prepared.items():
-                t = table(name)
-                if la_list is None or "la_code" not in t.column_names:
-                    con.execute(f'DELETE FROM "{name}"')
-                else:
-                    con.execute(f'DELETE FROM "{name}" WHERE la_code IN (SELECT unnest(?))', [la_list])
-                con.register("_incoming", arrow)
-                con.execute(f'INSERT INTO "{name}" SELECT * FROM _incoming')
-                con.unregister("_incoming")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+
+        def clear(name: str) -> None:
+            if la_list is None or "la_code" not in table(name).column_names:
+                self._duck.execute(f'DELETE FROM "{name}"')
+            else:
+                self._duck.execute(f'DELETE FROM "{name}" WHERE la_code IN (SELECT unnest(?))', [la_list])
+
+        self._write(frames, before_insert=clear)
 
     def append(self, frames: Mapping[str, pl.DataFrame | pa.Table]):
         """Add rows to several tables in one transaction (all or nothing)."""
+        self._write(frames)
+
+    def _write(self, frames: Mapping[str, pl.DataFrame | pa.Table], before_insert=None):
+        # conform every frame first, so a programming error is caught before the transaction opens
         prepared = {name: conform(table(name), pl.from_arrow(f) if isinstance(f, pa.Table) else f).to_arrow()
                     for name, f in frames.items()}
         con = self._duck
         con.execute("BEGIN TRANSACTION")
         try:
             for name, arrow in prepared.items():
+                if before_insert:
+                    before_insert(name)
                 con.register("_incoming", arrow)
                 con.execute(f'INSERT INTO "{name}" SELECT * FROM _incoming')
                 con.unregister("_incoming")
