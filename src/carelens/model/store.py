@@ -157,6 +157,13 @@ class Store:
             con.execute("ROLLBACK")
             raise
 
+    def load_parquet(self, name: str, files: list[str]) -> None:
+        """Bulk-load Parquet files written with the table's declared schema (streamed by DuckDB)."""
+        if not files:
+            return
+        cols = ", ".join(f'"{c}"' for c in table(name).column_names)
+        self._duck.execute(f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?)', [files])
+
     def checkpoint(self):
         self._duck.execute("CHECKPOINT")
 

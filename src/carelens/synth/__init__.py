@@ -32,6 +32,20 @@ class SynthesisSummary:
     store: Path
 
 
+AUTHORITIES_PER_WORKER = 10
+
+
+def _generate_to_parquet(args) -> tuple[str, int, int]:
+    """Worker: one authority's tables as Parquet files in ``folder`` (runs in its own process)."""
+    spec, years, seed, end, folder = args
+    frames = generate_authority(spec, years=years, seed=seed, end=end)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.write_parquet(folder / f"{name}.parquet")
+    return spec.la_code, len(frames["person"]), sum(len(f) for f in frames.values())
+
+
 def synthesise(store_path: str | Path, specs: Sequence[AuthoritySpec], years: int = 10, seed: int = 1,
                end: dt.date = DEFAULT_END, on_authority: Callable[[AuthoritySpec, int], None] | None = None
                ) -> SynthesisSummary:
@@ -40,6 +54,11 @@ def synthesise(store_path: str | Path, specs: Sequence[AuthoritySpec], years: in
     The store is written to a temporary file beside the target and moved into
     place only when every authority has been written, so an interrupted run
     never leaves a half-filled store behind.
+
+    A single authority is generated in this process. A pool of authorities (a
+    region, or England) is generated one authority per short-lived worker
+    process, each writing Parquet files, which DuckDB then loads in bulk: memory
+    stays bounded by the largest authority however many there are.
     """
     target = Path(store_path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -48,18 +67,52 @@ def synthesise(store_path: str | Path, specs: Sequence[AuthoritySpec], years: in
         leftover.unlink(missing_ok=True)
     children = rows = 0
     try:
-        # a council laptop: keep DuckDB's buffer pool small; rows are streamed to disk authority by authority
-        with Store(tmp, memory_limit="1GB") as store:
-            for spec in specs:
-                frames = generate_authority(spec, years=years, seed=seed, end=end)
+        if len(specs) == 1:
+            with Store(tmp, memory_limit="1GB") as store:
+                frames = generate_authority(specs[0], years=years, seed=seed, end=end)
                 store.append(frames)
-                children += len(frames["person"])
-                rows += sum(len(f) for f in frames.values())
+                children, rows = len(frames["person"]), sum(len(f) for f in frames.values())
+                del frames
                 if on_authority:
-                    on_authority(spec, len(frames["person"]))
-            store.checkpoint()
+                    on_authority(specs[0], children)
+                store.checkpoint()
+        else:
+            children, rows = _synthesise_pool(tmp, specs, years, seed, end, on_authority)
         os.replace(tmp, target)
         Path(str(target) + ".wal").unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
     return SynthesisSummary(authorities=len(specs), children=children, rows=rows, store=target)
+
+
+def _synthesise_pool(tmp: Path, specs, years, seed, end, on_authority) -> tuple[int, int]:
+    import multiprocessing
+    import shutil
+    import tempfile
+
+    from carelens.model.tables import TABLES
+
+    by_code = {s.la_code: s for s in specs}
+    if len(by_code) != len(specs):
+        raise ValueError("each authority in a pool needs its own la_code")
+    children = rows = 0
+    staging = Path(tempfile.mkdtemp(prefix="carelens-synth-", dir=tmp.parent))
+    try:
+        # spawn, not fork: forking a process whose Polars thread pool is running can deadlock. A worker
+        # is replaced after a few authorities, which hands its memory back to the system.
+        context = multiprocessing.get_context("spawn")
+        jobs = [(s, years, seed, end, str(staging / s.la_code)) for s in specs]
+        with context.Pool(processes=1, maxtasksperchild=AUTHORITIES_PER_WORKER) as pool:
+            for la_code, n_children, n_rows in pool.imap(_generate_to_parquet, jobs):
+                children += n_children
+                rows += n_rows
+                if on_authority:
+                    on_authority(by_code[la_code], n_children)
+        with Store(tmp, memory_limit="1GB") as store:
+            for t in TABLES:
+                files = sorted(str(p) for p in staging.glob(f"*/{t.name}.parquet"))
+                store.load_parquet(t.name, files)
+            store.checkpoint()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return children, rows

@@ -118,7 +118,14 @@ class AuthoritySimulation:
         return np.char.add("SC", self.rng.integers(100000, 999999, n).astype(str))
 
     def agency_urns(self, n: int) -> np.ndarray:
-        return self.rng.integers(1000000, 9999999, n).astype(str)
+        """URNs of independent fostering and voluntary adoption agencies (a regional pool)."""
+        return np.char.add("SC", self.rng.integers(400000, 400400, n).astype(str))
+
+    @property
+    def fostering_service_urn(self) -> str:
+        """The authority's own fostering service's Ofsted URN (one per authority)."""
+        la = int(self.la_code) if self.la_code.isdigit() else 0
+        return f"SC{800000 + la:06d}"
 
     def cin_need_for_period(self, child: np.ndarray) -> np.ndarray:
         return self.cin_need[child]

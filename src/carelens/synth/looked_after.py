@@ -187,8 +187,14 @@ class CareSimulator:
         placement_id = sim.new_ids("L", m)
         inside = rng.random(m) < np.where(np.isin(ptype, ["K2", "S1"]), 0.35, 0.75)
         postcode = sim.postcodes(child[p], inside)
-        urn = np.where(np.isin(ptype, ["K1", "K2", "S1", "R1"]), sim.home_urns(m),
-                       np.where(np.isin(ptype, ["A3", "A4", "A5", "A6"]), sim.agency_urns(m), "XXXXXXX"))
+        # Ofsted URNs: children's homes and supported accommodation have their own; foster placements
+        # carry the fostering service's (the authority's own, or an agency's); adoption placements made
+        # through the regional adoption agency are XXXXXXX
+        fostering_urn = np.where(provider == "PR1", sim.fostering_service_urn, sim.agency_urns(m))
+        urn = np.select([np.isin(ptype, ["K1", "K2", "S1", "R1", "H5", "K3"]), np.char.startswith(ptype.astype(str), "U"),
+                         np.isin(ptype, ["A3", "A4", "A5", "A6"])],
+                        [sim.home_urns(m), fostering_urn, np.where(provider == "PR1", "XXXXXXX", sim.agency_urns(m))],
+                        "XXXXXXX")
         places = places.with_columns(
             pl.Series("placement_id", placement_id), pl.Series("placement_type", ptype),
             pl.Series("provider", provider), pl.Series("postcode", postcode),
@@ -246,9 +252,11 @@ class CareSimulator:
         rec = np.where(open_ep, None, rec)
         # the reason for a placement change is recorded on the episode that ends with the move
         next_place_changed = np.append(plc[1:], False) & ~last & ~np.append(same_carer[1:], False)
+        next_same_carer = np.append(same_carer[1:], False) & ~last
         pid_reason = dict(zip(placement_id.tolist(), change_reason.tolist()))
-        rpc = np.array([pid_reason.get(x) if f else None
-                        for x, f in zip(e["placement_id"].to_list(), next_place_changed)], dtype=object)
+        rpc = np.array([pid_reason.get(x) if f else ("PLACE" if same else None)
+                        for x, f, same in zip(e["placement_id"].to_list(), next_place_changed, next_same_carer)],
+                       dtype=object)
         cin = sim.cin_need_for_period(child[p])
         home_post = sim.home_postcode[child[p]]
         self.records.add(
