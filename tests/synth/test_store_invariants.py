@@ -79,7 +79,9 @@ def test_journey_dates_are_in_order(small_store):
         "nothing happens after the end of the history": """
             SELECT (SELECT count(*) FROM contacts WHERE contact_date > DATE '2026-03-31')
                  + (SELECT count(*) FROM looked_after_episodes WHERE end_date > DATE '2026-03-31')
-                 + (SELECT count(*) FROM cp_visits WHERE visit_date > DATE '2026-03-31')""",
+                 + (SELECT count(*) FROM cp_visits WHERE visit_date > DATE '2026-03-31')
+                 + (SELECT count(*) FROM allocations WHERE start_date > DATE '2026-03-31'
+                                                        OR end_date > DATE '2026-03-31')""",
     }
     failures = {name: small_store.sql(q)[0][0] for name, q in checks.items()}
     assert {k: v for k, v in failures.items() if v} == {}

@@ -96,6 +96,8 @@ class AuthoritySimulation:
         n = len(child)
         if n == 0:
             return
+        # nothing is known after the end of the history: a phase still running then is open
+        end = np.where(np.asarray(end, np.int64) > self.end_day, NO_DATE, end)
         self._phases.append(pl.DataFrame({
             "child_id": self.child_id[child],
             "referral_id": pl.Series(list(referral_id) if referral_id is not None else [None] * n, dtype=pl.Utf8),
