@@ -32,7 +32,7 @@ class SynthesisSummary:
     store: Path
 
 
-AUTHORITIES_PER_WORKER = 10
+AUTHORITIES_PER_WORKER = 5
 
 
 def _generate_to_parquet(args) -> tuple[str, int, int]:
