@@ -26,7 +26,9 @@ from carelens.model.code_lists import CodeListError, parse_code_list
 from carelens.model.tables import TABLES
 
 REPO = Path(__file__).resolve().parents[2]
-SPECS = Path(os.environ.get("CARELENS_SPECS_DIR", "/work/shared/specs"))
+from shared_material import SPECS as _SHARED_SPECS
+
+SPECS = Path(os.environ.get("CARELENS_SPECS_DIR", str(_SHARED_SPECS)))
 needs_specs = pytest.mark.skipif(not SPECS.is_dir(), reason=f"statutory specs not found at {SPECS}")
 YEARS = list(range(2017, 2027))
 

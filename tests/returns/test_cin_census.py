@@ -31,7 +31,7 @@ from carelens.returns.cin_census import (
 LA = "873"
 STORY_YEAR = 2025
 GENERATED_AT = datetime(2025, 5, 6, 9, 30, 0)
-PEER_VALIDATE = Path(__file__).resolve().parents[3] / "shared" / "tools" / "peer-validate"
+from shared_material import PEER_VALIDATE
 
 IN_RETURN = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "F1", "F2", "F3", "F4", "F5", "F6"]
 

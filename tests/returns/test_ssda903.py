@@ -33,8 +33,9 @@ from carelens.returns.ssda903 import Ssda903DataError, write_ssda903
 
 LA = "890"
 REPO = Path(__file__).resolve().parents[2]
-SPECS = Path("/work/shared/specs/ssda903")
-PEER_VALIDATE = Path("/work/shared/tools/peer-validate")
+from shared_material import PEER_VALIDATE, SPECS as _SHARED_SPECS
+
+SPECS = _SHARED_SPECS / "ssda903"
 FILE_NAMES = [
     "header.csv",
     "episodes.csv",
