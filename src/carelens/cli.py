@@ -97,6 +97,17 @@ def synth(
 
 
 # -------------------------------------------------------------------------------------------- returns
+def _write_return(title: str, writer, store: Path, year: int, out: Path, la: str | None) -> None:
+    """Open the store, write one return with ``writer`` and report it; user errors become messages."""
+    _check_year(year)
+    with _open_store(store) as s:
+        try:
+            summary = writer(s, year, out, la_code=la)
+        except ValueError as e:
+            _fail(str(e))
+    console.print(f"{title} {year - 1}/{str(year)[2:]}: {summary} -> {out}")
+
+
 @returns_app.command("903")
 def returns_903(
     store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
@@ -107,13 +118,7 @@ def returns_903(
     """Write the SSDA903 (children looked after) return as CSV files."""
     from carelens.returns.ssda903 import write_ssda903
 
-    _check_year(year)
-    with _open_store(store) as s:
-        try:
-            summary = write_ssda903(s, year, out, la_code=la)
-        except ValueError as e:
-            _fail(str(e))
-    console.print(f"SSDA903 {year - 1}/{str(year)[2:]}: {summary} -> {out}")
+    _write_return("SSDA903", write_ssda903, store, year, out, la)
 
 
 @returns_app.command("cin")
@@ -126,13 +131,7 @@ def returns_cin(
     """Write the Children in Need census XML (validated against the DfE schema)."""
     from carelens.returns.cin_census import write_cin_census
 
-    _check_year(year)
-    with _open_store(store) as s:
-        try:
-            summary = write_cin_census(s, year, out, la_code=la)
-        except ValueError as e:
-            _fail(str(e))
-    console.print(f"CIN census {year - 1}/{str(year)[2:]}: {summary} -> {out}")
+    _write_return("CIN census", write_cin_census, store, year, out, la)
 
 
 # ----------------------------------------------------------------------------------------------- demo
