@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import polars as pl
-
 from carelens.model.store import Store
 from carelens.synth import england_specs, english_authorities, synthesise
 

@@ -199,7 +199,6 @@ class AuthoritySimulation:
         return self._tables()
 
     def _tables(self) -> dict[str, pl.DataFrame]:
-        rng = self.rng
         phases = pl.concat(self._phases) if self._phases else pl.DataFrame()
         care_phase = self.records.to_frame("periods_of_care", self.la_code)
         if len(care_phase):

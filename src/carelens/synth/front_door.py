@@ -108,7 +108,7 @@ class FrontDoor:
                          start_date=start, end_date=np.where(still_open, NO_DATE, end),
                          reason=choice(rng, PRIMARY_NEED, n),
                          end_reason=np.where(still_open, None, reason).astype(object),
-                         from_referral_id=from_referral if from_referral is not None else None)
+                         from_referral_id=from_referral)
         sim.add_phase(child, None, "EARLY_HELP", start, np.where(still_open, NO_DATE, end))
         return np.where(still_open, NO_DATE, end), step_up & ~still_open
 

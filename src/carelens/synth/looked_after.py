@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from carelens.synth.calendar import add_working_days, add_years
-from carelens.synth.records import NO_DATE, choice, ids
+from carelens.synth.records import NO_DATE, choice
 from carelens.synth.schedules import ragged_positions, recurring
 
 # From 28 October 2023 a looked-after 16- or 17-year-old may live only in Ofsted-registered supported
@@ -346,7 +346,6 @@ class CareSimulator:
         participation = choice(rng, {"PN1": 0.6, "PN2": 0.12, "PN3": 0.09, "PN4": 0.06, "PN5": 0.05,
                                      "PN6": 0.03, "PN7": 0.05}, len(o1) + len(owner2))
         all_owner = np.concatenate([o1, owner2])
-        rev_age = (np.concatenate([a1, actual2]) - dob[all_owner]) / 365.25
         # PN0 means "child under 4 at the time of the review", and only then
         birthday4 = add_years(dob, 4)[all_owner]
         participation = np.where(np.concatenate([a1, actual2]) < birthday4, "PN0", participation)

@@ -13,7 +13,7 @@ from collections import defaultdict
 import numpy as np
 import polars as pl
 
-from carelens.model.store import conform
+from carelens.model.store import conform, polars_schema
 from carelens.model.tables import table
 
 NO_DATE = np.int64(-(2**40))  # "no date" marker inside day-number arrays
@@ -46,7 +46,6 @@ class Records:
         if frames:
             frame = pl.concat(frames, how="diagonal_relaxed")
         else:
-            from carelens.model.store import polars_schema
             frame = pl.DataFrame(schema=polars_schema(t))
         if "la_code" in t.column_names:
             frame = frame.with_columns(pl.lit(la_code, dtype=pl.Utf8).alias("la_code"))
