@@ -15,6 +15,7 @@ def test_data_model_doc_is_up_to_date():
 def test_every_table_has_la_code_a_primary_key_and_described_columns():
     for t in TABLES:
         assert t.column_names[0] == "la_code"
+        assert t.column_names[-3:] == ["source_file", "source_year", "source_row"]
         assert set(t.primary_key) <= set(t.column_names), t.name
         for c in t.columns:
             assert c.description.strip(), f"{t.name}.{c.name} has no description"

@@ -71,8 +71,18 @@ CHILD = _key("child_id", "The child's unique identifier in the case system (903 
              "PERS001A")
 
 
+# Where every row came from: the file, the collection year of the return, and the row (CSV) or
+# line (XML) in it. Generated rows say "synthetic:<profile>"; rows a user keyed in say so.
+PROVENANCE = (
+    _c("source_file", "string", "The file (or system) the row was loaded from."),
+    _c("source_year", "int32", "Collection year of the return the row came from (2025 = 2024/25)."),
+    _c("source_row", "int64", "Row number in a CSV or sheet, or line number in an XML file."),
+)
+PROVENANCE_COLUMNS = tuple(c.name for c in PROVENANCE)
+
+
 def _table(name, description, primary_key, *columns, ssd_table=None, no_overlap=None) -> Table:
-    return Table(name, description, tuple(primary_key), (LA_CODE, *columns),
+    return Table(name, description, tuple(primary_key), (LA_CODE, *columns, *PROVENANCE),
                  ssd_table=ssd_table, no_overlap=no_overlap)
 
 

@@ -73,7 +73,7 @@ class AuthoritySimulation:
         self.years = years
         first_year = dt.date.fromordinal(dt.date(1970, 1, 1).toordinal() + self.start_day).year
         self.march_31s = np.array([day_number(dt.date(y, 3, 31)) for y in range(first_year, end.year + 2)])
-        self.records = Records()
+        self.records = Records(source=f"synthetic:{spec.profile.name}")
         self._next_id: dict[str, int] = {}
         self._phases: list[pl.DataFrame] = []
         self.care = CareSimulator(self)

@@ -22,7 +22,8 @@ NO_DATE = np.int64(-(2**40))  # "no date" marker inside day-number arrays
 class Records:
     """Chunks of generated columns, per store table."""
 
-    def __init__(self):
+    def __init__(self, source: str | None = None):
+        self.source = source  # provenance written on every row, e.g. "synthetic:england"
         self._chunks: dict[str, list[dict[str, np.ndarray]]] = defaultdict(list)
 
     def add(self, table_name: str, **columns) -> None:
@@ -49,6 +50,8 @@ class Records:
             frame = pl.DataFrame(schema=polars_schema(t))
         if "la_code" in t.column_names:
             frame = frame.with_columns(pl.lit(la_code, dtype=pl.Utf8).alias("la_code"))
+        if "source_file" in t.column_names and self.source:
+            frame = frame.with_columns(pl.lit(self.source, dtype=pl.Utf8).alias("source_file"))
         return conform(t, frame)
 
 
