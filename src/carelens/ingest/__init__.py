@@ -1,0 +1,134 @@
+"""Loading the data councils already have into the child-journey store.
+
+    from carelens.ingest import ingest
+    report = ingest("store.duckdb", ["ssda903_2023-24/", "ssda903_2024-25/", "cin_census_2024-25.xml"])
+
+Each path is recognised by what it contains:
+
+- a folder (or CSV files) of SSDA903 tables, or an SSDA903 XML file: :mod:`carelens.ingest.ssda903`
+- a CIN census XML file of any schema year 2017–2026: :mod:`carelens.ingest.cin_census`
+- an Ofsted Annex A workbook (.xlsx): :mod:`carelens.ingest.annex_a`
+- a folder of Standard Safeguarding Dataset tables (``ssd_*.csv`` / ``.parquet``): :mod:`carelens.ingest.ssd`
+
+Every file is read and checked before anything is stored. If any file has problems,
+all of them are reported together (file, row or line, field, value, what was
+expected) and the store is left exactly as it was. Otherwise all the files are merged
+in one transaction (:mod:`carelens.ingest.history`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from carelens.ingest.extract import Extract
+from carelens.ingest.problems import IngestError, Problem
+
+__all__ = ["Extract", "IngestError", "IngestReport", "Problem", "ingest", "read_source", "source_kind"]
+
+
+@dataclass
+class IngestReport:
+    extracts: list[Extract]
+    stored: bool
+    tables: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def children(self) -> int:
+        return len({c for e in self.extracts if "person" in e.frames for c in e.frames["person"]["child_id"].to_list()})
+
+    @property
+    def rows(self) -> int:
+        return sum(e.rows() for e in self.extracts)
+
+
+def source_kind(path: Path) -> str:
+    """What a path holds: ssda903, cin_census, annex_a or ssd (or raise IngestError saying why not)."""
+    if path.is_dir():
+        names = [p.name.lower() for p in path.iterdir() if p.is_file()]
+        if any(n.startswith("ssd_") and n.endswith((".csv", ".parquet")) for n in names):
+            return "ssd"
+        if any(n.endswith((".csv", ".xml")) for n in names):
+            return "ssda903"
+        raise IngestError([Problem(str(path), "", None, None,
+                                   "a folder of SSDA903 CSV files or Standard Safeguarding Dataset tables")])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return "annex_a"
+    if suffix == ".csv":
+        return "ssda903"
+    if suffix == ".xml":
+        head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+        return "cin_census" if "CINdetails" in head or "<CIN" in head or "CollectionDetails" in head else "ssda903"
+    raise IngestError([Problem(str(path), "", None, None,
+                               "an SSDA903 folder/CSV/XML, a CIN census XML, an Annex A workbook or an SSD folder")])
+
+
+def read_source(path: Path, kind: str, la_code: str | None = None, year: int | None = None) -> list[Extract]:
+    """Read one source (a file or folder) without storing anything."""
+    if kind == "ssda903":
+        from carelens.ingest.ssda903 import read_ssda903
+
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        return [read_ssda903(files, year=year, la_code=la_code)]
+    if kind == "cin_census":
+        from carelens.ingest.cin_census import read_cin_census
+
+        return [read_cin_census(path, la_code=la_code)]
+    if kind == "annex_a":
+        from carelens.ingest.annex_a import read_annex_a
+
+        if not la_code:
+            raise IngestError([Problem(str(path), "", "la_code", None, "--la: the authority the workbook is for")])
+        return [read_annex_a(path, la_code=la_code)]
+    if kind == "ssd":
+        from carelens.ingest.ssd import read_ssd_folder
+
+        if not la_code:
+            raise IngestError([Problem(str(path), "", "la_code", None, "--la: the authority the tables are for")])
+        return [read_ssd_folder(path, la_code=la_code)]
+    raise ValueError(f"unknown source kind {kind!r}")
+
+
+def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | None = None,
+           year: int | None = None, check: bool = False,
+           on_source: Callable[[Path, str], None] | None = None) -> IngestReport:
+    """Read every path, then (unless ``check``) merge them all into the store in one transaction.
+
+    Raises :class:`IngestError` with every problem in every file; nothing is stored then.
+    """
+    from carelens.ingest.history import merge_extracts
+    from carelens.model.store import Store
+
+    extracts: list[Extract] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(Problem(str(path), "", None, None, "a file or folder that exists"))
+            continue
+        try:
+            kind = source_kind(path)
+            extracts += read_source(path, kind, la_code=la_code, year=year)
+        except IngestError as e:
+            problems += e.problems
+            continue
+        if on_source:
+            on_source(path, kind)
+    if problems:
+        raise IngestError(problems)
+    if check:
+        return IngestReport(extracts=extracts, stored=False)
+    store_path = Path(store_path)
+    created = not store_path.exists()
+    try:
+        with Store(store_path) as store:
+            summary = merge_extracts(store, extracts)
+            store.checkpoint()
+    except BaseException:
+        if created:  # a store made for this load and not filled is removed again
+            store_path.unlink(missing_ok=True)
+            Path(str(store_path) + ".wal").unlink(missing_ok=True)
+        raise
+    return IngestReport(extracts=extracts, stored=True, tables=summary.tables)

@@ -10,6 +10,7 @@ expressions, so the same analysis code also runs on PostgreSQL or Spark.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -163,6 +164,18 @@ class Store:
             return
         cols = ", ".join(f'"{c}"' for c in table(name).column_names)
         self._duck.execute(f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?)', [files])
+
+    @contextmanager
+    def transaction(self):
+        """A DuckDB connection inside one transaction: committed on success, rolled back on any error."""
+        con = self._duck
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     def checkpoint(self):
         self._duck.execute("CHECKPOINT")
