@@ -134,6 +134,51 @@ def returns_cin(
     _write_return("CIN census", write_cin_census, store, year, out, la)
 
 
+# --------------------------------------------------------------------------------------------- ingest
+def _show_problems(error) -> None:
+    table = Table(title=f"{len(error.problems)} problem(s) found — nothing was stored", show_lines=False)
+    for column in ("file", "where", "field", "value", "expected"):
+        table.add_column(column, overflow="fold")
+    for p in error.problems[:200]:
+        table.add_row(p.file, p.location, p.field or "", "" if p.value is None else p.value, p.expected)
+    console.print(table)
+    if len(error.problems) > 200:
+        console.print(f"… and {len(error.problems) - 200} more")
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[Path], typer.Argument(help="SSDA903 folders or files, CIN census XML, Annex A "
+                                                       "workbooks, or folders of SSD tables.")],
+    store: Annotated[Path, typer.Option(help="DuckDB store to load into (created if missing).")],
+    la: Annotated[str | None, typer.Option(help="DfE 3-digit authority number, when the files do not say.")]
+    = None,
+    year: Annotated[int | None, typer.Option(help="Collection year of SSDA903 files (inferred if omitted).")]
+    = None,
+    check: Annotated[bool, typer.Option("--check", help="Read and check only: report problems, store nothing.")]
+    = False,
+):
+    """Load returns and extracts into the store, stitching years into one history per child."""
+    from carelens.ingest import IngestError
+    from carelens.ingest import ingest as run_ingest
+
+    with _progress() as progress:
+        task = progress.add_task("Reading and checking", total=len(sources))
+
+        def done(path, kind):
+            progress.update(task, advance=1, description=f"Read {path.name} ({kind})")
+
+        try:
+            report = run_ingest(store, sources, la_code=la, year=year, check=check, on_source=done)
+        except IngestError as e:
+            progress.stop()
+            _show_problems(e)
+            raise typer.Exit(code=1) from None
+    verb = "Checked" if check else "Loaded"
+    console.print(f"{verb} {len(report.extracts)} source(s): {report.children:,} children, {report.rows:,} rows"
+                  + ("" if check else f" into {store}") + ("; no problems found" if check else ""))
+
+
 # ----------------------------------------------------------------------------------------------- demo
 @app.command()
 def demo(
@@ -170,6 +215,13 @@ def demo(
             frames = {name: store.to_polars(name) for name in
                       ("population", "referrals", "s47_enquiries", "initial_cp_conferences", "cp_plans",
                        "periods_of_care")}
+        # the path a council takes: its returns loaded into a fresh store, stitched into one history
+        from carelens.ingest import ingest as run_ingest
+
+        ingested_path = out / "from_returns.duckdb"
+        ingested_path.unlink(missing_ok=True)
+        load = progress.add_task("Loading the returns into a fresh store", total=len(written))
+        run_ingest(ingested_path, written, on_source=lambda p, k: progress.advance(load))
     latest = max(COLLECTION_YEARS)
     figures = measure_headlines(frames, latest)
     table = Table(title=f"Coastal (synthetic), year ending 31 March {latest}")
@@ -181,6 +233,7 @@ def demo(
         table.add_row(label, f"{figures[key]:,.1f}", "" if target is None else f"{target:,.1f}")
     console.print(table)
     console.print(f"Store: {store_path}")
+    console.print(f"Store loaded from the returns: {ingested_path}")
     for path in written:
         console.print(f"Return: {path}")
 

@@ -140,7 +140,8 @@ def _merge_table(con, name: str, frame: pl.DataFrame, extract: Extract, year: in
         elif extract.collection_year:
             stale = "source_year = $year"
         else:
-            stale = "FALSE"
+            # an extract with no collection year (Annex A, SSD) replaces what the same file gave before
+            stale = "source_file IN (SELECT DISTINCT source_file FROM _incoming)"
         con.execute(f"""DELETE FROM "{name}" WHERE la_code = $la AND coalesce(source_year, 0) <= $year
                         AND (EXISTS (SELECT 1 FROM _kept k WHERE {same_key('k', f'"{name}"')}) OR {stale})""",
                     params)
