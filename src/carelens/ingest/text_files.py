@@ -50,8 +50,8 @@ def read_csv_text(path: Path, log: ProblemLog) -> pl.DataFrame | None:
     if text is None:
         return None
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False,
-                            missing_utf8_is_empty_string=False)
+        # (a short row's missing fields read as null, which Polars 2 does without being asked)
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as e:
         first = str(e).splitlines()[0] if str(e) else "unreadable CSV"
         log.add("", None, None, f"a well-formed CSV file (the reader said: {first[:160]})")
