@@ -147,7 +147,7 @@ class Coding:
     use_labels: bool = True  # accept the code list's own labels
 
     def expected(self) -> str:
-        shown = sorted({k for k in self.text if k} | set(self.group))[:12]
+        shown = [_SHOWN.get(k, k) for k in [*self.text, *self.group] if k][:12]
         what = f"a {self.code_list} code or " if self.code_list and self.use_codes else ""
         return f"{what}one of the Annex A values ({', '.join(shown)}{', …' if len(shown) >= 12 else ''})"
 
@@ -180,7 +180,12 @@ def _lookup(coding: Coding, value: str, year: int) -> tuple[str | None, str]:
     return candidates[0], "invalid_year"
 
 
+_SHOWN: dict[str, str] = {}  # text key → the text as written in the tables below (for messages)
+
+
 def _t(*pairs: tuple[str, str | tuple[str, ...]]) -> dict:
+    for k, _ in pairs:
+        _SHOWN.setdefault(text_key(k), k)
     return {text_key(k): v for k, v in pairs}
 
 
@@ -825,7 +830,7 @@ class _Person:
     ethnicity: dict = field(default_factory=dict)
     dob: dict = field(default_factory=dict)
     age: int | None = None
-    disability: set = field(default_factory=set)
+    disability: dict = field(default_factory=dict)  # "Y"/"N" → first (source_file, row)
     uasc: set = field(default_factory=set)
 
 
@@ -920,7 +925,7 @@ def _note_person(ctx: _Ctx, lst: _List, row: int, values: dict, people: dict[str
     if "disability" in lst.columns:
         d = _value(ctx, lst, row, values, "disability")
         if d is not None:
-            p.disability.add(d)
+            p.disability.setdefault(d, (_source(ctx, lst), row))
     if "uasc" in lst.columns:
         u = _value(ctx, lst, row, values, "uasc")
         if u is not None:
@@ -955,9 +960,10 @@ def _people(ctx: _Ctx, people: dict[str, _Person]) -> dict[str, pl.DataFrame]:
         rows.append({"child_id": p.child_id, "sex": sex, "date_of_birth": dob, "unborn": unborn,
                      "ethnicity": eth, "uasc": "Y" in p.uasc, "la_code": ctx.la_code,
                      "source_file": p.source_file, "source_year": None, "source_row": p.source_row})
-        if p.disability == {"N"}:
+        if set(p.disability) == {"N"}:
+            file, row = p.disability["N"]
             disabilities.append({"child_id": p.child_id, "disability": "NONE", "la_code": ctx.la_code,
-                                 "source_file": p.source_file, "source_year": None, "source_row": p.source_row})
+                                 "source_file": file, "source_year": None, "source_row": row})
         elif "Y" in p.disability:
             ctx.notes["Disability 'Yes' (Annex A does not say which disability, so no CIN disability code "
                       "is stored)"] += 1
@@ -1192,7 +1198,8 @@ def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> 
         pl.coalesce("referral_date", "referral_date_6").alias("referral_date"),
         # a referral known only from List 6: source not known (CIN code 10); NFA when closed the day it came in
         pl.coalesce("source", pl.lit("10")).alias("source"),
-        pl.coalesce("referral_nfa", pl.col("closure_date") == pl.col("referral_date_6")).alias("referral_nfa"),
+        pl.coalesce("referral_nfa", (pl.col("closure_date") == pl.col("referral_date_6")).fill_null(False))
+        .alias("referral_nfa"),
         pl.coalesce("team_id", "team_id_6").alias("team_id"),
         pl.coalesce("worker_id", "worker_id_6").alias("worker_id"),
         *[pl.coalesce(c, f"{c}_6").alias(c) for c in prov])
@@ -1201,8 +1208,6 @@ def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> 
         ctx.notes["List 6: CIN episode with no List 3 referral; stored with referral source 10 (unknown)"] += n_only6
     referrals = referrals.select("referral_id", "child_id", "referral_date", "source", "primary_need",
                                  "referral_nfa", "closure_date", "closure_reason", "team_id", "worker_id", *prov)
-    referrals = drop_note(referrals, "referral_nfa", "List 6: CIN episode with no List 3 referral and no way to "
-                          "tell whether the referral was NFA; not stored")
 
     # contacts: a referral of the same child on the contact date is what the contact became
     contacts = _with_id(_frame("contacts", rec["contacts"], ["child_id", "contact_date", "source"]),
@@ -1218,8 +1223,8 @@ def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> 
                                          "referral_id", *prov),
                          "outcome", "List 1: contact with no referral of the child on the same day (Annex A does "
                          "not record a contact's outcome, which the store requires); not stored")
-    out["contacts"] = contacts
-    out["referrals"] = referrals
+    out["contacts"] = contacts.sort("contact_id")
+    out["referrals"] = referrals.sort("referral_id")
 
     def under_referral(frame: pl.DataFrame, date_col: str) -> pl.DataFrame:
         """The child's latest referral on or before the date."""
