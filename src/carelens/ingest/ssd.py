@@ -375,6 +375,10 @@ class SsdExtract(Extract):
 ITEM_REF_MISMATCH = {
     "ADDR007A": "the SSD's ADDR007A is the address table's row identifier, not the home postcode",
 }
+# Item references that tables.py records but the SSD does not define.
+ITEM_REF_ABSENT = {
+    "PERS006A": "ssd_person has no UPN field; the SSD keeps UPNs in ssd_linked_identifiers (not read)",
+}
 # Store tables with an SSD table that are not read, and why.
 NOT_READ = {
     "teams": "the store needs each team's service area, which the SSD does not record",
@@ -628,7 +632,7 @@ def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _folder_tables(path: Path, log: ProblemLog) -> dict[str, _Raw]:
-    wanted = {store_table(n).ssd_table for n in READ_TABLES} | {"ssd_immigration_status"}
+    wanted = {store_table(n).ssd_table for n in (*READ_TABLES, *NOT_READ)} | {"ssd_immigration_status"}
     files: dict[str, list[Path]] = {}
     for p in sorted(path.iterdir()):
         if p.is_file() and p.suffix.lower() in (".csv", ".parquet") and p.stem.lower() in wanted:
@@ -663,7 +667,7 @@ def _folder_tables(path: Path, log: ProblemLog) -> dict[str, _Raw]:
 
 
 def _database_tables(con, schema: str | None, log: ProblemLog, label: str) -> dict[str, _Raw]:
-    wanted = sorted({store_table(n).ssd_table for n in READ_TABLES} | {"ssd_immigration_status"})
+    wanted = sorted({store_table(n).ssd_table for n in (*READ_TABLES, *NOT_READ)} | {"ssd_immigration_status"})
     out = {}
     for name in wanted:
         expr = None
@@ -1006,8 +1010,16 @@ def _link(ctx: _Ctx, frames: dict[str, pl.DataFrame], raws: dict[str, _Raw]) -> 
                 ctx.add(raw, loc, "clae_cla_placement_id" if col == "placement_type" else fld, v, what)
         frames["looked_after_episodes"] = episodes.drop([c for c in ("_pl_end", "_ls") if c in episodes.columns])
 
-    # the period of care a record falls in, found by date
+    # the period of care a record falls in, found by date; a review's child is its period's
     periods = frames.get("periods_of_care")
+    reviews = frames.get("looked_after_reviews")
+    if reviews is not None:
+        owner = periods.select("period_id", "child_id") if periods is not None else \
+            pl.DataFrame(schema={"period_id": pl.Utf8, "child_id": pl.Utf8})
+        frames["looked_after_reviews"] = reviews.drop("child_id", strict=False).join(owner, on="period_id",
+                                                                                     how="left")
+        _drop_missing(ctx, frames, "looked_after_reviews", "child_id", "review of a period of care not in "
+                      "ssd_cla_episodes")
     if periods is not None:
         for name, date_col in (("legal_statuses", "start_date"), ("missing_episodes", "start_date")):
             f = frames.get(name)
