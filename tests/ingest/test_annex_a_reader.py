@@ -334,6 +334,22 @@ def test_frames_load_into_the_store_shape(extract):
     assert_loadable(extract)
 
 
+def test_merges_into_a_store_and_reloading_changes_nothing(tmp_path, extract):
+    from carelens.ingest.history import merge_extracts
+    from carelens.model.store import Store
+
+    def contents(store):
+        return {name: store.to_polars(name).sort(table(name).primary_key).to_dicts() for name in extract.frames}
+
+    with Store(tmp_path / "store.duckdb") as store:
+        merge_extracts(store, [extract])
+        first = contents(store)
+        merge_extracts(store, [extract])
+        assert contents(store) == first
+    assert [r["cp_plan_id"] for r in first["cp_plans"]] == ["C1/C2024-09-25"]
+    assert len(first["person"]) == 3
+
+
 def test_header_variants_renamed_sheets_and_no_title_row(tmp_path, extract):
     """Councils rename sheets and headers: the same lists read the same."""
     variants = {"Child Unique ID": "Child ID", "Gender": "Sex", "Date of Birth": "DOB",
@@ -484,7 +500,9 @@ def test_ethnicity_texts_councils_use_map_into_their_group():
             mapped += 1
             if not (code.startswith(want) if isinstance(want, str) else code in want):
                 wrong += 1
-    assert mapped > 500 and wrong <= 3, (mapped, wrong)
+    # the two that land elsewhere are filed under the wrong group in the schema itself
+    # ("White and Asian [MWAS]" under Asian, "OOTH - … Any Other Ethnic Group" under Mixed)
+    assert mapped > 600 and wrong <= 2, (mapped, wrong)
 
 
 # ----------------------------------------------------------------------------- fuzz

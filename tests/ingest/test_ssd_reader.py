@@ -330,8 +330,8 @@ def test_notes(extract):
     assert extract.notes == [
         "SSD tables not present (nothing read for them): ssd_cla_previous_permanence, ssd_cla_visits, "
         "ssd_cp_reviews, ssd_permanence.",
-        "ssd_department not read into teams: the store needs each team's service area, which the SSD does not "
-        "record.",
+        ("ssd_department not read into teams: the store needs each team's service area, which the SSD does not "
+         "record."),
         "ssd_cla_health: check not completed (planned, refused or cancelled); not read (1 rows).",
         "ssd_cla_reviews: cancelled review; not read (1 rows).",
         "ssd_early_help_episodes.earl_episode_reason: value with no store code; left empty (1 rows).",
@@ -347,6 +347,23 @@ def test_frames_load_into_the_store_shape(extract):
             if not c.nullable:
                 assert full[c.name].null_count() == 0, (name, c.name)
         assert full.select(t.primary_key).is_duplicated().sum() == 0, name
+
+
+def test_merges_into_a_store_and_reloading_changes_nothing(tmp_path, extract):
+    from carelens.ingest.history import merge_extracts
+    from carelens.model.store import Store
+
+    def contents(store):
+        return {name: store.to_polars(name).sort(table(name).primary_key).to_dicts() for name in extract.frames}
+
+    with Store(tmp_path / "store.duckdb") as store:
+        merge_extracts(store, [extract])
+        first = contents(store)
+        merge_extracts(store, [extract])
+        assert contents(store) == first
+    assert [r["cp_plan_id"] for r in first["cp_plans"]] == ["CP1"]
+    assert [(r["episode_id"], r["start_date"]) for r in first["looked_after_episodes"]] == [
+        ("E1", D(2023, 1, 1)), ("E2", D(2024, 3, 10))]
 
 
 def _same(a, b) -> None:

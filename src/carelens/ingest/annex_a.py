@@ -49,7 +49,6 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +56,7 @@ import polars as pl
 
 from carelens.ingest.extract import Extract
 from carelens.ingest.identity import deduplicated, natural_id
-from carelens.ingest.problems import IngestError, ProblemLog
+from carelens.ingest.problems import ProblemLog
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
 from carelens.model.tables import table as _store_table
@@ -366,7 +365,7 @@ _ETHNIC_NOT_STATED = {
     "information not yet available": "NOBT",
 }
 ETHNICITY_TEXT: dict[str, str] = dict(_ETHNIC_NOT_STATED)
-for _group, (_prefixes, _members) in _ETHNIC_GROUPS.items():
+for _prefixes, _members in _ETHNIC_GROUPS.values():
     for _member, _code in _members.items():
         for _prefix in _prefixes:
             ETHNICITY_TEXT.setdefault(f"{_prefix} {_member}", _code)

@@ -46,7 +46,6 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,8 +57,8 @@ from carelens.ingest.problems import IngestError, Problem, ProblemLog
 from carelens.ingest.text_files import read_csv_text
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
-from carelens.model.tables import TABLES, Table, table as store_table
-
+from carelens.model.tables import TABLES, Table
+from carelens.model.tables import table as store_table
 
 # Restated from the SSD specification (Data to Insight, MIT; shared/specs/ssd/schema/*.yml):
 # table → (field, item reference, type, primary key). Only the tables CareLens reads.
@@ -767,9 +766,8 @@ def _convert(ctx: _Ctx, t: Table, raw: _Raw, extra: dict[str, str] | None = None
                     got = None
                 result.append(got)
         out[c] = result
-    for c in present:
-        col = t.column(c)
-        if col.nullable:
+    for c, f in present.items():
+        if t.column(c).nullable:
             continue
         for i, v in enumerate(out[c]):
             if v is None and raw_values[c][i] is None and not skip[i]:
