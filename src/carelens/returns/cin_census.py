@@ -106,7 +106,7 @@ def schema_path(year: int) -> Path:
     """The shipped DfE XSD for collection year ``year``."""
     _check_year(year)
     return Path(
-        str(resources.files("carelens.returns") / "cin_census_xsd" / f"CIN_schema_{year}.xsd")
+        str(resources.files("carelens.ingest") / "cin_census_xsd" / f"CIN_schema_{year}.xsd")
     )
 
 
