@@ -20,8 +20,15 @@ file                        rows
 ``previous_permanence.csv`` children who started a period of care in the year
 ``missing.csv``             missing / away-without-authorisation spells in the year
 ``sw_episodes.csv``         social worker episodes during the year of children
-                            looked after on 31 March (2024 onwards)
+                            looked after on 31 March (2024 onwards only)
 ==========================  ===================================================
+
+Every collection year from 2017 (the 2016/17 return) to 2026 is supported. Before 2024
+there is no social worker table, so ten files are written instead of eleven. Where the
+store holds a code that the year's list spells differently (the store keeps the newest
+code, or the code that was valid when the event happened), it is recoded to the year's
+code when the year's code has the same meaning or is the broader code it was split
+from (:func:`year_recoding`); a code that cannot be recoded is a specification error.
 
 The store is read *as at 31 March Y*: an episode, missing spell, allocation or
 adoption-decision reversal that ended after that date is written as still open.
@@ -50,10 +57,14 @@ import polars as pl
 
 from carelens.model.store import Store, conform
 
-SUPPORTED_YEARS = (2024, 2025, 2026)
+SUPPORTED_YEARS = tuple(range(2017, 2027))
+"""Collection years the writer supports: 2017 (the 2016/17 return) to 2026 (2025/26)."""
+FIRST_SW_YEAR = 2024
+"""The first collection year with a social worker table (``sw_episodes.csv``)."""
 
 # ----------------------------------------------------------------------------- the DfE spec
-# The tables of the return: our name -> (DfE table name in the spec, CSV file name).
+# The tables of the return: our name -> (DfE table name in the spec, CSV file name). Not every
+# year has every table: see :func:`files` and :func:`table_spec`.
 FILES: dict[str, tuple[str, str]] = {
     "header": ("header", "header.csv"),
     "episodes": ("episodes", "episodes.csv"),
@@ -97,10 +108,15 @@ _PLACE_2025 = _codes(
     "A3 A4 A5 A6 K1 K2 K3 P1 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6 Z1"
 )
 _PLACE_2026 = _PLACE_2025 + _codes("Z11 Z12 Z13 Z14")
+_REC_2017 = _codes(
+    "X1 E11 E12 E2 E3 E4A E4B E13 E41 E43 E44 E5 E6 E7 E9 E14 E15 E16 E17 E8"
+)
 _REC_2019 = _codes(
     "X1 E11 E12 E2 E3 E4A E4B E13 E41 E45 E46 E47 E48 E5 E6 E7 E9 E14 E15 E16 E17 E8"
 )
+_RPC_2017 = _codes("CARPL CLOSE ALLEG STAND APPRR CREQB CREQO CHILD LAREQ PLACE OTHER")
 _RPC_2019 = _codes("CARPL CLOSE ALLEG STAND APPRR CREQB CREQO CHILD LAREQ PLACE CUSTOD OTHER")
+_ACTIV_2017 = _codes("F1 P1 F2 P2 F3 P3 G4 G5 G6 0")
 _ACTIV_2022 = _codes("F1 P1 F2 P2 F4 P4 F5 P5 G4 G5 G6 0")
 _ACCOM = _codes(
     "B1 B2 C1 C2 D1 D2 E1 E2 G1 G2 H1 H2 K1 K2 R1 R2 S1 S2 T1 T2 U1 U2 V1 V2 W1 W2 X1 X2 "
@@ -108,7 +124,8 @@ _ACCOM = _codes(
 )
 _SW_REASON = _codes("MANAGE FCONTA LEFTRL ORGRST TSPROC ABSENC CHCHAN PCCHAN SWDIED OTHERS")
 
-# SSDA903_schema_2017.yml with the 2019 and 2022 diffs applied (REC, REASON_PLACE_CHANGE, ACTIV).
+# SSDA903_schema_2017.yml with the 2019 and 2022 diffs applied (REC, REASON_PLACE_CHANGE, ACTIV);
+# table_spec() puts back the earlier lists for the years before those diffs.
 _BASE_SPEC: dict[str, tuple[Col, ...]] = {
     "header": (
         Col("CHILD", "id"),
@@ -209,23 +226,32 @@ _BASE_SPEC: dict[str, tuple[Col, ...]] = {
 def table_spec(year: int) -> dict[str, tuple[Col, ...]]:
     """The DfE column specification of every table of the return for collection ``year``.
 
-    2024 adds the social worker table; 2025 changes SEX to M/F/U (header and uasc)
-    and the placement types (H5 and P2 out, K3 in); 2026 adds Z11-Z14.
+    The 2017 specification with the yearly diffs: 2019 changes the REC codes (E43/E44 out,
+    E45-E48 in) and adds the placement change reason CUSTOD; 2022 changes the OC3 activity
+    codes (F3/P3 out, F4/P4/F5/P5 in); 2024 adds the social worker table; 2025 changes SEX
+    to M/F/U (header and uasc) and the placement types (H5 and P2 out, K3 in); 2026 adds
+    Z11-Z14. Only the tables the year has are returned.
     """
     _check_year(year)
     spec = {name: list(cols) for name, cols in _BASE_SPEC.items()}
-    spec["social_worker"] = [
-        Col("CHILD", "id"),
-        Col("DOB", "date"),
-        Col("SW_ID", "id"),
-        Col("SW_DECOM", "date"),
-        Col("SW_DEC", "date", blank=True),
-        Col("SW_REASON", "code", _SW_REASON, True),
-    ]
+    if year >= FIRST_SW_YEAR:
+        spec["social_worker"] = [
+            Col("CHILD", "id"),
+            Col("DOB", "date"),
+            Col("SW_ID", "id"),
+            Col("SW_DECOM", "date"),
+            Col("SW_DEC", "date", blank=True),
+            Col("SW_REASON", "code", _SW_REASON, True),
+        ]
 
     def replace(table: str, col: Col) -> None:
         spec[table] = [col if c.name == col.name else c for c in spec[table]]
 
+    if year < 2019:
+        replace("episodes", Col("REC", "code", _REC_2017, True))
+        replace("episodes", Col("REASON_PLACE_CHANGE", "code", _RPC_2017, True))
+    if year < 2022:
+        replace("oc3", Col("ACTIV", "code", _ACTIV_2017))
     if year >= 2025:
         replace("header", Col("SEX", "code", _SEX_LETTER))
         replace("uasc", Col("SEX", "code", _SEX_LETTER))
@@ -235,10 +261,19 @@ def table_spec(year: int) -> dict[str, tuple[Col, ...]]:
     return {name: tuple(cols) for name, cols in spec.items()}
 
 
+def files(year: int) -> dict[str, str]:
+    """The tables of the return for ``year``: our table name -> CSV file name, in file order.
+
+    Every year has ten files; from 2024 there is also ``sw_episodes.csv``.
+    """
+    spec = table_spec(year)
+    return {t: FILES[t][1] for t in FILES if t in spec}
+
+
 def columns(year: int) -> dict[str, list[str]]:
     """Column names, in order, of each file of the return for ``year`` (keyed by file name)."""
     spec = table_spec(year)
-    return {FILES[t][1]: [c.name for c in spec[t]] for t in FILES}
+    return {FILES[t][1]: [c.name for c in spec[t]] for t in FILES if t in spec}
 
 
 def _check_year(year: int) -> None:
@@ -257,6 +292,9 @@ _Z_OTHER = ("Z11", "Z12", "Z13", "Z14")
 _NO_PROVIDER = _TEMPORARY + ("Z1",) + _Z_OTHER
 # placement types for which no Ofsted URN is recorded (rules 218/222/242)
 _NO_URN = ("P1", "P2", "P3", "R1", "R2", "R5") + _TEMPORARY + ("Z1",) + _Z_OTHER
+# H5 (semi-independent living) was not Ofsted-registered until 28 October 2023: no URN in the
+# returns before 2023/24 (rule 222 up to 2022/23)
+_FIRST_H5_URN_YEAR = 2024
 _ADOPTED = ("E11", "E12")
 _REVERSAL_REASONS = ("RD1", "RD2", "RD3", "RD4")
 _FIRST_CONTACT = "FCONTA"
@@ -266,19 +304,38 @@ _SW_GAP_DAYS = (
 _UNKNOWN_DATE = "ZZ/ZZ/ZZZZ"  # DfE convention for an unknown previous-permanence order date
 
 
-def _place_map(year: int) -> dict[str, str]:
-    """Recode placement types that the year's code list spells differently.
+def year_recoding(year: int) -> dict[str, dict[str, str]]:
+    """Store code -> code of the ``year`` list, by 903 column, for codes the year spells differently.
 
-    From 28 October 2023 supported accommodation is Ofsted-registered: the 2023/24
-    return still calls it H5, from 2024/25 it is K3 (the same placement, so the
-    episode is not split). The 2025/26 sub-codes Z11-Z14 of 'other placement' are
-    Z1 in earlier years.
+    Only recodings that keep the meaning are made: the same thing under another code, or a
+    newer, finer code written as the broader code it was split from. A code with no such
+    equivalent in the year (P2 from 2025, E43/E44 from 2019, F3/P3 from 2022, SEX U before
+    2025) is left as it is, and the specification check reports it.
+
+    * PLACE: from 28 October 2023 supported accommodation is Ofsted-registered; the returns
+      up to 2023/24 call it H5, from 2024/25 it is K3 (the same placement, so the episode is
+      not split). The 2025/26 sub-codes Z11-Z14 of 'other placement' are Z1 before 2026.
+    * REC (before 2019): special guardianship to former foster carers, E45 (relatives or
+      friends) and E46 (others), was E43; to other carers, E47 and E48, was E44.
+    * REASON_PLACE_CHANGE (before 2019): CUSTOD (child admitted to custody) was OTHER.
+    * ACTIV (before 2022): apprenticeships (F4/P4) and other training or employment
+      (F5/P5) were F3/P3 (full- or part-time training or employment).
     """
-    if year == 2024:
-        return {"K3": "H5", **{z: "Z1" for z in _Z_OTHER}}
-    if year == 2025:
-        return {"H5": "K3", **{z: "Z1" for z in _Z_OTHER}}
-    return {"H5": "K3"}
+    _check_year(year)
+    z_other = {z: "Z1" for z in _Z_OTHER}
+    out: dict[str, dict[str, str]] = {}
+    if year <= 2024:
+        out["PLACE"] = {"K3": "H5", **z_other}
+    elif year == 2025:
+        out["PLACE"] = {"H5": "K3", **z_other}
+    else:
+        out["PLACE"] = {"H5": "K3"}
+    if year < 2019:
+        out["REC"] = {"E45": "E43", "E46": "E43", "E47": "E44", "E48": "E44"}
+        out["REASON_PLACE_CHANGE"] = {"CUSTOD": "OTHER"}
+    if year < 2022:
+        out["ACTIV"] = {"F4": "F3", "F5": "F3", "P4": "P3", "P5": "P3"}
+    return out
 
 
 # --------------------------------------------------------------------------------- public API
@@ -421,6 +478,8 @@ class _Builder:
         self.year, self.la = year, la
         self.start, self.end = collection_period(year)
         self.spec = table_spec(year)
+        self.recode = year_recoding(year)
+        self.no_urn = _NO_URN + (("H5",) if year < _FIRST_H5_URN_YEAR else ())
         self.excluded: Counter[str] = Counter()
         self.warnings: list[str] = []
         self.t = {
@@ -502,8 +561,9 @@ class _Builder:
             "placed_adoption": self._placed_adoption(),
             "prev_perm": self._prev_perm(),
             "missing": self._missing(),
-            "social_worker": self._social_worker(),
         }
+        if "social_worker" in self.spec:  # 2024 onwards
+            frames["social_worker"] = self._social_worker()
         return {
             name: frame.select([pl.col(c.name).cast(pl.Utf8) for c in self.spec[name]])
             for name, frame in frames.items()
@@ -534,13 +594,13 @@ class _Builder:
             .join(periods, on="period_id", how="left")
             .sort(["child_id", "start_date", "episode_id"])
         )
-        place = pl.col("placement_type").replace(_place_map(self.year))
+        place = pl.col("placement_type").replace(self.recode["PLACE"])
         short = pl.col("legal_status").is_in(_SHORT_BREAK)
         eps = eps.with_columns(PLACE=place).with_columns(
             PROVIDER=pl.when(pl.col("PLACE").is_in(_NO_PROVIDER))
             .then(None)
             .otherwise(pl.coalesce("placement_provider", "pl_provider")),
-            URN=pl.when(short | pl.col("PLACE").is_in(_NO_URN))
+            URN=pl.when(short | pl.col("PLACE").is_in(self.no_urn))
             .then(None)
             .otherwise(pl.coalesce("urn", "pl_urn")),
             PL_POST=pl.when(short)
@@ -572,6 +632,11 @@ class _Builder:
                     & (pl.col("next_placement") != pl.col("placement_id"))
                 ).then(pl.col("pl_change_reason")),
             ),
+        )
+        # codes the year's lists spell differently (SGO reasons and CUSTOD before 2019)
+        eps = eps.with_columns(
+            REC=pl.col("REC").replace(self.recode.get("REC", {})),
+            RPC=pl.col("RPC").replace(self.recode.get("REASON_PLACE_CHANGE", {})),
         )
         # merge episodes that continue the previous one unchanged
         key = ["legal_status", "cin_category", "PLACE", "PROVIDER", "PL_POST", "URN", "HOME_POST"]
@@ -886,6 +951,7 @@ class _Builder:
                 activ, accom = "0", "0"  # rule 344
             elif in_touch != "YES":
                 activ, accom = activ or "0", accom or "0"  # not known when not in touch
+            activ = self.recode.get("ACTIV", {}).get(activ, activ)  # F3/P3 before 2022
             rows.append(
                 {
                     "CHILD": child,
