@@ -11,10 +11,16 @@ The store is read *as at the census date*: anything that happened after
 treated as not yet having happened, so a return written today for an earlier
 year says what the authority knew on its reference date.
 
+Every collection year from 2017 (the 2016/17 census) to 2026 is supported, each
+written to its own year's schema: ``GenderCurrent`` (1/2/0) before 2025 and ``Sex``
+(M/F/U) from 2025; ``CINPlanDates`` only from 2022 (the earlier schemas have no CIN
+plan items); and codes added to a list after the year are written as the broader
+code that covered them then (:func:`year_recoding`).
+
 Rows are gathered and grouped in bulk with Polars, the tree is built with lxml,
-and the file is validated against the DfE schema for its year (shipped in
-``cin_census_xsd/``) before it replaces anything at ``out_path``. How each XML
-item is derived is described in ``docs/returns/cin-census.md``.
+and the file is validated against the DfE schema for its year (shipped with the
+package, see :func:`schema_path`) before it replaces anything at ``out_path``.
+How each XML item is derived is described in ``docs/returns/cin-census.md``.
 """
 
 from __future__ import annotations
@@ -35,13 +41,48 @@ from lxml import etree
 
 from carelens.model.store import Store, conform
 
-COLLECTION_YEARS = (2024, 2025, 2026)
+COLLECTION_YEARS = tuple(range(2017, 2027))
+"""Collection years the writer supports: 2017 (the 2016/17 census) to 2026 (2025/26)."""
 SOFTWARE_CODE = "CareLens"
 
 # Until 2023/24 the census recorded GenderCurrent: 1 male, 2 female, 0 not known (or unborn),
 # 9 not specified. The store's U (unknown) is "not known".
 _GENDER_CURRENT = {"M": "1", "F": "2", "U": "0"}
 _FIRST_SEX_YEAR = 2025
+# The schemas before 2021/22 have no CINPlanDates block in CINdetails.
+_FIRST_CIN_PLAN_YEAR = 2022
+
+
+def year_recoding(year: int) -> dict[str, dict[str, str]]:
+    """Store code -> code of the ``year`` schema, by XML item, for codes added after ``year``.
+
+    Each newer code is written as the broader code it was carved out of, or that covered it
+    before it existed:
+
+    * AssessmentFactors before 2021: physical abuse 18B/18C (child on child, adult on child)
+      are 18A, sexual abuse 19B/19C are 19A.
+    * AssessmentFactors before 2022: child criminal exploitation 24A is 20 (other).
+    * ReasonForClosure before 2023: RC9 (closed after assessment, referred to early help)
+      is RC8 (closed after assessment, no further action).
+    * ReferralSource before 2023: 5D (LA services, early help) is 5B (LA services, other
+      internal department).
+
+    Factors that become the same code are written once. Codes older than the year (18A and
+    19A from 2021) are not recoded: the year's schema decides whether they are accepted.
+    """
+    _check_year(year)
+    out: dict[str, dict[str, str]] = {}
+    factors: dict[str, str] = {}
+    if year < 2021:
+        factors.update({"18B": "18A", "18C": "18A", "19B": "19A", "19C": "19A"})
+    if year < 2022:
+        factors["24A"] = "20"
+    if factors:
+        out["AssessmentFactors"] = factors
+    if year < 2023:
+        out["ReasonForClosure"] = {"RC9": "RC8"}
+        out["ReferralSource"] = {"5D": "5B"}
+    return out
 
 
 @dataclass(frozen=True)
@@ -137,7 +178,7 @@ def write_cin_census(
     serial_no: int = 1,
     generated_at: datetime | None = None,
 ) -> CinCensusSummary:
-    """Write one authority's CIN census XML for collection ``year`` (2024, 2025 or 2026).
+    """Write one authority's CIN census XML for collection ``year`` (2017 to 2026).
 
     ``la_code`` chooses the authority when the store holds several; when it is
     ``None`` the store must hold exactly one. ``serial_no`` and ``generated_at``
@@ -245,6 +286,7 @@ class _Census:
 
 def _gather(store: Store, la_code: str, year: int) -> _Census:
     start, end = census_period(year)
+    recode = year_recoding(year)
 
     def read(name: str) -> pl.DataFrame:
         t = store.table(name)
@@ -270,6 +312,11 @@ def _gather(store: Store, la_code: str, year: int) -> _Census:
             closure_reason=pl.when(pl.col("closure_date").is_not_null()).then(
                 pl.col("closure_reason")
             )
+        )
+        # codes the year's schema does not have yet (RC9, 5D before 2023)
+        .with_columns(
+            closure_reason=pl.col("closure_reason").replace(recode.get("ReasonForClosure", {})),
+            source=pl.col("source").replace(recode.get("ReferralSource", {})),
         )
     )
     in_referrals = referrals.select("referral_id")
@@ -316,6 +363,9 @@ def _gather(store: Store, la_code: str, year: int) -> _Census:
             on="assessment_id",
             how="semi",
         )
+        # factors the year's schema does not have yet are written as the broader factor, once
+        .with_columns(pl.col("factor").replace(recode.get("AssessmentFactors", {})))
+        .unique(["assessment_id", "factor"])
         .with_columns(_order=pl.col("factor").str.extract(r"^(\d+)").cast(pl.Int32, strict=False))
         .sort("assessment_id", "_order", "factor")
     )
@@ -326,6 +376,8 @@ def _gather(store: Store, la_code: str, year: int) -> _Census:
         .with_columns(end_date=known("end_date"))
         .sort("referral_id", "start_date", "cin_plan_id")
     )
+    if year < _FIRST_CIN_PLAN_YEAR:
+        cin_plans = cin_plans.clear()  # the schemas before 2022 have no CINPlanDates
 
     # Section 47 enquiries: open until their ICPC is held or, without one, until they end.
     icpcs = read("initial_cp_conferences").filter(pl.col("conference_date") <= end)
