@@ -630,3 +630,37 @@ def test_fuzzed_returns_only_ever_raise_ingest_error(written, tmp_path_factory, 
         read_ssda903([d])
     except IngestError as e:
         assert e.problems and all(p.file for p in e.problems)
+
+
+@pytest.fixture(scope="module")
+def written_xml(written) -> bytes:
+    return to_xml(written).encode()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.tuples(st.integers(0, 100_000), st.binary(max_size=8)), min_size=1, max_size=3))
+def test_fuzzed_xml_only_ever_raises_ingest_error(written_xml, tmp_path_factory, cuts):
+    xml = tmp_path_factory.mktemp("fuzzxml") / "return.xml"
+    data = written_xml
+    for at, payload in cuts:
+        at = at % (len(data) + 1)
+        data = data[:at] + payload + data[at + len(payload):]
+    xml.write_bytes(data)
+    try:
+        read_ssda903([xml])
+    except IngestError as e:
+        assert e.problems and all(p.file for p in e.problems)
+
+
+def test_xml_on_one_line_with_tags_in_any_case(ret, tmp_path):
+    import re
+
+    clean = read_ssda903([ret])
+    xml = tmp_path / "return.xml"
+    text = re.sub(r"<(/?)([A-Z_]+)", lambda m: f"<{m[1]}{m[2].lower()}", to_xml(ret)).replace("\n", "")
+    xml.write_text(text.replace("?><expssda903>", "?>\n<expssda903>", 1))
+    read = read_ssda903([xml])
+    assert set(read.frames["looked_after_episodes"]["source_row"]) == {2}
+    for name, frame in clean.frames.items():
+        cols = [c for c in frame.columns if c not in ("source_file", "source_row")]
+        assert natural(read.frames[name], cols) == natural(frame, cols), name

@@ -583,12 +583,10 @@ def _check_table(table: _Table, year: int, problems: _Problems) -> pl.DataFrame:
         first, last = ends[name]
         _report(problems, table, out, pl.col(last) < pl.col(first), last, f"a date on or after {first}",
                 pl.col(last).dt.strftime("%d/%m/%Y"))
-    if name == "episodes":
-        _report(problems, table, out.join(raw.select("_row", pl.col("REC").alias("_rec")), on="_row", how="left"),
-                pl.col("DEC").is_not_null() & pl.col("_rec").is_null(), "REC",
+    if name == "episodes":  # (on the values as written: a bad DEC or REC is reported already)
+        _report(problems, table, raw, _date("DEC").is_not_null() & pl.col("REC").is_null(), "REC",
                 "a reason episode ceased (REC) when the episode has an end date (DEC)")
-        _report(problems, table, out.join(raw.select("_row", pl.col("DEC").alias("_dec")), on="_row", how="left"),
-                pl.col("_dec").is_null() & pl.col("REC").is_not_null(), "REC",
+        _report(problems, table, raw, pl.col("DEC").is_null() & pl.col("REC").is_not_null(), "REC",
                 "no reason episode ceased (REC) while the episode is open (no DEC)")
     return out
 
@@ -605,9 +603,8 @@ def _check_across_tables(checked: dict[str, pl.DataFrame], tables: dict[str, _Ta
         f = checked.get(name)
         if f is None or not len(f):
             continue
-        first_row = pl.col("_row").first().over("CHILD")
-        _report(problems, tables[name], f, pl.col("CHILD").is_not_null() & pl.col("CHILD").is_duplicated()
-                & (pl.col("_row") != first_row), "CHILD",
+        again = pl.int_range(pl.len()).over("CHILD") > 0  # every row of a child after its first
+        _report(problems, tables[name], f, pl.col("CHILD").is_not_null() & again, "CHILD",
                 f"each child once in the {DISPLAY[name]} table")
     if header is not None:
         known = header["CHILD"].drop_nulls().unique().implode()
@@ -772,7 +769,10 @@ def _canonical(checked: dict[str, pl.DataFrame], tables: dict[str, _Table], year
         frames["care_leaver_contacts"] = _shape("care_leaver_contacts", oc3.filter(dob.is_not_null()).select(
             *prov, pl.col("CHILD").alias("child_id"), pl.col("_age").alias("birthday_age"),
             pl.col("IN_TOUCH").alias("in_touch"), pl.col("ACTIV").alias("activity"),
-            pl.col("ACCOM").alias("accommodation")))
+            pl.col("ACCOM").alias("accommodation"),
+            # being in OC3 is the authority's statement that the young person qualifies as a care leaver
+            pl.when(pl.col("_age") <= 17).then(pl.lit("RELEVANT")).otherwise(pl.lit("FORMER_RELEVANT"))
+            .alias("eligibility")))
     else:
         frames["care_leaver_contacts"] = _empty("care_leaver_contacts")
 
@@ -812,6 +812,7 @@ def _canonical(checked: dict[str, pl.DataFrame], tables: dict[str, _Table], year
             *prov, pl.col("CHILD").alias("child_id"), pl.col("SW_ID").alias("worker_id"),
             pl.lit("UNKNOWN").alias("team_id"), pl.col("SW_DECOM").alias("start_date"),
             pl.col("SW_DEC").alias("end_date"), pl.when(follows).then(pl.col("_next_reason")).alias("change_reason"),
+            pl.col("SW_REASON").alias("start_reason"),
         ).with_columns(allocation_id=deduplicated(natural_id("SW"))))
         frames["workers"] = _shape("workers", sw.sort("_row").group_by("SW_ID", maintain_order=True).agg(
             pl.col("_file").first(), pl.col("_row").first(), pl.col("SW_DECOM").min().alias("start_date"),
