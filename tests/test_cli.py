@@ -38,7 +38,7 @@ def test_synth_then_returns_from_the_command_line(tmp_path):
     (["synth", "--store", "x.duckdb", "--end", "31/03/2026"], "expected YYYY-MM-DD"),
     (["synth", "--store", "x.duckdb", "--region", "Atlantis"], "no authorities in region 'Atlantis'"),
     (["returns", "903", "--store", "missing.duckdb", "--year", "2025", "--out", "o"], "no store at missing.duckdb"),
-    (["returns", "cin", "--store", "missing.duckdb", "--year", "2019", "--out", "o.xml"], "collection year 2019"),
+    (["returns", "cin", "--store", "missing.duckdb", "--year", "2016", "--out", "o.xml"], "collection year 2016"),
 ])
 def test_mistakes_get_a_clear_message_and_no_traceback(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

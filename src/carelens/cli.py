@@ -21,7 +21,8 @@ returns_app = typer.Typer(help="Write statutory returns (SSDA903, CIN census) fr
 app.add_typer(returns_app, name="returns")
 console = Console()
 
-COLLECTION_YEARS = (2024, 2025, 2026)
+COLLECTION_YEARS = tuple(range(2017, 2027))  # every year both writers support (2025 = 2024/25)
+DEMO_YEARS = (2024, 2025, 2026)  # the returns the demo writes and loads
 
 
 def _fail(message: str) -> None:
@@ -36,7 +37,7 @@ def _progress() -> Progress:
 
 def _check_year(year: int) -> None:
     if year not in COLLECTION_YEARS:
-        _fail(f"collection year {year} is not supported: expected one of {', '.join(map(str, COLLECTION_YEARS))} "
+        _fail(f"collection year {year} is not supported: expected {COLLECTION_YEARS[0]} to {COLLECTION_YEARS[-1]} "
               "(2025 means the 2024/25 return)")
 
 
@@ -202,10 +203,10 @@ def demo(
                                  total=1)
         synthesise(store_path, [spec], years=years, seed=seed,
                    on_authority=lambda s, n: progress.update(task, advance=1))
-        ret = progress.add_task("Writing statutory returns", total=2 * len(COLLECTION_YEARS))
+        ret = progress.add_task("Writing statutory returns", total=2 * len(DEMO_YEARS))
         written = []
         with Store(store_path, read_only=True) as store:
-            for year in COLLECTION_YEARS:
+            for year in DEMO_YEARS:
                 label = f"{year - 1}-{str(year)[2:]}"
                 write_ssda903(store, year, out / f"ssda903_{label}")
                 progress.advance(ret)
@@ -222,7 +223,7 @@ def demo(
         ingested_path.unlink(missing_ok=True)
         load = progress.add_task("Loading the returns into a fresh store", total=len(written))
         run_ingest(ingested_path, written, on_source=lambda p, k: progress.advance(load))
-    latest = max(COLLECTION_YEARS)
+    latest = max(DEMO_YEARS)
     figures = measure_headlines(frames, latest)
     table = Table(title=f"Coastal (synthetic), year ending 31 March {latest}")
     table.add_column("Measure")

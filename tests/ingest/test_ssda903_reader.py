@@ -664,3 +664,12 @@ def test_xml_on_one_line_with_tags_in_any_case(ret, tmp_path):
     for name, frame in clean.frames.items():
         cols = [c for c in frame.columns if c not in ("source_file", "source_row")]
         assert natural(read.frames[name], cols) == natural(frame, cols), name
+
+
+def test_problems_in_every_file_at_once(ret):
+    (ret / "notes.csv").write_text("WHAT,WHEN\nx,y\n")
+    set_cell(ret / "episodes.csv", "DECOM", 0, "32/01/2024")
+    set_cell(ret / "header.csv", "SEX", 0, "X")
+    ps = problems_of([ret])
+    assert {(Path(p.file).name, p.field) for p in ps} == {("notes.csv", None), ("episodes.csv", "DECOM"),
+                                                          ("header.csv", "SEX")}

@@ -247,6 +247,7 @@ class _Raw:
     p_end: list = field(default_factory=list)
     p_initial: list = field(default_factory=list)
     p_latest: list = field(default_factory=list)
+    p_previous: list = field(default_factory=list)
     # CP reviews (CPPreviewDate)
     v_plan: list = field(default_factory=list)
     v_el: list = field(default_factory=list)
@@ -377,10 +378,12 @@ def _walk_cin(cin, ci: int, raw: _Raw) -> None:
             pi = len(raw.p_el)
             raw.p_ref.append(ri)
             raw.p_el.append(part)
-            started = ended = initial = latest = None
+            started = ended = initial = latest = previous = None
             for e in part:
                 tag = e.tag
-                if tag == "CPPstartDate":
+                if tag == "NumberOfPreviousCPP":
+                    previous = _text(e)
+                elif tag == "CPPstartDate":
                     started = _text(e)
                 elif tag == "CPPendDate":
                     ended = _text(e)
@@ -398,6 +401,7 @@ def _walk_cin(cin, ci: int, raw: _Raw) -> None:
             raw.p_end.append(ended)
             raw.p_initial.append(initial)
             raw.p_latest.append(latest)
+            raw.p_previous.append(previous)
         elif tag == "CINPlanDates":
             if raw.cin_plan_el is None:
                 raw.cin_plan_el = part
@@ -837,6 +841,7 @@ class _Reader:
         cp_plans = build(raw.p_el, {
             "_ref": indices(raw.p_ref), "start_date": raw.p_start, "end_date": raw.p_end,
             "initial_category": raw.p_initial, "latest_category": raw.p_latest,
+            "previous_plans": raw.p_previous,
         }, {
             "start_date": ("CPPstartDate", "CPPstartDate"),
             "end_date": ("CPPendDate", "CPPendDate"),

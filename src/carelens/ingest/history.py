@@ -37,7 +37,8 @@ _DURING = "{date} BETWEEN $start AND $end"
 IN_PERIOD = {
     "referrals": _OVERLAP.format(start="referral_date", end="closure_date"),
     "assessments": _OVERLAP.format(start="start_date", end="authorised_date"),
-    "s47_enquiries": _OVERLAP.format(start="start_date", end="end_date"),
+    # the census gives no end date for an enquiry: it is the return's if it started in the year
+    "s47_enquiries": _DURING.format(date="start_date"),
     "initial_cp_conferences": _DURING.format(date="conference_date"),
     "cp_plans": _OVERLAP.format(start="start_date", end="end_date"),
     "cp_reviews": _DURING.format(date="review_date"),
@@ -50,12 +51,23 @@ IN_PERIOD = {
     "contacts": _DURING.format(date="contact_date"),
     "early_help_episodes": _OVERLAP.format(start="start_date", end="end_date"),
 }
+# returns that speak only for the children they list (the 903 social worker module covers children
+# looked after on 31 March): a row is stale only if its child is in the incoming rows
+COVERS_LISTED_CHILDREN = {"allocations"}
 # rows that only exist under a parent row: removed when their parent is
 DEPENDENTS = {
     "assessment_factors": ("assessment_id", "assessments"),
     "cp_reviews": ("cp_plan_id", "cp_plans"),
     "cp_visits": ("cp_plan_id", "cp_plans"),
     "cin_visits": ("cin_plan_id", "cin_plans"),
+}
+# records that belong to a period of care, and the date that places them in one: the first period
+# that had not ended by then (returns may show only the later part of a period that began earlier)
+IN_A_PERIOD = {
+    "looked_after_reviews": "review_date",
+    "looked_after_visits": "visit_date",
+    "missing_episodes": "start_date",
+    "permanence": "coalesce(adoption_decision_date, order_date, placement_order_date)",
 }
 # derived from 903 episodes after stitching, never merged directly
 DERIVED_FROM_EPISODES = ("periods_of_care", "placements", "legal_statuses")
@@ -136,7 +148,19 @@ def _merge_table(con, name: str, frame: pl.DataFrame, extract: Extract, year: in
         period = IN_PERIOD.get(name)
         if period and extract.period_start and extract.period_end:
             stale = f"({period})"
-            params |= {"start": extract.period_start, "end": extract.period_end}
+            if name in COVERS_LISTED_CHILDREN:
+                # an allocation from an earlier return that this one no longer lists ended before the
+                # period; the return cannot say when, so it is closed on the last day it can have lasted
+                con.execute(f"""UPDATE "{name}" SET end_date = $start - INTERVAL 1 DAY
+                                WHERE la_code = $la AND coalesce(source_year, 0) < $year
+                                  AND child_id IN (SELECT child_id FROM _incoming)
+                                  AND start_date < $start AND (end_date IS NULL OR end_date >= $start)
+                                  AND NOT EXISTS (SELECT 1 FROM _kept k WHERE {same_key('k', f'"{name}"')})""",
+                            {"year": year, "la": extract.la_code, "start": extract.period_start})
+                stale += " AND child_id IN (SELECT child_id FROM _incoming)"
+            # DuckDB refuses parameters a statement does not use
+            params |= {k: v for k, v in (("start", extract.period_start), ("end", extract.period_end))
+                       if f"${k}" in period}
         elif extract.collection_year:
             stale = "source_year = $year"
         else:
@@ -199,5 +223,13 @@ def _rederive_care(con, la_code: str, child_ids: list[str]) -> None:
         con.register("_derived", conform(name, derived[name]).to_arrow())
         con.execute(f'INSERT INTO "{name}" SELECT * FROM _derived')
         con.unregister("_derived")
+    # a period's identity is its start: once years are stitched, a period seen in a later return (which
+    # began before that return's earliest episode) is the earlier, longer one
+    for name, date in IN_A_PERIOD.items():
+        con.execute(f"""UPDATE "{name}" SET period_id = coalesce((
+                            SELECT p.period_id FROM periods_of_care p
+                            WHERE p.child_id = "{name}".child_id AND (p.end_date IS NULL OR p.end_date >= {date})
+                            ORDER BY p.start_date LIMIT 1), period_id)
+                        WHERE child_id IN (SELECT child_id FROM _children)""")
     con.execute("DROP TABLE _children")
 

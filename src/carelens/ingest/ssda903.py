@@ -148,14 +148,17 @@ def read_ssda903(paths: Sequence[str | Path] | str | Path, year: int | None = No
     problems = _Problems()
     files = _files(paths, problems)
     tables = _read_tables(files, problems)
-    for name in REQUIRED_TABLES:
+    missing = [name for name in REQUIRED_TABLES if name not in tables]
+    if missing:
         # (a file that could not be read or recognised may well be the missing table: it is reported already)
-        if name not in tables and files and not problems.all():
-            cols = ", ".join(_recognition_columns()[name])
-            problems.add(_return_name(paths, files), "", None, None,
-                         f"a {DISPLAY[name]} table (a file with the columns {cols})")
-    if problems.all():
+        if files and not problems.all():
+            for name in missing:
+                cols = ", ".join(_recognition_columns()[name])
+                problems.add(_return_name(paths, files), "", None, None,
+                             f"a {DISPLAY[name]} table (a file with the columns {cols})")
         raise IngestError(problems.all())
+    # with the header and the episodes in hand, the tables that were read are checked even when
+    # another file could not be, so that every problem is reported at once
 
     year = _collection_year(tables, year, problems, _return_name(paths, files))
     la_code = _authority(tables, la_code, problems, _return_name(paths, files))

@@ -258,6 +258,8 @@ TABLES: tuple[Table, ...] = (
            nullable=False),
         _c("latest_category", "string", "Latest category of abuse.", "CPPL010A", "category_of_abuse",
            nullable=False),
+        _c("previous_plans", "int32", "Number of earlier CP plans the child had, as a return recorded it (CIN "
+           "NumberOfPreviousCPP, which counts plans the store may not hold); empty when not recorded."),
         _c("end_reason", "string", "Why the plan ended: STEP_DOWN_CIN, CLOSED, LOOKED_AFTER, TRANSFERRED_OUT, "
            "AGED_18.", code_list="cp_plan_end_reason"),
         _c("team_id", "string", "Team holding the plan."),
@@ -559,7 +561,9 @@ TABLES: tuple[Table, ...] = (
         _c("referral_id", "string", "The referral (CIN episode) the allocation is under.", "INVO010A"),
         _c("start_date", "date", "Allocation start.", "INVO002A", nullable=False),
         _c("end_date", "date", "Allocation end (empty while allocated).", "INVO003A"),
-        _c("change_reason", "string", "903 SW_REASON why the allocation ended.", "INVO004A",
+        _c("start_reason", "string", "Why this worker took the case (903 SW_REASON), when recorded; otherwise "
+           "it is the previous allocation's change reason.", code_list="social_worker_change_reason"),
+        _c("change_reason", "string", "Why the allocation ended (the next allocation's 903 SW_REASON).", "INVO004A",
            "social_worker_change_reason"),
         ssd_table="ssd_involvements",
         no_overlap=("start_date", "end_date"),

@@ -394,7 +394,13 @@ def _gather(store: Store, la_code: str, year: int) -> _Census:
             (pl.col("start_date") <= end)
             & pl.when(pl.col("icpc_date").is_not_null())
             .then(pl.col("icpc_date") >= start)
-            .otherwise(pl.col("end_date").is_null() | (pl.col("end_date") >= start))
+            .otherwise(
+                (pl.col("end_date") >= start)
+                # with no end date, still open — unless an earlier year's return said it had concluded
+                | (pl.col("end_date").is_null()
+                   & ~(pl.col("icpc_not_required").fill_null(False)
+                       & (pl.col("source_year").fill_null(9999) < year)))
+            )
         )
         .with_columns(
             # Concluded by the census date without needing a conference.
@@ -402,7 +408,10 @@ def _gather(store: Store, la_code: str, year: int) -> _Census:
                 pl.col("icpc_not_required").fill_null(False)
                 | pl.col("outcome").is_in(["CIN_PLAN", "NFA"]).fill_null(False)
             )
-            & (pl.col("end_date").is_null() | (pl.col("end_date") <= end))
+            # concluded by the census date: it ended by then or, when the end is not known (a store
+            # loaded from returns), a return of this year or earlier already said so
+            & ((pl.col("end_date") <= end)
+               | (pl.col("end_date").is_null() & (pl.col("source_year").fill_null(9999) <= year)))
             & pl.col("icpc_date").is_null()
         )
         .sort("referral_id", "start_date", "s47_id")
@@ -423,7 +432,9 @@ def _gather(store: Store, la_code: str, year: int) -> _Census:
     cp_plans = (
         read("cp_plans")
         .with_columns(
-            previous_plans=(pl.col("start_date").rank("min").over("child_id") - 1).cast(pl.Int64)
+            # the number a return recorded (it counts plans this store may not hold), else counted here
+            previous_plans=pl.coalesce(pl.col("previous_plans").cast(pl.Int64),
+                                       (pl.col("start_date").rank("min").over("child_id") - 1).cast(pl.Int64))
         )
         .join(in_referrals, on="referral_id", how="semi")
         .filter(open_in_year("start_date", "end_date"))

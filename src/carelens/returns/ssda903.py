@@ -922,6 +922,11 @@ class _Builder:
                 continue  # information about another year's birthday
             eps = by_child.get(child)
             if eps is None:
+                if r["eligibility"] in ("RELEVANT", "FORMER_RELEVANT"):
+                    # the store holds no care history (e.g. it was loaded from returns that start
+                    # later), but the recorded eligibility says the young person qualifies
+                    rows.append(self._oc3_row(r, dob))
+                    continue
                 self._exclude("oc3: no record of the young person being looked after")
                 continue
             eps = eps.sort("start_date")
@@ -941,28 +946,26 @@ class _Builder:
             ):
                 self._exclude("oc3: still looked after on the 17th or 18th birthday")
                 continue
-            if not self._qualifies_as_care_leaver(eps, dob):
+            # a recorded eligibility is the authority's statement; episodes are checked only without one
+            # (a store loaded from returns may not hold the earlier care that made the young person eligible)
+            recorded = r["eligibility"] in ("RELEVANT", "FORMER_RELEVANT")
+            if not recorded and not self._qualifies_as_care_leaver(eps, dob):
                 self._exclude(
                     "oc3: not looked after for 13 weeks from age 14 including time after 16"
                 )
                 continue
-            in_touch, activ, accom = r["in_touch"], r["activity"], r["accommodation"]
-            if in_touch in ("DIED", "RHOM"):
-                activ, accom = "0", "0"  # rule 344
-            elif in_touch != "YES":
-                activ, accom = activ or "0", accom or "0"  # not known when not in touch
-            activ = self.recode.get("ACTIV", {}).get(activ, activ)  # F3/P3 before 2022
-            rows.append(
-                {
-                    "CHILD": child,
-                    "DOB": _fmt(dob),
-                    "IN_TOUCH": in_touch,
-                    "ACTIV": activ,
-                    "ACCOM": accom,
-                }
-            )
+            rows.append(self._oc3_row(r, dob))
         frame = self._frame(rows, "oc3")
         return frame, set(frame["CHILD"]) if frame.height else set()
+
+    def _oc3_row(self, r: dict, dob: dt.date) -> dict:
+        in_touch, activ, accom = r["in_touch"], r["activity"], r["accommodation"]
+        if in_touch in ("DIED", "RHOM"):
+            activ, accom = "0", "0"  # rule 344
+        elif in_touch != "YES":
+            activ, accom = activ or "0", accom or "0"  # not known when not in touch
+        activ = self.recode.get("ACTIV", {}).get(activ, activ)  # F3/P3 before 2022
+        return {"CHILD": r["child_id"], "DOB": _fmt(dob), "IN_TOUCH": in_touch, "ACTIV": activ, "ACCOM": accom}
 
     def _qualifies_as_care_leaver(self, eps: pl.DataFrame, dob: dt.date) -> bool:
         """Looked after (not on short breaks) for at least 13 weeks since the 14th birthday,
@@ -1118,7 +1121,7 @@ class _Builder:
             follows = (
                 r["prev_end"] is not None and (r["start_date"] - r["prev_end"]).days <= _SW_GAP_DAYS
             )
-            reason = r["prev_reason"] if follows else _FIRST_CONTACT
+            reason = r["start_reason"] or (r["prev_reason"] if follows else _FIRST_CONTACT)
             if reason is None:
                 self.warnings.append(
                     f"sw_episodes: child {r['child_id']}'s social worker changed on "
