@@ -222,7 +222,7 @@ def demo(
         ingested_path = out / "from_returns.duckdb"
         ingested_path.unlink(missing_ok=True)
         load = progress.add_task("Loading the returns into a fresh store", total=len(written))
-        run_ingest(ingested_path, written, on_source=lambda p, k: progress.advance(load))
+        loaded = run_ingest(ingested_path, written, on_source=lambda p, k: progress.advance(load))
     latest = max(DEMO_YEARS)
     figures = measure_headlines(frames, latest)
     table = Table(title=f"Coastal (synthetic), year ending 31 March {latest}")
@@ -234,7 +234,8 @@ def demo(
         table.add_row(label, f"{figures[key]:,.1f}", "" if target is None else f"{target:,.1f}")
     console.print(table)
     console.print(f"Store: {store_path}")
-    console.print(f"Store loaded from the returns: {ingested_path}")
+    console.print(f"Store loaded from the returns: {ingested_path} ({loaded.children:,} children, "
+                  f"{loaded.rows:,} rows from {len(written)} returns)")
     for path in written:
         console.print(f"Return: {path}")
 
