@@ -341,9 +341,9 @@ def _read_xml(path: Path, problems: _Problems) -> dict[str, _Table]:
 
     children = [c for c in root if tag(c) == "CHILD"]
     if not children:
-        problems.add(name, f"line {root.sourceline}", None, tag(root),
-                     "an SSDA903 XML return: a root element (EXPSSDA903) holding CHILD elements, each with a "
-                     "HEADER and its EPISODE elements")
+        problems.add(name, f"line {root.sourceline}", None, None,
+                     f"an SSDA903 XML return: a root element (EXPSSDA903) holding CHILD elements, each with a "
+                     f"HEADER and its EPISODE elements (found <{tag(root)[:40]}> with no CHILD in it)")
         return {}
     for child in children:
         header = next((c for c in child if tag(c) == "HEADER"), child)
