@@ -104,3 +104,12 @@ def test_a_failed_merge_leaves_the_store_exactly_as_it_was(store):
     with pytest.raises(Exception):
         merge_extracts(store, [good, broken])
     assert (snapshot(store, "referrals"), snapshot(store, "person")) == before
+
+
+def test_a_child_once_reported_as_uasc_stays_so(store):
+    def with_uasc(year, flag):
+        return census(year, [{"child_id": "A", "referral_date": D(2023, 6, 1), "closure_date": None}],
+                      people=[{"child_id": "A", "sex": "M", "date_of_birth": D(2008, 1, 1), "ethnicity": "BAFR",
+                               "uasc": flag}])
+    merge_extracts(store, [with_uasc(2024, True), with_uasc(2025, False)])
+    assert store.sql("SELECT uasc FROM person") == [(True,)]

@@ -123,7 +123,8 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
     store_path = Path(store_path)
     created = not store_path.exists()
     try:
-        with Store(store_path) as store:
+        # a council laptop: DuckDB's buffer pool would otherwise grow towards 80% of the machine's memory
+        with Store(store_path, memory_limit="1GB") as store:
             summary = merge_extracts(store, extracts)
             store.checkpoint()
     except BaseException:

@@ -194,6 +194,9 @@ def _merge_people(con, frame: pl.DataFrame, year: int) -> None:
         def pick(c):
             if c in ("child_id",):
                 return "i.child_id"
+            if c == "uasc":
+                # a return lists only the year's unaccompanied asylum-seeking children: once said, it stays
+                return "coalesce(i.uasc, FALSE) OR coalesce(s.uasc, FALSE) AS uasc"
             newer = "coalesce(i.source_year, 0) >= coalesce(s.source_year, 0)"
             return (f"CASE WHEN s.child_id IS NULL THEN i.{c} WHEN {newer} THEN coalesce(i.{c}, s.{c}) "
                     f"ELSE coalesce(s.{c}, i.{c}) END AS {c}")

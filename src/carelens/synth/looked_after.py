@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from carelens.synth.calendar import add_working_days, add_years
+from carelens.synth.calendar import add_working_days, add_years, financial_year_start
 from carelens.synth.records import NO_DATE, choice
 from carelens.synth.schedules import ragged_positions, recurring
 
@@ -542,8 +542,9 @@ class CareSimulator:
         activity = np.where(eet, choice(rng, {"F1": 0.45, "P1": 0.15, "F2": 0.2, "P2": 0.05, "F4": 0.1, "F5": 0.05}, m),
                             choice(rng, {"G4": 0.5, "G5": 0.3, "G6": 0.2}, m))
         # before the 2021/22 return, higher education and training were F3/P3 (F4/F5 and P4/P5 after)
-        contact = birthday - rng.integers(0, 60, m)
-        before_2022 = np.minimum(contact, birthday) < 18718  # 2021-04-01
+        # the latest contact around the birthday, within the same collection year as the birthday
+        contact = np.maximum(birthday - rng.integers(0, 60, m), financial_year_start(birthday))
+        before_2022 = birthday < 18718  # 2021-04-01: the return's year is the birthday's
         activity = np.where(before_2022 & np.isin(activity, ["F4", "F5"]), "F3", activity)
         activity = np.where(before_2022 & np.isin(activity, ["P4", "P5"]), "P3", activity)
         activity = np.where(in_touch == "YES", activity, "0")
