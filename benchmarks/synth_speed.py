@@ -39,7 +39,8 @@ def run_case(case: str, store: Path) -> dict:
     t0 = time.perf_counter()
     summary = synthesise(store, specs, years=10, seed=1)
     seconds = time.perf_counter() - t0
-    # the largest resident size of this process or of any worker process it started
+    # the largest resident size of this process or of any worker process it started (this process is
+    # started by a parent that only imported modules, so the inherited part of ru_maxrss is small)
     peak_gb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024 / 1024
     return {"case": case, "authorities": summary.authorities, "children": summary.children, "rows": summary.rows,

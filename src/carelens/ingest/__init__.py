@@ -40,7 +40,7 @@ class IngestReport:
 
     @property
     def rows(self) -> int:
-        return sum(e.rows() for e in self.extracts)
+        return sum(getattr(e, "row_count", e.rows()) for e in self.extracts)
 
 
 def source_kind(path: Path) -> str:
@@ -94,14 +94,19 @@ def read_source(path: Path, kind: str, la_code: str | None = None, year: int | N
 def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | None = None,
            year: int | None = None, check: bool = False,
            on_source: Callable[[Path, str], None] | None = None) -> IngestReport:
-    """Read every path, then (unless ``check``) merge them all into the store in one transaction.
+    """Read and check every path, then (unless ``check``) merge them all into the store in one transaction.
 
     Raises :class:`IngestError` with every problem in every file; nothing is stored then.
+
+    Files are read twice: once to check them all (keeping only what each holds, not its rows),
+    then one at a time, oldest return first, inside the transaction that merges them. Memory is
+    bounded by the largest file, not by how many are loaded.
     """
-    from carelens.ingest.history import merge_extracts
+    from carelens.ingest.history import merge_extracts, order_of_merging
     from carelens.model.store import Store
 
-    extracts: list[Extract] = []
+    sources: list[tuple[tuple, Path, str]] = []  # (merge order, path, kind)
+    summaries: list[Extract] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
@@ -110,7 +115,9 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
             continue
         try:
             kind = source_kind(path)
-            extracts += read_source(path, kind, la_code=la_code, year=year)
+            for extract in read_source(path, kind, la_code=la_code, year=year):
+                sources.append((order_of_merging(extract), path, kind))
+                summaries.append(_summary(extract))
         except IngestError as e:
             problems += e.problems
             continue
@@ -119,17 +126,32 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
     if problems:
         raise IngestError(problems)
     if check:
-        return IngestReport(extracts=extracts, stored=False)
+        return IngestReport(extracts=summaries, stored=False)
+
+    def in_order():
+        for _, path, kind in sorted(sources, key=lambda s: s[0]):
+            yield from read_source(path, kind, la_code=la_code, year=year)
+
     store_path = Path(store_path)
     created = not store_path.exists()
     try:
         # a council laptop: DuckDB's buffer pool would otherwise grow towards 80% of the machine's memory
         with Store(store_path, memory_limit="1GB") as store:
-            summary = merge_extracts(store, extracts)
+            summary = merge_extracts(store, in_order())
             store.checkpoint()
     except BaseException:
         if created:  # a store made for this load and not filled is removed again
             store_path.unlink(missing_ok=True)
             Path(str(store_path) + ".wal").unlink(missing_ok=True)
         raise
-    return IngestReport(extracts=extracts, stored=True, tables=summary.tables)
+    return IngestReport(extracts=summaries, stored=True, tables=summary.tables)
+
+
+def _summary(extract: Extract) -> Extract:
+    """The extract without its rows: who and what it covers, and how many children and rows it held."""
+    person = extract.frames.get("person")
+    kept = {"person": person.select("child_id")} if person is not None else {}
+    light = Extract(extract.kind, extract.la_code, extract.collection_year, extract.period_start,
+                    extract.period_end, extract.files, kept)
+    light.row_count = extract.rows()
+    return light

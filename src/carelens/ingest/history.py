@@ -22,7 +22,7 @@ in one transaction: a failure leaves the store exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -85,13 +85,20 @@ class MergeSummary:
     tables: dict[str, int]  # rows in the store afterwards, per table touched
 
 
-def merge_extracts(store: Store, extracts: Sequence[Extract]) -> MergeSummary:
-    """Merge extracts into the store in one transaction, oldest collection year first."""
-    ordered = sorted(extracts, key=lambda e: (e.collection_year or 0, e.kind))
+def merge_extracts(store: Store, extracts: Iterable[Extract]) -> MergeSummary:
+    """Merge extracts into the store in one transaction, oldest collection year first.
+
+    A list is put in order here; an iterator (e.g. one reading files one at a time, to keep
+    memory small) must already yield them oldest first.
+    """
+    ordered = sorted(extracts, key=order_of_merging) if isinstance(extracts, Sequence) else extracts
     touched: set[str] = set()
     children: set[str] = set()
+    merged = rows_in = 0
     with store.transaction() as con:
         for extract in ordered:
+            merged += 1
+            rows_in += extract.rows()
             year = extract.collection_year or 0
             for name, frame in extract.frames.items():
                 if name in DERIVED_FROM_EPISODES or not len(frame):
@@ -115,8 +122,12 @@ def merge_extracts(store: Store, extracts: Sequence[Extract]) -> MergeSummary:
             con.execute(f'DELETE FROM "{child_table}" c WHERE NOT EXISTS '
                         f'(SELECT 1 FROM "{parent}" p WHERE p.{key} = c.{key})')
         counts = {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in sorted(touched)}
-    return MergeSummary(extracts=len(ordered), rows_in=sum(e.rows() for e in ordered), children=len(children),
-                        tables=counts)
+    return MergeSummary(extracts=merged, rows_in=rows_in, children=len(children), tables=counts)
+
+
+def order_of_merging(extract: Extract) -> tuple:
+    """Older returns first, so a newer one always has the last word."""
+    return (extract.collection_year or 0, extract.kind)
 
 
 def _complete(name: str, frame: pl.DataFrame, extract: Extract) -> pl.DataFrame:
