@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Run every test. Installs what the tests need first:
 #  - the project and its test dependencies (uv, from PyPI)
+#  - a PostgreSQL server (Debian's postgresql package, with apt-get) for the database tests
 #  - the sector's reference DfE validators (by ../shared/tools/peer-validate, from PyPI), when
 #    the shared tools are present beside this checkout
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+# a real PostgreSQL server for the database tests (each test run starts its own throwaway server)
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing PostgreSQL (Debian package postgresql) for the database tests..."
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+fi
 uv run --frozen pytest -q -n 2 "$@"
