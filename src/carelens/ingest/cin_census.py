@@ -78,16 +78,8 @@ UNBORN_MONTHS = 10
 
 _GENDER_CURRENT = {"1": "M", "2": "F", "0": "U", "9": "U"}  # 0 not recorded or unborn, 9 indeterminate
 
-# Polars types of the store's column types. The same mapping as carelens.model.store, kept here so
-# reading a file does not import DuckDB and Ibis; a test checks the two agree.
-_POLARS_TYPES = {
-    "string": pl.Utf8,
-    "date": pl.Date,
-    "boolean": pl.Boolean,
-    "int32": pl.Int32,
-    "int64": pl.Int64,
-    "float64": pl.Float64,
-}
+# the store's column types, without importing DuckDB and Ibis
+from carelens.model.column_types import POLARS_TYPES as _POLARS_TYPES  # noqa: E402
 
 
 def schema_path(year: int) -> Path:

@@ -18,16 +18,9 @@ import ibis
 import polars as pl
 import pyarrow as pa
 
+from carelens.model.column_types import POLARS_TYPES as _POLARS_TYPES
 from carelens.model.tables import TABLES, Table, table
 
-_POLARS_TYPES = {
-    "string": pl.Utf8,
-    "date": pl.Date,
-    "boolean": pl.Boolean,
-    "int32": pl.Int32,
-    "int64": pl.Int64,
-    "float64": pl.Float64,
-}
 _DUCKDB_TYPES = {
     "string": "VARCHAR",
     "date": "DATE",
