@@ -412,7 +412,7 @@ def test_codes_must_be_valid_for_the_year(ret):
     ps = problems_of([ret])
     got = {(Path(p.file).name, p.location, p.field, p.value) for p in ps}
     assert got == {("episodes.csv", f"row {r1}", "PLACE", "P2"), ("episodes.csv", f"row {r2}", "RNE", "X"),
-                   ("header.csv", "row 2", "ETHNIC", "WXYZ")}
+                   ("header.csv", f"row {r3}", "ETHNIC", "WXYZ")}
     place = next(p for p in ps if p.field == "PLACE")
     assert "2025" in place.expected and "K3" in place.expected and "P2" in place.expected  # (the 2024 clause)
     # the same code on an episode that ended on 1 April 2024 is last year's, and fine
