@@ -11,7 +11,8 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("args", [["--help"], ["demo", "--help"], ["synth", "--help"], ["returns", "--help"],
-                                  ["returns", "903", "--help"], ["returns", "cin", "--help"]])
+                                  ["returns", "903", "--help"], ["returns", "cin", "--help"],
+                                  ["ingest", "--help"], ["indicators", "--help"]])
 def test_every_verb_has_help(args):
     result = runner.invoke(app, args)
     assert result.exit_code == 0

@@ -180,6 +180,56 @@ def ingest(
                   + ("" if check else f" into {store}") + ("; no problems found" if check else ""))
 
 
+# ----------------------------------------------------------------------------------------- indicators
+@app.command()
+def indicators(
+    store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
+    as_at: Annotated[str, typer.Option("--as-at", help="The month end to report at (YYYY-MM-DD).")],
+    la: Annotated[str | None, typer.Option(help="Authority, when the store holds several.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
+    out: Annotated[Path | None, typer.Option(help="File to write (csv, json, parquet); default: print.")] = None,
+):
+    """Indicators at a date: the month, rolling 12 months and financial year to date, in long form."""
+    from carelens.indicators.catalogue import CATALOGUE
+    from carelens.indicators.engine import Period, evaluate_many
+
+    try:
+        day = dt.date.fromisoformat(as_at)
+    except ValueError:
+        _fail(f"--as-at {as_at!r} is not a date: expected YYYY-MM-DD")
+    if fmt not in ("table", "csv", "json", "parquet"):
+        _fail(f"--format {fmt!r}: expected table, csv, json or parquet")
+    if fmt == "parquet" and out is None:
+        _fail("--format parquet needs --out FILE")
+    fy_start = dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+    periods = [Period(day.replace(day=1), day, f"month to {day}"), Period.rolling(day, 12),
+               Period(fy_start, day, f"year to date {day}")]
+    with _open_store(store) as s:
+        las = [r[0] for r in s.sql("SELECT DISTINCT la_code FROM person ORDER BY 1")]
+        if la is None:
+            if len(las) != 1:
+                _fail(f"the store holds {len(las)} authorities ({', '.join(las[:10])}): choose one with --la")
+            la = las[0]
+        result = evaluate_many(s, list(CATALOGUE), periods, la)
+    if fmt == "table":
+        table = Table(title=f"Indicators for {la} at {day}")
+        for column in ("indicator", "period", "value", "unit", "numerator", "denominator"):
+            table.add_column(column, justify="right" if column in ("value", "numerator", "denominator") else "left")
+        for r in result.iter_rows(named=True):
+            table.add_row(r["indicator"], r["period"], "" if r["value"] is None else f"{r['value']:,.1f}", r["unit"],
+                          f"{r['numerator']:,}", "" if r["denominator"] is None else f"{r['denominator']:,}")
+        console.print(table)
+        return
+    if fmt == "parquet":
+        result.write_parquet(out)
+    else:
+        text = result.write_csv() if fmt == "csv" else result.write_json()
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            print(text, end="")
+
+
 # ----------------------------------------------------------------------------------------------- demo
 @app.command()
 def demo(
