@@ -230,7 +230,7 @@ class AuthoritySimulation:
         candidates = (last_ref.join(last_contact, on="child_id")
                       .filter(pl.col("closure_date").is_not_null() & (pl.col("closure_reason") == "RC7")
                               & (pl.col("last_contact") <= pl.col("closure_date"))
-                              & ~pl.col("child_id").is_in(in_care))
+                              & ~pl.col("child_id").is_in(in_care.to_list()))
                       .sort("referral_id"))
         n_deaths = min(len(candidates), int(self.rng.poisson(0.0006 * self.n_children)))
         if n_deaths == 0:
@@ -239,7 +239,7 @@ class AuthoritySimulation:
         death_of = dict(zip(died["child_id"].to_list(), died["closure_date"].to_list()))
         frames["person"] = frames["person"].with_columns(
             date_of_death=pl.col("child_id").replace_strict(death_of, default=None, return_dtype=pl.Date))
-        frames["referrals"] = refs.with_columns(closure_reason=pl.when(pl.col("referral_id").is_in(died["referral_id"]))
+        frames["referrals"] = refs.with_columns(closure_reason=pl.when(pl.col("referral_id").is_in(died["referral_id"].to_list()))
                                                 .then(pl.lit("RC2")).otherwise(pl.col("closure_reason")))
 
     def _people(self) -> None:
