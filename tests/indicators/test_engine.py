@@ -25,6 +25,12 @@ def store(tmp_path_factory):
     path = tmp_path_factory.mktemp("ind") / "s.duckdb"
     with Store(path) as s:
         s.replace({
+            "person": _frame([
+                {"child_id": "A", "sex": "F", "date_of_birth": D(2024, 7, 1)},   # 0 at 31 March 2025
+                {"child_id": "B", "sex": "M", "date_of_birth": D(2010, 3, 31)},  # 15 on 31 March 2025, that day
+                {"child_id": "C", "sex": "F", "date_of_birth": D(2008, 6, 2)},   # 15 on 1 June 2024, 16 a day later
+                {"child_id": "D", "sex": "M", "date_of_birth": D(2020, 1, 1)},   # 4 on 1 April 2024
+            ], la_code="890", ethnicity="WBRI", uasc=False),
             "population": pl.DataFrame({"la_code": "890", "year": 2024, "age": list(range(18)) * 2,
                                         "sex": ["M"] * 18 + ["F"] * 18, "children": 1000}),
             "cp_plans": _frame([
@@ -152,3 +158,28 @@ def test_indicators_command_writes_long_form_csv_json_and_parquet(small_store_pa
     assert parquet["numerator"].to_list() == csv["numerator"].to_list()
     bad = runner.invoke(app, [*base[:-1], "31/03/2025"])
     assert bad.exit_code == 2 and "expected YYYY-MM-DD" in bad.output
+
+
+def test_breakdown_by_age_band_uses_age_on_the_counting_day(store):
+    from carelens.indicators.engine import evaluate_by
+
+    # stock on 31 March 2025: A is under 1, B turned 15 that day; each band's rate uses its own children
+    on_plans = evaluate_by(store, indicator("C8"), FY2025, "890", "age_band")
+    got = {r["group"]: (r["numerator"], r["denominator"], r["value"]) for r in on_plans.iter_rows(named=True)}
+    assert got["under 1"] == (1, 2_000, pytest.approx(5.0))
+    assert got["10-15"] == (1, 12_000, pytest.approx(10_000 / 12_000))
+    assert got["1-4"] == (0, 8_000, 0.0)
+    # flow: age on the day the plan started — C was 15 on 1 June 2024 (16 by the end of the year)
+    starting = evaluate_by(store, indicator("C9"), FY2025, "890", "age_band")
+    got = {r["group"]: r["numerator"] for r in starting.iter_rows(named=True)}
+    assert (got["10-15"], got["1-4"], got["16-17"]) == (2, 1, 0)
+
+
+def test_breakdown_by_sex(store):
+    from carelens.indicators.engine import evaluate_by
+
+    by_sex = evaluate_by(store, indicator("C8"), FY2025, "890", "sex")
+    assert {r["group"]: (r["numerator"], r["denominator"]) for r in by_sex.iter_rows(named=True)} == {
+        "F": (1, 18_000), "M": (1, 18_000)}
+    with pytest.raises(ValueError, match="expected one of age_band, sex"):
+        evaluate_by(store, indicator("C8"), FY2025, "890", "team")

@@ -52,6 +52,12 @@ Generated from `src/carelens/indicators/catalogue.py`; do not edit by hand.
 Only rows of the authority asked for (`la_code`) are counted. The population is the latest mid-year
 estimate on or before the end of the period (mid-2024 for the year ending 31 March 2025).
 The children behind the figure are listed by `carelens.indicators.engine.counted_rows`.
+
+## Breakdowns
+
+By age band (under 1, 1–4, 5–9, 10–15, 16–17; age on the counting day, which is the event date for
+events and the last day of the period for children in a state) and by sex, with
+`carelens.indicators.engine.evaluate_by`. A rate per 10,000 uses the children of that group.
 """
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+import ibis
 import ibis.expr.types as ir
 import polars as pl
 
@@ -113,6 +114,55 @@ def evaluate(tables: Tables, ind: Indicator, period: Period, la_code: str) -> Va
     if not isinstance(ind.measure, Stock):
         per_10k *= 365 / period.days  # annualised
     return Value(ind.id, period, per_10k, n, population, "per 10,000")
+
+
+AGE_BANDS = ((0, 1, "under 1"), (1, 5, "1-4"), (5, 10, "5-9"), (10, 16, "10-15"), (16, 18, "16-17"))
+BREAKDOWNS = ("age_band", "sex")
+
+
+def with_breakdowns(tables: Tables, rows: ir.Table, period: Period) -> ir.Table:
+    """The counted rows with the child's sex and age band on the counting day.
+
+    The counting day is the event date for flows and conversions, and the period's last day for
+    stocks. Age bands are the overview's: under 1, 1-4, 5-9, 10-15, 16-17 (18+ as "18 and over").
+    """
+    person = tables.table("person").select("child_id", "sex", "date_of_birth")
+    joined = rows.left_join(person, "child_id").drop("child_id_right")
+    day = joined.event_date if "event_date" in joined.columns else ibis.literal(period.end)
+    # completed years of age: the year difference, less one if the birthday is still to come
+    years = day.year() - joined.date_of_birth.year()
+    before_birthday = (day.month() < joined.date_of_birth.month()) | (
+        (day.month() == joined.date_of_birth.month()) & (day.day() < joined.date_of_birth.day()))
+    age = years - before_birthday.cast("int32")
+    band = ibis.cases(*[((age >= lo) & (age < hi), label) for lo, hi, label in AGE_BANDS],
+                      else_=ibis.cases((age >= 18, "18 and over"), else_="unknown"))
+    return joined.mutate(age_band=band, sex=joined.sex.fill_null("U"))
+
+
+def evaluate_by(tables: Tables, ind: Indicator, period: Period, la_code: str, breakdown: str) -> pl.DataFrame:
+    """One indicator split by ``age_band`` or ``sex``: value, numerator and denominator per group.
+
+    Rates per 10,000 use the population of that group (children of that age band or sex); a
+    percentage's denominator is the group's events.
+    """
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"breakdown {breakdown!r}: expected one of {', '.join(BREAKDOWNS)}")
+    rows = with_breakdowns(tables, counted_rows(tables, ind, period, la_code), period)
+    counts = rows.group_by(group=rows[breakdown]).aggregate(
+        n=rows.count(), hits=rows.numerator.cast("int64").sum()).to_polars()
+    if ind.unit == "percent":
+        return counts.select("group", value=100 * pl.col("hits") / pl.col("n"), numerator="hits", denominator="n")
+    pop = tables.table("population")
+    pop = pop.filter((pop.la_code == la_code) & (pop.year == population_year(period.end)) & (pop.age <= 17))
+    if breakdown == "age_band":
+        band = ibis.cases(*[((pop.age >= lo) & (pop.age < hi), label) for lo, hi, label in AGE_BANDS])
+        groups = pop.group_by(group=band).aggregate(population=pop.children.sum()).to_polars()
+    else:
+        groups = pop.group_by(group=pop.sex).aggregate(population=pop.children.sum()).to_polars()
+    per_year = 1.0 if isinstance(ind.measure, Stock) else 365 / period.days
+    out = counts.join(groups, on="group", how="full", coalesce=True).with_columns(pl.col("n").fill_null(0))
+    return out.select("group", value=pl.col("n") * 10_000 / pl.col("population") * per_year,
+                      numerator="n", denominator="population").sort("group")
 
 
 def evaluate_many(tables: Tables, indicators: list[Indicator], periods: list[Period], la_code: str) -> pl.DataFrame:
