@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+# CI must be reproducible: property and fuzz tests try the same examples on every run.
+# (Explore new ones locally with: pytest --hypothesis-profile=explore)
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("explore", derandomize=False, deadline=None)
+settings.load_profile("ci")
 
 from carelens.model.store import Store
 from carelens.synth import AuthoritySpec, load_profile, synthesise

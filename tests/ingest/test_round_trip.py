@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from carelens.ingest import ingest
@@ -42,8 +42,11 @@ def contents(paths):
     return files
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomized: every run (and CI) tries the same seeds; seed 170 once had a death before birth
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=1, max_value=10_000))
+@example(seed=170)
 def test_returns_survive_ingest_unchanged(tmp_path_factory, seed):
     d = tmp_path_factory.mktemp(f"rt{seed}")
     spec = AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), children=2500)

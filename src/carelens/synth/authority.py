@@ -227,7 +227,11 @@ class AuthoritySimulation:
         last_contact = frames["contacts"].group_by("child_id").agg(last_contact=pl.col("contact_date").max())
         last_ref = refs.sort("referral_date").group_by("child_id", maintain_order=True).last()
         in_care = frames["periods_of_care"]["child_id"].unique()
-        candidates = (last_ref.join(last_contact, on="child_id")
+        born = pl.DataFrame({"child_id": self.child_id, "date_of_birth": self.dob}).with_columns(
+            pl.col("date_of_birth").cast(pl.Int32).cast(pl.Date))
+        candidates = (last_ref.join(last_contact, on="child_id").join(born, on="child_id")
+                      # a child can only die once born
+                      .filter(pl.col("date_of_birth") <= pl.col("closure_date"))
                       .filter(pl.col("closure_date").is_not_null() & (pl.col("closure_reason") == "RC7")
                               & (pl.col("last_contact") <= pl.col("closure_date"))
                               & ~pl.col("child_id").is_in(in_care.to_list()))
