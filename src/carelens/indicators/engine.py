@@ -25,6 +25,7 @@ import polars as pl
 
 from carelens.indicators.catalogue import Indicator
 from carelens.indicators.measures import Stock
+from carelens.model.code_lists import collection_period
 
 
 class Tables(Protocol):
@@ -47,7 +48,7 @@ class Period:
 
     @classmethod
     def financial_year(cls, year_ending: int) -> Period:
-        return cls(dt.date(year_ending - 1, 4, 1), dt.date(year_ending, 3, 31), f"{year_ending - 1}-{year_ending % 100:02d}")
+        return cls(*collection_period(year_ending), f"{year_ending - 1}-{year_ending % 100:02d}")
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:

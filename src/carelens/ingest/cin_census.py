@@ -32,22 +32,22 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import polars as pl
 from lxml import etree
 
 from carelens.ingest.extract import Extract
+from carelens.ingest.cin_census_schemas import SCHEMA_YEARS, schema_path, xml_schema
 from carelens.ingest.identity import deduplicated, natural_id
 from carelens.ingest.problems import IngestError, ProblemLog
 from carelens.model import code_lists
+from carelens.model.code_lists import collection_period as census_period
 from carelens.model.tables import table
 
 __all__ = ["SCHEMA_YEARS", "TABLES", "IngestError", "census_period", "read_cin_census", "schema_path"]
 
 KIND = "cin_census"
-SCHEMA_YEARS = range(2017, 2027)
 """Collection years whose DfE schema ships in ``cin_census_xsd/`` (2017 = the 2016/17 return)."""
 FIRST_SEX_YEAR = 2025  # GenderCurrent (1, 2, 0, 9) until 2024; Sex (M, F, U) from 2025
 FIRST_CIN_PLAN_YEAR = 2022  # CINPlanDates first appears in the 2022 schema
@@ -82,17 +82,6 @@ _GENDER_CURRENT = {"1": "M", "2": "F", "0": "U", "9": "U"}  # 0 not recorded or 
 from carelens.model.column_types import POLARS_TYPES as _POLARS_TYPES  # noqa: E402
 
 
-def schema_path(year: int) -> Path:
-    """The shipped DfE CIN census XSD for collection ``year`` (2017–2026)."""
-    if year not in SCHEMA_YEARS:
-        raise ValueError(f"CareLens ships CIN census schemas for {SCHEMA_YEARS[0]}–{SCHEMA_YEARS[-1]}, "
-                         f"not {year}")
-    return Path(str(resources.files("carelens.ingest") / "cin_census_xsd" / f"CIN_schema_{year}.xsd"))
-
-
-def census_period(year: int) -> tuple[dt.date, dt.date]:
-    """1 April ``year-1`` to 31 March ``year``: the period collection ``year`` covers."""
-    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
 
 
 def read_cin_census(path: str | Path, la_code: str | None = None) -> Extract:
@@ -440,11 +429,6 @@ def _walk_cin(cin, ci: int, raw: _Raw) -> None:
 # ------------------------------------------------------------------------------ the reader
 
 
-@cache
-def _schema(year: int) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(schema_path(year))))
-
-
 def _parser() -> etree.XMLParser:
     # A new parser per file: lxml keeps a parser's error log across documents. No DTDs, no
     # entities, no network: a census file has none, and they are how XML files attack readers.
@@ -489,7 +473,7 @@ class _Reader:
         la_code = self._header(root)
         if not self.year:
             return None
-        schema = _schema(self.year)
+        schema = xml_schema(self.year)
         valid = schema.validate(tree)
         raw = _walk(root)
         self._schema_problems(schema, valid, raw)

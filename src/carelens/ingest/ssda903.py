@@ -23,7 +23,6 @@ canonical column is derived and every check.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections.abc import Sequence
@@ -376,8 +375,7 @@ def _read_xml(path: Path, problems: _Problems) -> dict[str, _Table]:
 
 
 # ----------------------------------------------------------------------- year and authority
-def _collection_period(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+_collection_period = code_lists.collection_period
 
 
 def _spec(year: int) -> tuple[dict[str, tuple], bool]:

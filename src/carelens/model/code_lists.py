@@ -336,6 +336,11 @@ def collection_year(d: datetime.date) -> int:
     return d.year + 1 if d.month >= 4 else d.year
 
 
+def collection_period(year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of collection year ``year``: 1 April ``year-1`` to 31 March ``year``."""
+    return datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
+
+
 # ------------------------------------------------------------------ documentation
 
 

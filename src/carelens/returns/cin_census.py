@@ -31,14 +31,15 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
-from importlib import metadata, resources
+from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 
 import polars as pl
 from lxml import etree
 
+from carelens.ingest import cin_census_schemas
+from carelens.model.code_lists import collection_period as census_period
 from carelens.model.store import Store, conform
 
 COLLECTION_YEARS = tuple(range(2017, 2027))
@@ -138,23 +139,16 @@ class CinCensusSchemaError(ValueError):
         )
 
 
-def census_period(year: int) -> tuple[date, date]:
-    """First and last day of collection year ``year``: 1 April ``year-1`` to 31 March ``year``."""
-    return date(year - 1, 4, 1), date(year, 3, 31)
-
-
 def schema_path(year: int) -> Path:
     """The shipped DfE XSD for collection year ``year``."""
     _check_year(year)
-    return Path(
-        str(resources.files("carelens.ingest") / "cin_census_xsd" / f"CIN_schema_{year}.xsd")
-    )
+    return cin_census_schemas.schema_path(year)
 
 
 def validate_cin_census(path: str | Path, year: int) -> list[SchemaProblem]:
     """Validate a CIN census XML file against the DfE schema for ``year``; empty when valid."""
     doc = etree.parse(str(path))
-    schema = _schema(year)
+    schema = cin_census_schemas.xml_schema(year)
     if schema.validate(doc):
         return []
     children = [
@@ -236,11 +230,6 @@ def _check_year(year: int) -> None:
     if year not in COLLECTION_YEARS:
         years = ", ".join(map(str, COLLECTION_YEARS))
         raise ValueError(f"CareLens writes the CIN census for collection years {years}, not {year}")
-
-
-@cache
-def _schema(year: int) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(schema_path(year))))
 
 
 def _choose_la(store: Store, la_code: str | None) -> str:

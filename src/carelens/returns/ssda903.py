@@ -55,6 +55,7 @@ from pathlib import Path
 
 import polars as pl
 
+from carelens.model import code_lists
 from carelens.model.store import Store, conform
 
 SUPPORTED_YEARS = tuple(range(2017, 2027))
@@ -369,9 +370,7 @@ class Ssda903DataError(ValueError):
         super().__init__(message)
 
 
-def collection_period(year: int) -> tuple[dt.date, dt.date]:
-    """First and last day of collection year ``year`` (1 April ``year-1`` to 31 March ``year``)."""
-    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+collection_period = code_lists.collection_period  # first and last day of a collection year
 
 
 def build_ssda903(
