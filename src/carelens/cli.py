@@ -205,11 +205,10 @@ def indicators(
     periods = [Period(day.replace(day=1), day, f"month to {day}"), Period.rolling(day, 12),
                Period(fy_start, day, f"year to date {day}")]
     with _open_store(store) as s:
-        las = [r[0] for r in s.sql("SELECT DISTINCT la_code FROM person ORDER BY 1")]
-        if la is None:
-            if len(las) != 1:
-                _fail(f"the store holds {len(las)} authorities ({', '.join(las[:10])}): choose one with --la")
-            la = las[0]
+        try:
+            la = s.authority(la)
+        except ValueError as e:
+            _fail(str(e))
         result = evaluate_many(s, list(CATALOGUE), periods, la)
     if fmt == "table":
         table = Table(title=f"Indicators for {la} at {day}")

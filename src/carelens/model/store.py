@@ -103,6 +103,22 @@ class Store:
         """A whole table as a Polars frame, typed as declared."""
         return conform(name, pl.from_arrow(self._duck.sql(f'SELECT * FROM "{name}"').to_arrow_table()))
 
+    def authority(self, la_code: str | None = None) -> str:
+        """The authority to work on: ``la_code`` if the store holds children for it, or the only one it holds.
+
+        Raises ``ValueError`` saying what the store holds when the choice is missing or wrong.
+        """
+        held = [r[0] for r in self.sql('SELECT DISTINCT la_code FROM "person" ORDER BY 1')]
+        if la_code is None:
+            if len(held) != 1:
+                raise ValueError(f"the store holds {len(held)} authorities ({', '.join(held) or 'none'}): "
+                                 "choose one with la_code (--la)")
+            return held[0]
+        if la_code not in held:
+            raise ValueError(f"no children for authority {la_code!r} in the store (authorities: "
+                             f"{', '.join(held) or 'none'})")
+        return la_code
+
     def count(self, name: str) -> int:
         table(name)
         return self._duck.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]

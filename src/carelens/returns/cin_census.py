@@ -233,18 +233,7 @@ def _check_year(year: int) -> None:
 
 
 def _choose_la(store: Store, la_code: str | None) -> str:
-    held = sorted(code for (code,) in store.sql("SELECT DISTINCT la_code FROM person"))
-    if la_code is None:
-        if len(held) != 1:
-            raise ValueError(
-                f"the store holds {len(held)} authorities ({', '.join(held) or 'none'}); "
-                "pass la_code to choose one"
-            )
-        la_code = held[0]
-    elif la_code not in held:
-        raise ValueError(
-            f"the store holds no children for authority {la_code!r}; it holds {', '.join(held)}"
-        )
+    la_code = store.authority(la_code)
     if not (len(la_code) == 3 and la_code.isdigit()):
         raise ValueError(f"la_code must be the 3-digit DfE authority number, not {la_code!r}")
     return la_code

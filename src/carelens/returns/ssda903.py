@@ -383,7 +383,7 @@ def build_ssda903(
     always for sex ``U`` before 2025, which the return cannot express.
     """
     _check_year(year)
-    la = _resolve_la(store, la_code)
+    la = store.authority(la_code)
     builder = _Builder(store, year, la)
     frames = builder.build()
     problems = _spec_problems(year, frames)
@@ -428,27 +428,6 @@ def write_ssda903(
 
 
 # ----------------------------------------------------------------------------- implementation
-def _resolve_la(store: Store, la_code: str | None) -> str:
-    present = [r[0] for r in store.sql('SELECT DISTINCT la_code FROM "person" ORDER BY 1')]
-    if la_code is None:
-        if len(present) != 1:
-            raise ValueError(
-                "write_ssda903 needs la_code: the store's person table holds "
-                + (
-                    f"{len(present)} authorities ({', '.join(present)})"
-                    if present
-                    else "no children"
-                )
-            )
-        return present[0]
-    if la_code not in present:
-        raise ValueError(
-            f"no children for authority {la_code!r} in the store (authorities: "
-            f"{', '.join(present) or 'none'})"
-        )
-    return la_code
-
-
 def _add_years(d: dt.date, n: int) -> dt.date:
     try:
         return d.replace(year=d.year + n)
