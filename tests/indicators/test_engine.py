@@ -9,6 +9,7 @@ import pytest
 
 from carelens.indicators.catalogue import CATALOGUE, indicator
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_many, population_year
+from carelens.indicators.indicator import UNITS
 from carelens.model.store import Store
 
 D = dt.date
@@ -97,7 +98,8 @@ def test_children_starting_care_count_a_child_once(store):
 
 
 def test_rolling_windows_and_population_years():
-    assert Period.rolling(D(2019, 5, 31), 12) == Period(D(2018, 6, 1), D(2019, 5, 31), "12 months to 2019-05-31")
+    assert Period.rolling(D(2019, 5, 31), 12) == Period(D(2018, 6, 1), D(2019, 5, 31), "12 months to 2019-05-31",
+                                                               "rolling_12")
     assert Period.rolling(D(2024, 2, 29), 12).start == D(2023, 3, 1)
     assert population_year(D(2025, 3, 31)) == 2024  # DfE: mid-2024 for the year ending March 2025
     assert population_year(D(2024, 6, 30)) == 2024
@@ -106,16 +108,16 @@ def test_rolling_windows_and_population_years():
 
 def test_long_form_output(store):
     out = evaluate_many(store, [indicator("C8"), indicator("C7")], [FY2025, Period.month(2025, 3)], "890")
-    assert out.columns == ["indicator", "name", "period", "period_start", "period_end", "breakdown", "value", "unit",
-                           "numerator", "denominator"]
+    assert out.columns == ["indicator", "name", "period", "period_kind", "period_start", "period_end", "breakdown",
+                           "group", "value", "unit", "numerator", "denominator", "share"]
     assert out.height == 4
     assert out.filter(pl.col("indicator") == "C7", pl.col("period") == "2025-03")["numerator"].to_list() == [1]
 
 
 def test_every_indicator_is_declared_completely():
     for ind in CATALOGUE:
-        assert ind.definition and ind.title and ind.counting_unit in ("children", "events")
-        assert ind.unit in ("count", "percent") and ind.polarity in ("low", "high", "neutral")
+        assert ind.definition and ind.title and ind.counting_unit in ("children", "events", "episodes", "workers")
+        assert ind.unit in UNITS and ind.polarity in ("low", "high", "neutral")
 
 
 def test_engine_agrees_with_the_independent_calibration_measures(small_store):
@@ -181,5 +183,5 @@ def test_breakdown_by_sex(store):
     by_sex = evaluate_by(store, indicator("C8"), FY2025, "890", "sex")
     assert {r["group"]: (r["numerator"], r["denominator"]) for r in by_sex.iter_rows(named=True)} == {
         "F": (1, 18_000), "M": (1, 18_000)}
-    with pytest.raises(ValueError, match="expected one of age_band, sex"):
-        evaluate_by(store, indicator("C8"), FY2025, "890", "team")
+    with pytest.raises(ValueError, match="expected one of all, age_band, sex"):
+        evaluate_by(store, indicator("C8"), FY2025, "890", "placement_type")

@@ -1,75 +1,47 @@
-"""Computing indicators: a value, its numerator and denominator, and the children behind it.
+"""Computing indicators: values, numerators and denominators for many windows at once, and the
+children behind any value.
 
 Rates follow the DfE conventions in ``../shared/design/INDICATORS.md``:
 
 - **Per 10,000.** Counts become rates per 10,000 children aged 0–17. The population used is the
-  latest mid-year (30 June) estimate on or before the end of the period: the year ending 31 March
+  latest mid-year (30 June) estimate on or before the end of the window: the year ending 31 March
   2025 uses mid-2024, as DfE does.
-- **Annualised.** Flows over a period other than a year are annualised: count × 365 / days in the
-  period.
+- **Annualised.** Flows over a window other than a year are annualised: count × 365 / days.
 - **Percentages.** Conversions are numerator / denominator × 100.
 
-Everything is computed with Ibis expressions against the store's tables, so a value can be
-computed on any backend that holds the canonical tables.
+A whole series is one query per indicator and breakdown, not one per window. Events are first
+counted per day (and group) on the backend, and the day counts are then summed into every window
+that holds the day; stocks are counted on each distinct last day once (a month end serves the
+month, the rolling windows and the financial year). Only cohorts, children counted once across a
+window, and medians join the rows to the windows on the backend. Every step is an Ibis
+expression, so the same definition runs on DuckDB, PostgreSQL and Spark; the windowing of the
+per-day counts is plain arithmetic done in Polars.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 import polars as pl
 
-from carelens.indicators.catalogue import Indicator
-from carelens.indicators.measures import Stock
-from carelens.model.code_lists import collection_period
+from carelens.indicators.breakdowns import AGE_BANDS, with_group
+from carelens.indicators.indicator import Indicator
+from carelens.indicators.measures import Context, Custom, Flow, Stock, Tables
+from carelens.indicators.periods import Period
 
-
-class Tables(Protocol):
-    """Anything that gives an Ibis table per store table name (a Store, or a backend wrapper)."""
-
-    def table(self, name: str) -> ir.Table: ...
-
-
-@dataclass(frozen=True)
-class Period:
-    """A window of days, both ends included. Stocks are counted on its last day."""
-
-    start: dt.date
-    end: dt.date
-    label: str
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @classmethod
-    def financial_year(cls, year_ending: int) -> Period:
-        return cls(*collection_period(year_ending), f"{year_ending - 1}-{year_ending % 100:02d}")
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        start = dt.date(year, month, 1)
-        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return cls(start, nxt - dt.timedelta(days=1), f"{year}-{month:02d}")
-
-    @classmethod
-    def rolling(cls, as_at: dt.date, months: int) -> Period:
-        """The ``months`` months ending on ``as_at``: rolling 12 months to 31 May 2019 is 1 June 2018 to
-        31 May 2019."""
-        return cls(_months_before(as_at, months) + dt.timedelta(days=1), as_at,
-                   f"{months} months to {as_at.isoformat()}")
-
-
-def _months_before(d: dt.date, months: int) -> dt.date:
-    """The same day ``months`` months earlier, or that month's last day when it is shorter."""
-    y, m = divmod(d.month - 1 - months, 12)
-    year, month = d.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(d.day, last))
+RESULT_COLUMNS = ["indicator", "name", "period", "period_kind", "period_start", "period_end", "breakdown",
+                  "group", "value", "unit", "numerator", "denominator", "share"]
+RESULT_SCHEMA = {"indicator": pl.String, "name": pl.String, "period": pl.String, "period_kind": pl.String,
+                 "period_start": pl.Date, "period_end": pl.Date, "breakdown": pl.String, "group": pl.String,
+                 "value": pl.Float64, "unit": pl.String, "numerator": pl.Int64, "denominator": pl.Int64,
+                 "share": pl.Float64}
+UNIT_LABEL = {"rate": "per 10,000", "count": "count", "per_week": "per week", "percent": "%", "mean": "mean",
+              "median": "median", "representation": "ratio"}
 
 
 @dataclass(frozen=True)
@@ -79,100 +51,234 @@ class Value:
     value: float | None
     numerator: int
     denominator: int | None
-    unit: str  # "per 10,000" or "%"
+    unit: str
 
 
 def population_year(period_end: dt.date) -> int:
-    """The mid-year estimate a period uses: the latest 30 June on or before the period's end."""
+    """The mid-year estimate a window uses: the latest 30 June on or before the window's end."""
     return period_end.year if period_end >= dt.date(period_end.year, 6, 30) else period_end.year - 1
 
 
-def children_aged_0_17(tables: Tables, la_code: str, period: Period) -> int | None:
-    pop = tables.table("population")
-    year = population_year(period.end)
-    total = pop.filter((pop.la_code == la_code) & (pop.year == year) & (pop.age <= 17)).children.sum().execute()
-    return None if total is None else int(total)
+def context(tables: Tables, ind: Indicator, la_code: str, params: Mapping[str, Any] | None = None) -> Context:
+    return Context(tables, la_code, {**ind.defaults(), **(params or {})})
 
 
-def counted_rows(tables: Tables, ind: Indicator, period: Period, la_code: str) -> ir.Table:
-    """The rows an indicator counts for a period: the drill-down to the children behind the figure."""
-    t = tables.table(ind.measure.table)
-    return ind.measure.rows(t.filter(t.la_code == la_code), period.start, period.end)
+def _windows_table(periods: list[Period]) -> ir.Table:
+    return ibis.memtable(pl.DataFrame({
+        "period_id": pl.Series(range(len(periods)), dtype=pl.Int32),
+        "window_start": pl.Series([p.start for p in periods], dtype=pl.Date),
+        "window_end": pl.Series([p.end for p in periods], dtype=pl.Date)}).to_arrow())
 
 
-def evaluate(tables: Tables, ind: Indicator, period: Period, la_code: str) -> Value:
-    """One indicator for one authority and period."""
-    rows = counted_rows(tables, ind, period, la_code)
-    if ind.unit == "percent":
-        counts = rows.aggregate(n=rows.count(), hits=rows.numerator.cast("int64").sum()).execute()
-        n, hits = int(counts["n"][0]), int(counts["hits"][0] or 0)
-        return Value(ind.id, period, 100 * hits / n if n else None, hits, n, "%")
-    n = int(rows.count().execute())
-    population = children_aged_0_17(tables, la_code, period)
-    if not population:
-        return Value(ind.id, period, None, n, population, "per 10,000")
-    per_10k = n * 10_000 / population
-    if not isinstance(ind.measure, Stock):
-        per_10k *= 365 / period.days  # annualised
-    return Value(ind.id, period, per_10k, n, population, "per 10,000")
+def _periods_frame(periods: list[Period]) -> pl.DataFrame:
+    return pl.DataFrame({"period_id": pl.Series(range(len(periods)), dtype=pl.Int32),
+                         "period": [p.label for p in periods], "period_kind": [p.kind for p in periods],
+                         "period_start": pl.Series([p.start for p in periods], dtype=pl.Date),
+                         "period_end": pl.Series([p.end for p in periods], dtype=pl.Date),
+                         "days": [p.days for p in periods]})
 
 
-AGE_BANDS = ((0, 1, "under 1"), (1, 5, "1-4"), (5, 10, "5-9"), (10, 16, "10-15"), (16, 18, "16-17"))
-BREAKDOWNS = ("age_band", "sex")
+# ------------------------------------------------------------------------------ counted rows per window
+def windowed_rows(ind: Indicator, ctx: Context, windows: ir.Table) -> ir.Table:
+    """Every counted row joined to each window it counts in: ``period_id`` plus the measure's rows.
 
-
-def with_breakdowns(tables: Tables, rows: ir.Table, period: Period) -> ir.Table:
-    """The counted rows with the child's sex and age band on the counting day.
-
-    The counting day is the event date for flows and conversions, and the period's last day for
-    stocks. Age bands are the overview's: under 1, 1-4, 5-9, 10-15, 16-17 (18+ as "18 and over").
+    This is the definition in full, row by row: the drill-down lists it, and the series is its count.
     """
-    person = tables.table("person").select("child_id", "sex", "date_of_birth")
-    joined = rows.left_join(person, "child_id").drop("child_id_right")
-    day = joined.event_date if "event_date" in joined.columns else ibis.literal(period.end)
-    # completed years of age: the year difference, less one if the birthday is still to come
-    years = day.year() - joined.date_of_birth.year()
-    before_birthday = (day.month() < joined.date_of_birth.month()) | (
-        (day.month() == joined.date_of_birth.month()) & (day.day() < joined.date_of_birth.day()))
-    age = years - before_birthday.cast("int32")
-    band = ibis.cases(*[((age >= lo) & (age < hi), label) for lo, hi, label in AGE_BANDS],
-                      else_=ibis.cases((age >= 18, "18 and over"), else_="unknown"))
-    return joined.mutate(age_band=band, sex=joined.sex.fill_null("U"))
+    m = ind.measure
+    if isinstance(m, Flow):
+        ev = m.events(ctx)
+        rows = ev.join(windows, ev.counting_day.between(windows.window_start, windows.window_end))
+        return rows.drop("window_start", "window_end")
+    if isinstance(m, Stock):
+        t = m.intervals(ctx)
+        joined = t.join(windows, m.in_window(t, windows.window_start, windows.window_end))
+        return m.counted(joined, ctx)
+    if isinstance(m, Custom):
+        return m.rows(ctx, windows)
+    raise TypeError(m)
 
 
-def evaluate_by(tables: Tables, ind: Indicator, period: Period, la_code: str, breakdown: str) -> pl.DataFrame:
-    """One indicator split by ``age_band`` or ``sex``: value, numerator and denominator per group.
+def _children_once(rows: ir.Table, key: str) -> ir.Table:
+    """One row per child per window: counted in the numerator if any of their rows is; their group is
+    the first in sort order, so that every backend chooses the same one."""
+    measures = dict(numerator=rows.numerator.cast("int32").max().cast("boolean"), amount=rows.amount.max(),
+                    group=rows.group.min())
+    if key != "counting_day":
+        measures["counting_day"] = rows.counting_day.max()
+    return rows.group_by(key, "child_id").aggregate(**measures)
 
-    Rates per 10,000 use the population of that group (children of that age band or sex); a
-    percentage's denominator is the group's events.
-    """
-    if breakdown not in BREAKDOWNS:
-        raise ValueError(f"breakdown {breakdown!r}: expected one of {', '.join(BREAKDOWNS)}")
-    rows = with_breakdowns(tables, counted_rows(tables, ind, period, la_code), period)
-    counts = rows.group_by(group=rows[breakdown]).aggregate(
-        n=rows.count(), hits=rows.numerator.cast("int64").sum()).to_polars()
-    if ind.unit == "percent":
-        return counts.select("group", value=100 * pl.col("hits") / pl.col("n"), numerator="hits", denominator="n")
-    pop = tables.table("population")
-    pop = pop.filter((pop.la_code == la_code) & (pop.year == population_year(period.end)) & (pop.age <= 17))
+
+def _aggregate(rows: ir.Table, key: str, median: bool) -> ir.Table:
+    measures = dict(n=rows.count(), hits=rows.numerator.cast("int64").sum(), amount_sum=rows.amount.sum(),
+                    amount_n=rows.amount.count())
+    if median:
+        measures["amount_median"] = rows.amount.median()
+    return rows.group_by(key, "group").aggregate(**measures)
+
+
+def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
+    """Per window and group: ``n`` rows counted, ``hits`` in the numerator, amount sum/count/median."""
+    m = ind.measure
+    per_child = ind.counting_unit == "children"
+    median = ind.unit == "median"
+    frame = _periods_frame(periods)
+    if isinstance(m, Flow) and not per_child and not median:
+        # count each day's events once, then add the days into every window that holds them
+        days = _aggregate(with_group(m.events(ctx), breakdown, ctx), "counting_day", False).to_polars()
+        joined = frame.select("period_id", "period_start", "period_end").join_where(
+            days, pl.col("counting_day") >= pl.col("period_start"), pl.col("counting_day") <= pl.col("period_end"))
+        return _sum_days(joined)
+    if isinstance(m, Stock) and not m.during and not median:
+        # count each distinct last day once; a month end serves the month, rolling windows and year
+        ends = sorted({p.end for p in periods})
+        days_t = ibis.memtable(pl.DataFrame({"window_end": pl.Series(ends, dtype=pl.Date)}).to_arrow())
+        t = m.intervals(ctx)
+        joined = t.join(days_t, m.in_window(t, days_t.window_end, days_t.window_end))
+        rows = with_group(m.counted(joined, ctx), breakdown, ctx)
+        if per_child:
+            rows = _children_once(rows, "counting_day")
+        days = _aggregate(rows, "counting_day", False).to_polars()
+        joined = frame.select("period_id", "period_end").join(days, left_on="period_end", right_on="counting_day")
+        return _sum_days(joined)
+    rows = with_group(windowed_rows(ind, ctx, _windows_table(periods)), breakdown, ctx)
+    if per_child:
+        rows = _children_once(rows, "period_id")
+    out = _aggregate(rows, "period_id", median).to_polars()
+    if not median:
+        out = out.with_columns(amount_median=pl.lit(None, pl.Float64))
+    return out.with_columns(pl.col("period_id").cast(pl.Int32), pl.col("amount_median").cast(pl.Float64))
+
+
+def _sum_days(joined: pl.DataFrame) -> pl.DataFrame:
+    return joined.group_by("period_id", "group").agg(
+        pl.col("n").sum(), pl.col("hits").sum(), pl.col("amount_sum").sum(), pl.col("amount_n").sum(),
+        amount_median=pl.lit(None, pl.Float64))
+
+
+# ------------------------------------------------------------------------------------- population
+def _population(ctx: Context, breakdown: str) -> pl.DataFrame:
+    """Children aged 0–17 by mid-year and group (``year``, ``group``, ``population``)."""
+    pop = ctx.table("population")
+    pop = pop.filter(pop.age <= 17)
     if breakdown == "age_band":
-        band = ibis.cases(*[((pop.age >= lo) & (pop.age < hi), label) for lo, hi, label in AGE_BANDS])
-        groups = pop.group_by(group=band).aggregate(population=pop.children.sum()).to_polars()
+        group = ibis.cases(*[((pop.age >= lo) & (pop.age < hi), label) for lo, hi, label in AGE_BANDS])
+    elif breakdown == "sex":
+        group = pop.sex
     else:
-        groups = pop.group_by(group=pop.sex).aggregate(population=pop.children.sum()).to_polars()
-    per_year = 1.0 if isinstance(ind.measure, Stock) else 365 / period.days
-    out = counts.join(groups, on="group", how="full", coalesce=True).with_columns(pl.col("n").fill_null(0))
-    return out.select("group", value=pl.col("n") * 10_000 / pl.col("population") * per_year,
-                      numerator="n", denominator="population").sort("group")
+        group = ibis.literal("all")
+    return pop.group_by(year=pop.year, group=group).aggregate(population=pop.children.sum()).to_polars().with_columns(
+        pl.col("year").cast(pl.Int32), pl.col("population").cast(pl.Int64))
+
+
+# --------------------------------------------------------------------------------------- values
+def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: list[Period], la_code: str,
+                    breakdowns: Iterable[str] = ("all",), params: Mapping[str, Mapping[str, Any]] | None = None,
+                    every_window: bool = False) -> pl.DataFrame:
+    """Long-form results: one row per indicator, window, breakdown and group.
+
+    Each indicator is evaluated over the windows of ``periods`` whose kind it is reported over (or
+    all of them, with ``every_window``), and for each requested breakdown it offers. ``params``
+    overrides parameters by indicator id.
+    """
+    frames = []
+    breakdowns = tuple(breakdowns)
+    for ind in indicators:
+        own = periods if every_window else [p for p in periods if p.kind in ind.series]
+        if not own:
+            continue
+        ctx = context(tables, ind, la_code, (params or {}).get(ind.id))
+        for breakdown in breakdowns:
+            if breakdown in ind.all_breakdowns:
+                frames.append(_values(ind, ctx, own, breakdown))
+    if not frames:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
+    return pl.concat(frames, how="vertical")
+
+
+def _values(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
+    frame = _periods_frame(periods).with_columns(
+        year=pl.col("period_end").map_elements(population_year, return_dtype=pl.Int32))
+    counts = grouped_counts(ind, ctx, periods, breakdown)
+    population_groups = breakdown in ("all", "age_band", "sex")
+    if population_groups:
+        pop = _population(ctx, breakdown)
+        groups = pop.select("group").unique() if breakdown != "all" else pl.DataFrame({"group": ["all"]})
+        # every window gets every population group, with zero when nothing was counted in it, and
+        # any other group that was counted (children aged 18 and over, sex unknown)
+        keys = pl.concat([frame.select("period_id").join(groups, how="cross"), counts.select("period_id", "group")]
+                         ).unique()
+        out = (keys.join(frame, on="period_id").join(pop, on=["year", "group"], how="left")
+               .join(counts, on=["period_id", "group"], how="left"))
+    else:
+        out = frame.join(counts, on="period_id", how="inner").with_columns(population=pl.lit(None, pl.Int64))
+    out = out.with_columns(pl.col("n").fill_null(0), pl.col("hits").fill_null(0), pl.col("amount_n").fill_null(0))
+    value, unit, numerator, denominator = _value_columns(ind, breakdown, population_groups)
+    out = out.with_columns(value=value, unit=pl.lit(unit), numerator=numerator, denominator=denominator)
+    share = (100 * pl.col("numerator") / pl.col("numerator").sum().over("period_id")) if breakdown != "all" else None
+    out = out.with_columns(share=share if share is not None else pl.lit(None, pl.Float64))
+    return out.with_columns(indicator=pl.lit(ind.id), name=pl.lit(ind.name), breakdown=pl.lit(breakdown)).select(
+        [pl.col(c).cast(t) for c, t in RESULT_SCHEMA.items()]).sort("period_start", "period_end", "period", "group")
+
+
+def _value_columns(ind: Indicator, breakdown: str, population_groups: bool):
+    n, hits, days = pl.col("n"), pl.col("hits"), pl.col("days")
+    no_denominator = pl.lit(None, pl.Int64)
+    if ind.unit == "rate":
+        if not population_groups:  # no population for a team or an ethnic group: the count alone
+            return n.cast(pl.Float64), "count", n, no_denominator
+        annualise = 1.0 if ind.is_stock else 365 / days
+        rate = pl.when(pl.col("population") > 0).then(n * 10_000 / pl.col("population") * annualise)
+        return rate, UNIT_LABEL["rate"], n, pl.col("population")
+    if ind.unit == "count":
+        return n.cast(pl.Float64), "count", n, no_denominator
+    if ind.unit == "per_week":
+        return n * 7 / days, UNIT_LABEL["per_week"], n, no_denominator
+    if ind.unit == "percent":
+        return pl.when(n > 0).then(100 * hits / n), "%", hits, n
+    if ind.unit == "mean":
+        return (pl.when(pl.col("amount_n") > 0).then(pl.col("amount_sum") / pl.col("amount_n")), "mean",
+                pl.col("amount_n"), no_denominator)
+    if ind.unit == "median":
+        return pl.col("amount_median"), "median", pl.col("amount_n"), no_denominator
+    if ind.unit == "representation":
+        if breakdown in ("all",) or not population_groups:
+            return pl.lit(None, pl.Float64), "ratio", n, no_denominator
+        child_share = n / n.sum().over("period_id")
+        population_share = pl.col("population") / pl.col("population").sum().over("period_id")
+        return (pl.when(population_share > 0).then(child_share / population_share), "ratio", n,
+                pl.col("population"))
+    raise ValueError(f"{ind.id}: unknown unit {ind.unit!r}")
+
+
+def evaluate(tables: Tables, ind: Indicator, period: Period, la_code: str,
+             params: Mapping[str, Any] | None = None) -> Value:
+    """One indicator for one authority and window (whatever the window's kind)."""
+    r = evaluate_series(tables, [ind], [period], la_code, params={ind.id: params or {}}, every_window=True
+                        ).row(0, named=True)
+    return Value(ind.id, period, r["value"], r["numerator"], r["denominator"], r["unit"])
+
+
+def evaluate_by(tables: Tables, ind: Indicator, period: Period, la_code: str, breakdown: str,
+                params: Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """One indicator for one window split by a breakdown: group, value, numerator, denominator."""
+    if breakdown not in ind.all_breakdowns:
+        raise ValueError(f"breakdown {breakdown!r}: expected one of {', '.join(ind.all_breakdowns)}")
+    out = evaluate_series(tables, [ind], [period], la_code, [breakdown], {ind.id: params or {}}, every_window=True)
+    return out.select("group", "value", "numerator", "denominator", "share").sort("group")
+
+
+def counted_rows(tables: Tables, ind: Indicator, period: Period, la_code: str, breakdown: str = "all",
+                 params: Mapping[str, Any] | None = None) -> ir.Table:
+    """The rows behind one value: each counted child (or event) with ``numerator`` true when it is in
+    the numerator, and its ``group`` for the breakdown. For a percentage, every row is in the
+    denominator; for a count, every row is counted."""
+    ctx = context(tables, ind, la_code, params)
+    rows = with_group(windowed_rows(ind, ctx, _windows_table([period])), breakdown, ctx)
+    if ind.counting_unit == "children":
+        rows = _children_once(rows, "period_id")
+    return rows.drop("period_id")
 
 
 def evaluate_many(tables: Tables, indicators: list[Indicator], periods: list[Period], la_code: str) -> pl.DataFrame:
-    """Long-form results: one row per indicator and period."""
-    rows = []
-    for ind in indicators:
-        for period in periods:
-            v = evaluate(tables, ind, period, la_code)
-            rows.append({"indicator": ind.id, "name": ind.name, "period": period.label,
-                         "period_start": period.start, "period_end": period.end, "breakdown": "all",
-                         "value": v.value, "unit": v.unit, "numerator": v.numerator, "denominator": v.denominator})
-    return pl.DataFrame(rows, schema_overrides={"value": pl.Float64, "denominator": pl.Int64})
+    """Every indicator over exactly the windows given, whatever their kind (the "all" breakdown)."""
+    return evaluate_series(tables, indicators, periods, la_code, every_window=True)

@@ -1,68 +1,185 @@
 """The shapes an indicator can take, each an Ibis expression over the store.
 
-Almost every measure in the monthly overview is one of three shapes:
+Almost every measure in the monthly overview is one of a few shapes:
 
-- a **stock**: how many children are in a state on a date (on a CP plan, looked after);
-- a **flow**: how many events (or children) happened in a window (referrals, plans starting);
-- a **conversion**: of the events in a window, the share that led somewhere (ICPC → CP plan).
+- a **stock** (:class:`Stock`): children in a state on a date — on a CP plan, looked after,
+  an assessment open beyond 45 working days;
+- a **cohort** (:class:`Stock` with ``during=True``): children in a state at any time in a window —
+  looked after during the year, of whom some went missing;
+- a **flow** (:class:`Flow`): events dated within a window — referrals, plans starting; with a
+  ``numerator`` it is a **conversion** (ICPC → CP plan) and with an ``amount`` an average (days
+  from entering care to adoption);
+- anything else (:class:`Custom`): a function that returns the counted rows itself.
 
-Each shape returns the *counted rows*: one row per child (or event) with ``child_id``, and a
-``numerator`` flag. Counting those rows gives the figure; listing them is the drill-down. Because
-they are Ibis expressions, the same definition runs on DuckDB, PostgreSQL or Spark.
+Each shape returns *counted rows*: one row per child (or event) with ``child_id``, the day the row
+is counted on (``counting_day``, used for age), a ``numerator`` flag, an optional ``amount`` and
+whatever attributes the indicator breaks down by. Counting those rows gives the figure; listing them
+is the drill-down. Because they are Ibis expressions, the same definition runs on DuckDB,
+PostgreSQL or Spark.
+
+Predicates and derived columns are functions of ``(table, context)`` so that they can use the
+indicator's parameters (``context.param("standard_days")``) and working days
+(``context.with_working_days``). A stock's or cohort's functions also see ``window_end`` (the day
+counted on) and, for a cohort, ``window_start``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import ibis
 import ibis.expr.types as ir
 
+from carelens.indicators.working_days import with_working_days
+
+
+class Tables(Protocol):
+    """Anything that gives an Ibis table per store table name (a Store, or a backend wrapper)."""
+
+    def table(self, name: str) -> ir.Table: ...
+
 
 @dataclass(frozen=True)
-class Stock:
-    """Children in a state on a date: the row started on or before the date and had not ended by it.
+class Context:
+    """One authority's tables and one indicator's parameters: what a measure is evaluated against."""
 
-    A plan that ended on the date no longer counts (DfE: "on a plan at 31 March").
-    """
+    tables: Tables
+    la_code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
 
-    table: str
-    start: str = "start_date"
-    end: str = "end_date"
+    def table(self, name: str) -> ir.Table:
+        """The store table, holding only this authority's rows."""
+        t = self.tables.table(name)
+        return t.filter(t.la_code == self.la_code) if "la_code" in t.columns else t
 
-    def rows(self, t: ir.Table, start: dt.date, end: dt.date) -> ir.Table:
-        on = (t[self.start] <= end) & (t[self.end].isnull() | (t[self.end] > end))
-        return t.filter(on).select("child_id").distinct().mutate(numerator=ibis.literal(True))
+    def param(self, name: str) -> Any:
+        return self.params[name]
+
+    @staticmethod
+    def with_working_days(t: ir.Table, start: str, end: str, name: str) -> ir.Table:
+        return with_working_days(t, start, end, name)
+
+
+Source = str | Callable[[Context], ir.Table]
+Predicate = Callable[[ir.Table, Context], ir.BooleanValue]
+Derived = Callable[[ir.Table, Context], ir.Value]
+
+
+def source_table(source: Source, ctx: Context) -> ir.Table:
+    return ctx.table(source) if isinstance(source, str) else source(ctx)
+
+
+def _value(spec: str | Derived | None, t: ir.Table, ctx: Context, default: Any) -> ir.Value:
+    if spec is None:
+        return ibis.literal(default)
+    return t[spec] if isinstance(spec, str) else spec(t, ctx)
+
+
+def _prepare(t: ir.Table, ctx: Context, prepare: Callable[[ir.Table, Context], ir.Table] | None,
+             where: Predicate | None) -> ir.Table:
+    if prepare is not None:
+        t = prepare(t, ctx)
+    return t if where is None else t.filter(where(t, ctx))
 
 
 @dataclass(frozen=True)
 class Flow:
-    """Events dated within the window (both ends included), or the children they happened to."""
+    """Events dated within the window (both ends included).
 
-    table: str
+    ``numerator`` (a boolean column or function) makes it a conversion; ``amount`` a number averaged
+    over the events (days to adoption). ``distinct_children`` counts a child once however many
+    events they had. ``prepare`` adds derived columns (working days, a previous event) before
+    ``where`` filters.
+    """
+
+    source: Source
     date: str
+    where: Predicate | None = None
+    numerator: str | Predicate | None = None
+    amount: str | Derived | None = None
     distinct_children: bool = False
+    prepare: Callable[[ir.Table, Context], ir.Table] | None = None
+    attributes: Mapping[str, str | Derived] = field(default_factory=dict)
 
-    def rows(self, t: ir.Table, start: dt.date, end: dt.date) -> ir.Table:
-        events = t.filter(t[self.date].between(start, end))
-        if self.distinct_children:
-            return events.select("child_id").distinct().mutate(numerator=ibis.literal(True))
-        return events.select("child_id", event_date=events[self.date]).mutate(numerator=ibis.literal(True))
+    def events(self, ctx: Context) -> ir.Table:
+        """Every event with its date, numerator, amount and attributes (not yet windowed)."""
+        t = _prepare(source_table(self.source, ctx), ctx, self.prepare, self.where)
+        rows = t.select(child_id=t.child_id, counting_day=t[self.date].cast("date"),
+                        numerator=_value(self.numerator, t, ctx, True).cast("boolean").fill_null(False),
+                        amount=_value(self.amount, t, ctx, None).cast("float64"),
+                        **_carried(t), **_attributes(self.attributes, t, ctx))
+        return rows.filter(rows.counting_day.notnull())
 
 
 @dataclass(frozen=True)
-class Conversion:
+class Stock:
+    """Rows in a state on the window's last day: started on or before it and not ended by it.
+
+    A plan that ended on the day no longer counts (DfE: "on a plan at 31 March"). With
+    ``during=True`` the rows counted are those in the state at any time in the window (a cohort,
+    such as children looked after during the year). ``numerator`` and ``amount`` may use the
+    columns ``window_end`` (and ``window_start`` for a cohort).
+    """
+
+    source: Source
+    start: str = "start_date"
+    end: str = "end_date"
+    where: Predicate | None = None
+    numerator: str | Predicate | None = None
+    amount: str | Derived | None = None
+    during: bool = False
+    prepare: Callable[[ir.Table, Context], ir.Table] | None = None
+    attributes: Mapping[str, str | Derived] = field(default_factory=dict)
+
+    def intervals(self, ctx: Context) -> ir.Table:
+        return _prepare(source_table(self.source, ctx), ctx, self.prepare, self.where)
+
+    def in_window(self, t: ir.Table, window_start: ir.Value, window_end: ir.Value) -> ir.BooleanValue:
+        if self.during:
+            return (t[self.start] <= window_end) & (t[self.end].isnull() | (t[self.end] >= window_start))
+        return (t[self.start] <= window_end) & (t[self.end].isnull() | (t[self.end] > window_end))
+
+    def counted(self, t: ir.Table, ctx: Context) -> ir.Table:
+        """The counted rows of intervals already joined to their window (``window_end`` present)."""
+        window = {"period_id": t.period_id} if "period_id" in t.columns else {}
+        return t.select(**window, child_id=t.child_id, counting_day=t.window_end,
+                        numerator=_value(self.numerator, t, ctx, True).cast("boolean").fill_null(False),
+                        amount=_value(self.amount, t, ctx, None).cast("float64"),
+                        **_carried(t), **_attributes(self.attributes, t, ctx))
+
+
+@dataclass(frozen=True)
+class Custom:
+    """A measure that builds its counted rows itself.
+
+    ``rows(context, windows)`` receives the windows as a table (``period_id``, ``window_start``,
+    ``window_end``) and returns one row per counted child or event with ``period_id``, ``child_id``,
+    ``counting_day``, ``numerator`` (boolean) and ``amount`` (float, may be null), plus any
+    attributes. ``how`` says in words how it is computed, for the docs page.
+    """
+
+    rows: Callable[[Context, ir.Table], ir.Table]
+    how: str
+    sources: tuple[str, ...] = ()
+
+
+Measure = Flow | Stock | Custom
+
+# Columns a source may have that breakdowns use: carried through when present.
+CARRIED = ("team_id", "worker_id")
+
+
+def _carried(t: ir.Table) -> dict[str, ir.Value]:
+    return {c: t[c] for c in CARRIED if c in t.columns}
+
+
+def _attributes(attributes: Mapping[str, str | Derived], t: ir.Table, ctx: Context) -> dict[str, ir.Value]:
+    return {name: (t[spec] if isinstance(spec, str) else spec(t, ctx)).cast("string")
+            for name, spec in attributes.items()}
+
+
+def Conversion(source: Source, date: str, outcome: str | Predicate, **kw) -> Flow:  # noqa: N802 - a shape
     """Of the events dated within the window, those for which ``outcome`` is true."""
-
-    table: str
-    date: str
-    outcome: str
-
-    def rows(self, t: ir.Table, start: dt.date, end: dt.date) -> ir.Table:
-        events = t.filter(t[self.date].between(start, end))
-        return events.select("child_id", event_date=events[self.date],
-                             numerator=events[self.outcome].fill_null(False))
-
-
-Measure = Stock | Flow | Conversion
+    return Flow(source, date, numerator=outcome, **kw)

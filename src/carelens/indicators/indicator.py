@@ -1,0 +1,84 @@
+"""What an indicator is: a measure, with everything a reader needs to trust and reuse it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from carelens.indicators.measures import Flow, Measure, Stock
+
+# The units a value can be in, and what its numerator and denominator then are.
+UNITS = {
+    "rate": "count, and rate per 10,000 children aged 0–17 (annualised for flows)",
+    "count": "count",
+    "per_week": "count per week (count × 7 / days in the window)",
+    "percent": "percent (numerator / denominator × 100)",
+    "mean": "mean of the amount over the counted rows",
+    "median": "median of the amount over the counted rows",
+    "representation": "share of the counted children in a group / that group's share of children aged 0–17",
+}
+COUNTING_UNITS = ("children", "events", "episodes", "workers")
+POLARITIES = ("low", "high", "neutral")
+PERSON_BREAKDOWNS = ("age_band", "sex", "ethnicity")
+CASE_BREAKDOWNS = ("team", "worker")
+STOCK_WINDOWS = ("week", "month", "financial_year", "as_at")
+FLOW_WINDOWS = ("week", "4_weeks", "month", "rolling_3", "rolling_6", "rolling_12", "financial_year",
+                "year_to_date")
+SHARE_WINDOWS = ("month", "rolling_3", "rolling_6", "rolling_12", "financial_year", "year_to_date")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: Any
+    description: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str  # catalogue id, e.g. "C8"
+    name: str  # domain name, e.g. "children_on_cp_plans"
+    title: str
+    definition: str  # plain English, as a council analyst would write it
+    measure: Measure
+    counting_unit: str  # children, events, episodes, workers
+    unit: str  # a key of UNITS
+    polarity: str  # "low" (lower is better), "high", or "neutral" (context, not a target)
+    dfe_measure: str | None = None  # LAIT measure code, where DfE publishes the measure
+    windows: tuple[str, ...] | None = None  # default: by shape and unit (see .series)
+    breakdowns: tuple[str, ...] = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
+    parameters: tuple[Parameter, ...] = ()
+    reference: str = ""  # where the need comes from, e.g. "report §5.4.1"
+    computation: str = ""  # how it is computed, when the shape alone does not say it well
+    group: str = field(default="", compare=False)  # catalogue section, set by the catalogue
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "rate"
+
+    @property
+    def is_stock(self) -> bool:
+        return isinstance(self.measure, Stock) and not self.measure.during
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        """The windows this indicator is reported over."""
+        if self.windows is not None:
+            return self.windows
+        if self.is_stock:
+            return STOCK_WINDOWS
+        if self.unit in ("percent", "mean", "median", "representation"):
+            return SHARE_WINDOWS
+        return FLOW_WINDOWS
+
+    @property
+    def domain_breakdowns(self) -> tuple[str, ...]:
+        m = self.measure
+        return tuple(m.attributes) if isinstance(m, Flow | Stock) else ()
+
+    @property
+    def all_breakdowns(self) -> tuple[str, ...]:
+        return ("all", *self.breakdowns, *(b for b in self.domain_breakdowns if b not in self.breakdowns))
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.parameters}
