@@ -1,15 +1,313 @@
-"""C. Child protection: strategy discussions, s47 enquiries, conferences and plans (report §5.4–5.5)."""
+"""C. Child protection: strategy discussions, s47 enquiries, conferences and plans (report §5.4–5.5).
+
+Choices made where the catalogue (``INDICATORS.md`` §C) leaves room, each also on the indicator's page:
+
+- **C12** ("C8–C10 by age band") is not a separate indicator: C8, C9 and C10 are broken down by
+  ``age_band`` like every child-level indicator (age on the counting day; each band's rate uses that
+  band's own population), which is exactly C12. A separate id would repeat C8–C10's figures.
+- **ICPC timeliness (C6a, C6b)** runs from the strategy discussion that started the section 47
+  enquiry which led to the conference (``initial_cp_conferences.s47_id`` →
+  ``s47_enquiries.strategy_discussion_id`` → ``strategy_discussions.discussion_date``); when the
+  enquiry records no strategy discussion, from the enquiry's start (in the CIN census the s47 start
+  date *is* the date of the strategy discussion that initiated it). Transfer-in conferences have no
+  enquiry or strategy discussion in this authority, so they are not timed: DfE times conferences from
+  the s47 enquiry that led to them (CIN census Section47 module), which a transfer-in does not have.
+  They are counted in the ICPCs held (C6, C6c), as DfE counts them in ICPCs (LAIT 269).
+- **Visits (C15)** are judged over the plan's time within the period; **reviews (C16)** over the whole
+  plan up to the end of the period, as DfE measure 19 does.
+"""
 
 from __future__ import annotations
 
-from carelens.indicators.indicator import Indicator
-from carelens.indicators.measures import Conversion, Flow, Stock
+import ibis
+import ibis.expr.types as ir
+
+from carelens.indicators.indicator import Indicator, Parameter
+from carelens.indicators.measures import Context, Conversion, Custom, Flow, Stock
+from carelens.indicators.working_days import calendar_table
+
+# DfE: a plan has lasted two years or more when it covers more than 729 calendar days, counting both
+# its first day and its last (the day it ceased, or the day counted on): last - first >= 729.
+TWO_YEARS_DAYS = 729
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _days_before(day: ir.DateValue, days: int) -> ir.DateValue:
+    return (day - ibis.interval(days=days)).cast("date")
+
+
+def _months_after(day: ir.DateValue, months: int) -> ir.DateValue:
+    return (day + ibis.interval(months=months)).cast("date")
+
+
+def _destination(t: ir.Table, ctx: Context) -> ir.StringValue:
+    """Where a child went when their plan ended, from ``cp_plans.end_reason`` (report §5.5.11)."""
+    r = t.end_reason
+    return ibis.cases((r == "STEP_DOWN_CIN", "stepped down to CIN"), (r == "CLOSED", "closed"),
+                      (r == "LOOKED_AFTER", "became looked after"), (r.notnull(), "other"),
+                      else_=ibis.null("string"))
+
+
+def _s47_working_days(t: ir.Table, ctx: Context) -> ir.Table:
+    return ctx.with_working_days(t, "start_date", "end_date", "working_days")
+
+
+def _icpc_timed(t: ir.Table, ctx: Context) -> ir.Table:
+    """Conferences with ``clock_start`` (the strategy discussion that started the s47 enquiry which led to
+    the conference, else that enquiry's start) and ``working_days`` from it to the conference."""
+    s47 = ctx.table("s47_enquiries")
+    s47 = s47.select(_s_id=s47.s47_id, _s_start=s47.start_date, _s_sd=s47.strategy_discussion_id)
+    sd = ctx.table("strategy_discussions")
+    sd = sd.select(_d_id=sd.strategy_discussion_id, _d_date=sd.discussion_date)
+    j = t.left_join(s47, t.s47_id == s47._s_id)
+    j = j.left_join(sd, j._s_sd == sd._d_id)
+    j = j.mutate(clock_start=ibis.coalesce(j._d_date, j._s_start)).drop("_s_id", "_s_start", "_s_sd", "_d_id",
+                                                                         "_d_date")
+    return ctx.with_working_days(j, "clock_start", "conference_date", "working_days")
+
+
+def _icpc_timeable(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return ~t.transfer_in & t.clock_start.notnull()
+
+
+def _icpc_band(t: ir.Table, ctx: Context) -> ir.StringValue:
+    """DfE's bands of working days from the strategy discussion to the conference (LAIT 268)."""
+    d = t.working_days
+    return ibis.cases((d <= 10, "0-10"), (d <= 15, "11-15"), (d <= 20, "16-20"), else_="21+")
+
+
+def _earlier_plans(t: ir.Table, ctx: Context) -> ir.Table:
+    """Plans with ``earlier_plans``: how many plans the store holds for the child that started before."""
+    e = ctx.table("cp_plans")
+    e = e.select(_e_child=e.child_id, _e_start=e.start_date)
+    j = t.join(e, (t.child_id == e._e_child) & (e._e_start < t.start_date))
+    n = j.group_by(_x_id=j.cp_plan_id).aggregate(_n=j.count())
+    out = t.left_join(n, t.cp_plan_id == n._x_id)
+    return out.mutate(earlier_plans=out._n.fill_null(0)).drop("_x_id", "_n")
+
+
+def _recent_earlier_plan(t: ir.Table, ctx: Context) -> ir.Table:
+    """Plans with ``recent_earlier_plan``: the store holds an earlier plan for the child that ended on or
+    before this one started and no more than ``within_months`` months before."""
+    months = int(ctx.param("within_months"))
+    e = ctx.table("cp_plans")
+    e = e.select(_e_child=e.child_id, _e_start=e.start_date, _e_end=e.end_date)
+    j = t.join(e, (t.child_id == e._e_child) & (e._e_start < t.start_date) & e._e_end.notnull()
+               & (e._e_end <= t.start_date) & (e._e_end >= (t.start_date - ibis.interval(months=months)).cast("date")))
+    n = j.group_by(_x_id=j.cp_plan_id).aggregate(_n=j.count())
+    out = t.left_join(n, t.cp_plan_id == n._x_id)
+    return out.mutate(recent_earlier_plan=out._n.fill_null(0) > 0).drop("_x_id", "_n")
+
+
+def _checkpoints(ctx: Context, events: ir.Table, key: str, day: str) -> ir.Table:
+    """For each plan of the authority, its start and its events (visits or reviews) in date order.
+
+    Columns: ``plan``, ``child_id``, ``first`` (the row is the plan's start), ``day``, and from the row
+    before and after in the plan's order ``prev_day``, ``prev_first`` and ``next_day`` (empty after the
+    last). Events dated before the plan started or after it ended are ignored.
+    """
+    p = ctx.table("cp_plans")
+    p = p.select(_p_plan=p.cp_plan_id, _p_child=p.child_id, _p_start=p.start_date, _p_end=p.end_date)
+    ev = events.join(p, events.cp_plan_id == p._p_plan)
+    ev = ev.filter((ev[day] >= ev._p_start) & (ev._p_end.isnull() | (ev[day] <= ev._p_end)))
+    rows = ev.select(plan=ev._p_plan.cast("string"), child_id=ev._p_child.cast("string"), kind=ibis.literal(1, "int8"),
+                     key=ev[key].cast("string"), day=ev[day].cast("date"))
+    starts = p.select(plan=p._p_plan.cast("string"), child_id=p._p_child.cast("string"), kind=ibis.literal(0, "int8"),
+                      key=p._p_plan.cast("string"), day=p._p_start.cast("date"))
+    cps = starts.union(rows)
+    w = ibis.window(group_by=cps.plan, order_by=[cps.day, cps.kind, cps.key])  # a full order: same on every backend
+    cps = cps.mutate(prev_day=cps.day.lag().over(w), prev_kind=cps.kind.lag().over(w),
+                     next_day=cps.day.lead().over(w))
+    return cps.select("plan", "child_id", "day", "prev_day", "next_day", first=cps.kind == 0,
+                      prev_first=(cps.prev_kind == 0).fill_null(False))
+
+
+def _plans_open_at_end(ctx: Context, windows: ir.Table) -> ir.Table:
+    """Per window, the plans open on its last day: ``period_id``, ``window_start``, ``window_end``,
+    ``plan``, ``child_id``, ``plan_start``."""
+    p = ctx.table("cp_plans")
+    j = p.join(windows, (p.start_date <= windows.window_end)
+               & (p.end_date.isnull() | (p.end_date > windows.window_end)))
+    return j.select("period_id", "window_start", "window_end", plan=j.cp_plan_id, child_id=j.child_id,
+                    plan_start=j.start_date)
+
+
+def _in_timescale_rows(plans: ir.Table, checkpoints: ir.Table, late_from_window_start: bool) -> ir.Table:
+    """Counted rows for "everything in timescale": one row per plan open at the window's end, in the
+    numerator when none of the plan's counted checkpoints was ``late`` and the next one was not yet
+    overdue on the window's last day.
+
+    ``checkpoints`` (from :func:`_checkpoints`) also has ``late`` (the visit or review came later than
+    allowed after the checkpoint before it) and ``overdue_on`` (the first day on which the next one would
+    be late). A checkpoint counts when it is on or before the window's last day and, with
+    ``late_from_window_start``, on or after its first day.
+    """
+    late = checkpoints.filter(checkpoints.late)
+    late = late.select(_l_plan=late.plan, _l_day=late.day)
+    cond = (plans.plan == late._l_plan) & (late._l_day <= plans.window_end)
+    if late_from_window_start:
+        cond = cond & (late._l_day >= plans.window_start)
+    hit = plans.join(late, cond)
+    hit = hit.group_by(_h_period=hit.period_id, _h_plan=hit.plan).aggregate(_h_late=hit.count())
+    # the plan's last checkpoint on or before the window's last day: the one whose next is after it
+    g = checkpoints.select(_g_plan=checkpoints.plan, _g_day=checkpoints.day, _g_next=checkpoints.next_day,
+                           _g_overdue_on=checkpoints.overdue_on)
+    last = plans.join(g, (plans.plan == g._g_plan) & (g._g_day <= plans.window_end)
+                      & (g._g_next.isnull() | (g._g_next > plans.window_end)))
+    rows = last.left_join(hit, (last.period_id == hit._h_period) & (last.plan == hit._h_plan))
+    in_time = rows._h_late.isnull() & (rows._g_overdue_on > rows.window_end)
+    return rows.select(period_id=rows.period_id, child_id=rows.child_id, counting_day=rows.window_end,
+                       numerator=in_time, amount=ibis.null("float64"))
+
+
+def _visits(ctx: Context) -> ir.Table:
+    v = ctx.table("cp_visits")
+    return v.filter(v.child_seen.fill_null(False)) if ctx.param("child_seen_only") else v
+
+
+def _visit_checkpoints(ctx: Context) -> ir.Table:
+    """A plan's start and visits (see :func:`_checkpoints`) with ``gap_working_days`` since the checkpoint
+    before, ``late`` when that is more than ``interval_working_days``, and ``overdue_on``: the day after the
+    last day that is no more than ``interval_working_days`` working days after the checkpoint (the next
+    visit is late from that day on)."""
+    n = int(ctx.param("interval_working_days"))
+    cps = _checkpoints(ctx, _visits(ctx), "cp_visit_id", "visit_date")
+    cps = ctx.with_working_days(cps, "prev_day", "day", "gap_working_days")
+    cal = calendar_table()
+    a = cal.select(_a_day=cal.day, _a_n=cal.working_day_number)
+    b = cal.select(_b_day=cal.day, _b_n=cal.working_day_number)
+    days = cps.select(_o_day=cps.day).distinct()
+    numbered = days.join(a, days._o_day == a._a_day)
+    # days whose number is the checkpoint's + n: the n-th working day after it and the days off that follow
+    limit = numbered.join(b, b._b_n == numbered._a_n + n)
+    limit = limit.group_by("_o_day").aggregate(_o_last=limit._b_day.max())
+    out = cps.left_join(limit, cps.day == limit._o_day)
+    return out.mutate(late=(out.gap_working_days > n).fill_null(False),
+                      overdue_on=(out._o_last + ibis.interval(days=1)).cast("date")).drop("_o_day", "_o_last")
+
+
+def _cp_visit_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    return _in_timescale_rows(_plans_open_at_end(ctx, windows), _visit_checkpoints(ctx), late_from_window_start=True)
+
+
+def _visits_with_gap(ctx: Context) -> ir.Table:
+    """Each visit with ``gap_working_days`` since the previous visit under the plan (or the plan's start)."""
+    cps = _checkpoints(ctx, _visits(ctx), "cp_visit_id", "visit_date")
+    cps = ctx.with_working_days(cps.filter(~cps.first), "prev_day", "day", "gap_working_days")
+    return cps.mutate(visit_date=cps.day)
+
+
+# DfE 19: the first review within 3 months of the plan's start, then at most every 6 months.
+FIRST_REVIEW_MONTHS = 3
+REVIEW_INTERVAL_MONTHS = 6
+
+
+def _review_checkpoints(ctx: Context) -> ir.Table:
+    """A plan's start and reviews (see :func:`_checkpoints`): a review is ``late`` when held after the day it
+    was due (3 months after the start for the first, 6 months after the review before for the others);
+    ``overdue_on`` is the day after the next review's due day."""
+    cps = _checkpoints(ctx, ctx.table("cp_reviews"), "cp_review_id", "review_date")
+    due_after_prev = ibis.cases((cps.prev_first, _months_after(cps.prev_day, FIRST_REVIEW_MONTHS)),
+                                else_=_months_after(cps.prev_day, REVIEW_INTERVAL_MONTHS))
+    next_due = ibis.cases((cps.first, _months_after(cps.day, FIRST_REVIEW_MONTHS)),
+                          else_=_months_after(cps.day, REVIEW_INTERVAL_MONTHS))
+    return cps.mutate(late=(cps.day > due_after_prev).fill_null(False),
+                      overdue_on=(next_due + ibis.interval(days=1)).cast("date"))
+
+
+def _cp_review_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    plans = _plans_open_at_end(ctx, windows)
+    # DfE: children on a plan at the end of the period who had been on it for at least three months
+    plans = plans.filter(_months_after(plans.plan_start, FIRST_REVIEW_MONTHS) <= plans.window_end)
+    return _in_timescale_rows(plans, _review_checkpoints(ctx), late_from_window_start=False)
+
+
+C12_NOTE = ("C12 in INDICATORS.md (C8–C10 by age band) is this indicator's `age_band` breakdown: age on the "
+            "counting day, each band's rate using that band's own population.")
 
 INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "C1", "strategy_discussions", "Strategy discussions",
+        "Strategy discussions (or meetings) with police and health about possible significant harm held in "
+        "the period, per week.",
+        Flow("strategy_discussions", "discussion_date"), "events", "per_week", "neutral",
+        reference="report §5.4.1"),
+    Indicator(
+        "C2", "strategy_discussion_to_s47", "Strategy discussions leading to a section 47 enquiry",
+        "Of the strategy discussions held in the period, the percentage that decided to start a section 47 "
+        "enquiry (`outcome_s47`).",
+        Conversion("strategy_discussions", "discussion_date", "outcome_s47"), "events", "percent", "neutral",
+        reference="report §5.4.1"),
     Indicator(
         "C3", "s47_enquiries_started", "Section 47 enquiries started",
         "Section 47 enquiries that started in the period. Rate per 10,000 children aged 0–17, annualised.",
         Flow("s47_enquiries", "start_date"), "events", "rate", "neutral", "217"),
+    Indicator(
+        "C4", "s47_to_icpc", "Section 47 enquiries leading to an initial child protection conference",
+        "Of the section 47 enquiries that started in the period, the percentage that concluded an initial "
+        "child protection conference should be held (`outcome` ICPC) or that led to a conference recorded "
+        "against the enquiry. Enquiries still open count as not (yet) leading to one, so the most recent "
+        "weeks understate the rate until the enquiries finish (the lag the report mentions).",
+        Conversion("s47_enquiries", "start_date",
+                   lambda t, ctx: (t.outcome == "ICPC").fill_null(False) | t.s47_id.isin(
+                       ctx.table("initial_cp_conferences").s47_id)),
+        "events", "percent", "neutral", reference="report §5.4.1"),
+    Indicator(
+        "C5", "s47_completed_within_standard", "Section 47 enquiries completed within the local standard",
+        "Of the section 47 enquiries completed in the period, the percentage completed within the local "
+        "standard: no more than `standard_days` working days (default 15; the report quotes 13) after the "
+        "day the enquiry started.",
+        Flow("s47_enquiries", "end_date", prepare=_s47_working_days,
+             numerator=lambda t, ctx: t.working_days <= ctx.param("standard_days")),
+        "events", "percent", "high", parameters=(
+            Parameter("standard_days", 15, "Working days after the start by which an enquiry should be "
+                      "completed."),),
+        reference="report §5.4.3 (50% within 13 days)",
+        computation="Working days are counted after the start day up to and including the end day, excluding "
+                    "weekends and England & Wales bank holidays."),
+    Indicator(
+        "C6", "icpcs_held", "Initial child protection conferences held",
+        "Initial child protection conferences held in the period, per week, including transfer-in conferences "
+        "(as DfE counts conferences). Breakdown `conference_type` separates transfer-in conferences from the "
+        "others.",
+        Flow("initial_cp_conferences", "conference_date",
+             attributes={"conference_type": lambda t, ctx: ibis.cases((t.transfer_in, "transfer-in"),
+                                                                       else_="initial")}),
+        "events", "per_week", "neutral", reference="report §5.4.1 (10 to 11 a week)"),
+    Indicator(
+        "C6a", "icpcs_within_15_working_days",
+        "Initial child protection conferences held within 15 working days of the strategy discussion",
+        "Of the initial child protection conferences held in the period, the percentage held within 15 working "
+        "days of the strategy discussion at which the section 47 enquiry that led to the conference was "
+        "initiated (Working Together). Transfer-in conferences are not counted: they follow no strategy "
+        "discussion or enquiry in this authority.",
+        Flow("initial_cp_conferences", "conference_date", prepare=_icpc_timed, where=_icpc_timeable,
+             numerator=lambda t, ctx: t.working_days <= 15),
+        "events", "percent", "high", "218", reference="report §5.4.3 (30% of 13 ICPCs in May)",
+        computation="The clock starts on the strategy discussion reached through the conference's enquiry "
+                    "(`initial_cp_conferences.s47_id` → `s47_enquiries.strategy_discussion_id` → "
+                    "`strategy_discussions.discussion_date`); when the enquiry records no strategy discussion, "
+                    "on the enquiry's start date (in the CIN census the s47 start date is the date of the "
+                    "strategy discussion that initiated it). Conferences with neither (transfer-ins, or no "
+                    "enquiry recorded) are left out. Working days are counted after the strategy discussion up "
+                    "to and including the conference day, excluding weekends and England & Wales bank holidays."),
+    Indicator(
+        "C6b", "icpc_timeliness_bands",
+        "Initial child protection conferences by working days from the strategy discussion",
+        "The initial child protection conferences held in the period (transfer-ins excluded, as in C6a) by "
+        "working days from the strategy discussion to the conference, in DfE's bands 0–10, 11–15, 16–20 and "
+        "21+ working days (breakdown `working_days_band`; the share column gives each band's percentage).",
+        Flow("initial_cp_conferences", "conference_date", prepare=_icpc_timed, where=_icpc_timeable,
+             attributes={"working_days_band": _icpc_band}),
+        "events", "count", "neutral", "268",
+        computation="Working days as in C6a. A conference recorded before its strategy discussion (a data "
+                    "error) falls in the 0–10 band."),
+    Indicator(
+        "C6c", "icpcs", "Initial child protection conferences",
+        "Initial child protection conferences held in the period, including transfer-in conferences; a child "
+        "with two conferences counts twice. Rate per 10,000 children aged 0–17, annualised.",
+        Flow("initial_cp_conferences", "conference_date"), "events", "rate", "neutral", "269",
+        reference="report §5.5.3"),
     Indicator(
         "C7", "icpc_to_cp_plan", "ICPCs resulting in a child protection plan",
         "Of the initial child protection conferences held in the period, the percentage that made the child "
@@ -20,13 +318,121 @@ INDICATORS: tuple[Indicator, ...] = (
         "C8", "children_on_cp_plans", "Children on child protection plans",
         "Children subject to a child protection plan at the end of the period: the plan started on or before "
         "that day and had not ended by it. Rate per 10,000 children aged 0–17.",
-        Stock("cp_plans"), "children", "rate", "neutral", "215"),
+        Stock("cp_plans"), "children", "rate", "neutral", "215", reference="report §5.5.1",
+        computation=C12_NOTE),
     Indicator(
         "C9", "cp_plans_starting", "Child protection plans starting",
-        "Child protection plans that started in the period. Rate per 10,000 children aged 0–17, annualised.",
-        Flow("cp_plans", "start_date"), "events", "rate", "low", "219"),
+        "Child protection plans that started in the period. Rate per 10,000 children aged 0–17, annualised. "
+        "Breakdown `initial_category`: the plan's initial category of abuse.",
+        Flow("cp_plans", "start_date", attributes={"initial_category": "initial_category"}), "events", "rate",
+        "low", "219", reference="report §5.5.8", computation=C12_NOTE),
     Indicator(
         "C10", "cp_plans_ending", "Child protection plans ending",
-        "Child protection plans that ended in the period. Rate per 10,000 children aged 0–17, annualised.",
-        Flow("cp_plans", "end_date"), "events", "rate", "neutral", "16"),
+        "Child protection plans that ended in the period. Rate per 10,000 children aged 0–17, annualised. "
+        "Breakdown `destination`, from the plan's end reason: stepped down to CIN, closed, became looked "
+        "after, or other (transferred out, reached 18); unknown when no end reason is recorded.",
+        Flow("cp_plans", "end_date", attributes={"destination": _destination}), "events", "rate", "neutral", "16",
+        reference="report §5.5.8, §5.5.11", computation=C12_NOTE),
+    Indicator(
+        "C11", "cp_plans_by_category", "Children on child protection plans by category of abuse",
+        "Children subject to a child protection plan at the end of the period, by the plan's initial category "
+        "of abuse (breakdown `initial_category`) and latest category (breakdown `latest_category`): NEG "
+        "neglect, PHY physical, SAB sexual, EMO emotional abuse, MUL multiple. The count is the number of "
+        "children; the share column gives each category's percentage of the children on plans.",
+        Stock("cp_plans", attributes={"initial_category": "initial_category", "latest_category": "latest_category"}),
+        "children", "count", "neutral", reference="report §5.5.10"),
+    Indicator(
+        "C13", "cp_plans_second_or_subsequent", "Child protection plans that were a second or subsequent plan",
+        "Of the child protection plans that started in the period (each plan counted, so a child may count "
+        "twice), the percentage for a child who had been the subject of a plan before, however long ago.",
+        Flow("cp_plans", "start_date", prepare=_earlier_plans,
+             numerator=lambda t, ctx: (t.previous_plans.fill_null(0) > 0) | (t.earlier_plans > 0)),
+        "events", "percent", "low", "15", reference="report §5.5.15 (20%)",
+        computation="A plan is a second or subsequent plan when the return recorded earlier plans "
+                    "(`previous_plans` above 0, which counts plans the store may not hold, such as plans in "
+                    "another authority) or when the store holds an earlier-starting plan for the child. A "
+                    "recorded 0 does not outweigh an earlier plan the store holds."),
+    Indicator(
+        "C13a", "cp_plans_within_2_years_of_previous", "Child protection plans starting within 2 years of a "
+        "previous plan ending",
+        "Of the child protection plans that started in the period, the percentage for a child whose previous "
+        "plan had ended no more than `within_months` months (default 24) before this one started. Local "
+        "measure; DfE publishes only the \"ever\" measure (C13).",
+        Flow("cp_plans", "start_date", prepare=_recent_earlier_plan, numerator="recent_earlier_plan"),
+        "events", "percent", "low",
+        parameters=(Parameter("within_months", 24, "Calendar months between the end of an earlier plan and the "
+                              "start of this one."),),
+        computation="Only plans the store holds can be dated, so a previous plan known only from the "
+                    "`previous_plans` count is not counted here. An earlier plan that ended on the day this one "
+                    "started counts. Calendar-month arithmetic (`start − within_months months`)."),
+    Indicator(
+        "C14", "children_on_cp_plans_2_years_or_more", "Children on child protection plans lasting 2 years or more",
+        "Of the children subject to a child protection plan at the end of the period, the percentage whose plan "
+        "had lasted two years or more by that day: more than 729 calendar days counting both the plan's first "
+        "day and the day counted on (DfE).",
+        Stock("cp_plans", numerator=lambda t, ctx: t.start_date <= _days_before(t.window_end, TWO_YEARS_DAYS)),
+        "children", "percent", "low", "264",
+        computation="LAIT 264 is titled \"as at 31 March\"; its methodology text repeats measure 98's "
+                    "denominator (\"during the year\"), which we take to be a copying slip: this is the stock "
+                    "at the end of the period."),
+    Indicator(
+        "C14a", "cp_plans_ending_after_2_years_or_more", "Child protection plans ending that had lasted 2 years "
+        "or more",
+        "Of the child protection plans that ended in the period (each plan counted, so a child may count "
+        "twice), the percentage that had lasted two years or more: more than 729 calendar days counting both "
+        "the first day and the day the plan ceased (DfE).",
+        Flow("cp_plans", "end_date", numerator=lambda t, ctx: t.start_date <= _days_before(t.end_date,
+                                                                                          TWO_YEARS_DAYS)),
+        "events", "percent", "low", "98"),
+    Indicator(
+        "C15", "children_with_cp_visits_in_timescale", "Children on child protection plans visited in timescale",
+        "Of the children subject to a child protection plan at the end of the period, the percentage whose "
+        "statutory visits were all in timescale over the plan's time within the period: no gap of more than "
+        "`interval_working_days` working days (default 10) from the plan's start or one visit to the next, "
+        "and the next visit not overdue on the last day of the period. Local measure.",
+        Custom(_cp_visit_rows, how="Per period, the plans open on its last day. The plan's start and its "
+               "visits (`cp_visits` of the plan, dated within it) are put in date order; a gap from one to the "
+               "next is late when it is more than `interval_working_days` working days. A child is in the "
+               "numerator when no late gap ends within the period (a gap that began before the period counts "
+               "when the visit that closes it falls in the period) and, on the period's last day, no more than "
+               "`interval_working_days` working days have passed since the last visit (or the plan's start).",
+               sources=("cp_plans", "cp_visits")),
+        "children", "percent", "high",
+        parameters=(Parameter("interval_working_days", 10, "Most working days allowed from the plan's start to "
+                              "the first visit and between visits."),
+                    Parameter("child_seen_only", False, "Count only visits at which the child was seen.")),
+        reference="report §5.5.14 (89% of visits in timescale)",
+        computation="Working days exclude weekends and England & Wales bank holidays and are counted after the "
+                    "earlier day up to and including the later one. Over a long period one late visit puts a "
+                    "child out of the numerator, so the percentage falls as the period grows; C15a gives the "
+                    "share of visits in timescale, the figure the report quotes."),
+    Indicator(
+        "C15a", "cp_visits_in_timescale", "Child protection visits in timescale",
+        "Of the statutory visits to children on child protection plans made in the period, the percentage made "
+        "no more than `interval_working_days` working days (default 10) after the previous visit under the "
+        "same plan (or the plan's start, for the first visit). Local measure.",
+        Flow(_visits_with_gap, "visit_date",
+             numerator=lambda t, ctx: t.gap_working_days <= ctx.param("interval_working_days")),
+        "events", "percent", "high",
+        parameters=(Parameter("interval_working_days", 10, "Most working days allowed from the plan's start to "
+                              "the first visit and between visits."),
+                    Parameter("child_seen_only", False, "Count only visits at which the child was seen.")),
+        reference="report §5.5.14 (89%)",
+        computation="Rows are the `cp_visits` of the authority's plans dated within the plan, each with the "
+                    "working days since the previous visit under the plan (or its start)."),
+    Indicator(
+        "C16", "cp_reviews_in_timescale", "Child protection plans reviewed in timescale",
+        "Of the children subject to a child protection plan at the end of the period who had been on the plan "
+        "for at least three months, the percentage whose plan had been reviewed within the required "
+        "timescales throughout: the first review within 3 months of the plan's start, then each review within "
+        "6 months of the one before, and no review overdue on the last day of the period (DfE).",
+        Custom(_cp_review_rows, how="Per period, the plans open on its last day that started at least 3 "
+               "calendar months before it (the denominator). The plan's start and its reviews (`cp_reviews` of "
+               "the plan, dated within it) are put in date order; a review is late when held more than 3 months "
+               "after the start (the first) or 6 months after the review before. A child is in the numerator "
+               "when no review up to the period's last day was late and the next review was not overdue on "
+               "that day.", sources=("cp_plans", "cp_reviews")),
+        "children", "percent", "high", "19", reference="report §5.5.14",
+        computation="Months are calendar months (a plan starting on 30 November is due its first review by 28 "
+                    "February). The whole plan up to the period's end is judged, not only the period."),
 )
