@@ -2,6 +2,7 @@
 # Run every test. Installs what the tests need first:
 #  - the project and its test dependencies (uv, from PyPI)
 #  - a PostgreSQL server (Debian's postgresql package, with apt-get) for the database tests
+#  - a Java runtime (Debian's default-jre-headless, with apt-get) for PySpark in local mode
 #  - the sector's reference DfE validators (by ../shared/tools/peer-validate, from PyPI), when
 #    the shared tools are present beside this checkout
 set -euo pipefail
@@ -12,5 +13,11 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "Installing PostgreSQL (Debian package postgresql) for the database tests..."
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+fi
+# Java 17 or later for PySpark (Spark 4) in local mode: the scale-out engine's tests
+if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then
+  echo "Installing a Java runtime (Debian package default-jre-headless) for the Spark tests..."
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq default-jre-headless >/dev/null
 fi
 uv run --frozen pytest -q -n 2 "$@"

@@ -184,39 +184,67 @@ def ingest(
 @app.command()
 def indicators(
     store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
-    as_at: Annotated[str, typer.Option("--as-at", help="The month end to report at (YYYY-MM-DD).")],
+    as_at: Annotated[str, typer.Option("--as-at", help="The day to report at (YYYY-MM-DD), usually a month end.")],
     la: Annotated[str | None, typer.Option(help="Authority, when the store holds several.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
     out: Annotated[Path | None, typer.Option(help="File to write (csv, json, parquet); default: print.")] = None,
+    indicator_ids: Annotated[list[str] | None, typer.Option(
+        "--indicator", help="Only these indicators (id or name; repeat the option).")] = None,
+    breakdown: Annotated[list[str] | None, typer.Option(
+        help="Breakdowns besides the total: age_band, sex, ethnicity, team, worker, or a domain one "
+             "(e.g. placement_type); repeat the option.")] = None,
+    series_from: Annotated[str | None, typer.Option(
+        "--series-from", help="Every window (weeks, months, rolling, financial years) from this day to --as-at, "
+                              "instead of just the windows ending at --as-at.")] = None,
+    engine: Annotated[str, typer.Option(help="duckdb (the store), or spark to compute on a local Spark "
+                                             "session.")] = "duckdb",
 ):
-    """Indicators at a date: the month, rolling 12 months and financial year to date, in long form."""
-    from carelens.indicators.catalogue import CATALOGUE
-    from carelens.indicators.engine import Period, evaluate_many
+    """Indicators at a date, in long form: indicator, period, breakdown, group, value, numerator, denominator.
 
-    try:
-        day = dt.date.fromisoformat(as_at)
-    except ValueError:
-        _fail(f"--as-at {as_at!r} is not a date: expected YYYY-MM-DD")
+    By default the windows ending at --as-at: the ISO week, the 4 weeks, the month, rolling 3, 6 and
+    12 months, the financial year to date and the day itself (for stocks).
+    """
+    from carelens.indicators.catalogue import CATALOGUE, indicator
+    from carelens.indicators.engine import evaluate_series
+    from carelens.indicators.periods import periods_at, standard_periods
+
+    day = _date_option("--as-at", as_at)
+    first = _date_option("--series-from", series_from) if series_from else None
     if fmt not in ("table", "csv", "json", "parquet"):
         _fail(f"--format {fmt!r}: expected table, csv, json or parquet")
     if fmt == "parquet" and out is None:
         _fail("--format parquet needs --out FILE")
-    fy_start = dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
-    periods = [Period(day.replace(day=1), day, f"month to {day}"), Period.rolling(day, 12),
-               Period(fy_start, day, f"year to date {day}")]
+    if engine not in ("duckdb", "spark"):
+        _fail(f"--engine {engine!r}: expected duckdb or spark")
+    try:
+        chosen = [indicator(i) for i in indicator_ids] if indicator_ids else list(CATALOGUE)
+    except KeyError as e:
+        _fail(str(e.args[0]))
+    breakdowns = ["all", *(breakdown or [])]
+    known = {b for ind in chosen for b in ind.all_breakdowns}
+    for b in breakdowns:
+        if b not in known:
+            _fail(f"--breakdown {b!r}: expected one of {', '.join(sorted(known))}")
+    periods = standard_periods(first, day) if first else periods_at(day)
     with _open_store(store) as s:
         try:
             la = s.authority(la)
         except ValueError as e:
             _fail(str(e))
-        result = evaluate_many(s, list(CATALOGUE), periods, la)
+        tables = s
+        if engine == "spark":
+            from carelens.indicators.backends import copy_store, spark_local
+
+            tables = copy_store(s, spark_local(), la_code=la)
+        result = evaluate_series(tables, chosen, periods, la, breakdowns)
     if fmt == "table":
         table = Table(title=f"Indicators for {la} at {day}")
-        for column in ("indicator", "period", "value", "unit", "numerator", "denominator"):
+        for column in ("indicator", "period", "breakdown", "group", "value", "unit", "numerator", "denominator"):
             table.add_column(column, justify="right" if column in ("value", "numerator", "denominator") else "left")
         for r in result.iter_rows(named=True):
-            table.add_row(r["indicator"], r["period"], "" if r["value"] is None else f"{r['value']:,.1f}", r["unit"],
-                          f"{r['numerator']:,}", "" if r["denominator"] is None else f"{r['denominator']:,}")
+            table.add_row(r["indicator"], r["period"], r["breakdown"], r["group"],
+                          "" if r["value"] is None else f"{r['value']:,.1f}", r["unit"], f"{r['numerator']:,}",
+                          "" if r["denominator"] is None else f"{r['denominator']:,}")
         console.print(table)
         return
     if fmt == "parquet":
@@ -227,6 +255,13 @@ def indicators(
             out.write_text(text, encoding="utf-8")
         else:
             print(text, end="")
+
+
+def _date_option(option: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option} {text!r} is not a date: expected YYYY-MM-DD")
 
 
 # ----------------------------------------------------------------------------------------------- demo
@@ -281,6 +316,18 @@ def demo(
     for key, label in HEADLINES.items():
         target = profile.targets.get(key)
         table.add_row(label, f"{figures[key]:,.1f}", "" if target is None else f"{target:,.1f}")
+    console.print(table)
+    from carelens.indicators.headlines import headlines, latest_month_end
+
+    with Store(store_path, read_only=True) as store:
+        month_end = latest_month_end(store, "890")
+        heads = headlines(store, "890", month_end)
+    table = Table(title=f"Headline indicators at {month_end} (carelens indicators for the whole catalogue)")
+    for column in ("Indicator", "", "Month", "Rolling 12 months", "Year to date", "Unit"):
+        table.add_column(column, justify="left" if column in ("Indicator", "", "Unit") else "right")
+    for r in heads.iter_rows(named=True):
+        table.add_row(r["indicator"], r["title"], *("" if r[k] is None else f"{r[k]:,.1f}"
+                                                    for k in ("month", "rolling_12", "year_to_date")), r["unit"])
     console.print(table)
     console.print(f"Store: {store_path}")
     console.print(f"Store loaded from the returns: {ingested_path} ({loaded.children:,} children, "

@@ -10,6 +10,7 @@ import pytest
 from carelens.indicators.catalogue import CATALOGUE, indicator
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_many, population_year
 from carelens.indicators.indicator import UNITS
+from carelens.indicators.periods import periods_at
 from carelens.model.store import Store
 
 D = dt.date
@@ -153,7 +154,11 @@ def test_indicators_command_writes_long_form_csv_json_and_parquet(small_store_pa
     result = runner.invoke(app, [*base, "--format", "csv", "--out", str(tmp_path / "i.csv")])
     assert result.exit_code == 0, result.output
     csv = pl.read_csv(tmp_path / "i.csv")
-    assert csv.columns[:3] == ["indicator", "name", "period"] and csv.height == 3 * len(CATALOGUE)
+    # each indicator over the windows ending on 31 March 2025 that it is reported over
+    kinds = {p.kind for p in periods_at(D(2025, 3, 31))}
+    assert csv.columns[:3] == ["indicator", "name", "period"]
+    assert csv.height == sum(len(kinds & set(ind.series)) for ind in CATALOGUE)
+    assert set(csv.filter(pl.col("indicator") == "C8")["period"]) == {"2025-W13", "2025-03", "2024-25", "2025-03-31"}
     assert runner.invoke(app, [*base, "--format", "parquet", "--out", str(tmp_path / "i.parquet")]).exit_code == 0
     parquet = pl.read_parquet(tmp_path / "i.parquet")
     assert parquet.columns == csv.columns

@@ -5,7 +5,7 @@
   anyone older is "18 and over".
 - **Sex** and **ethnicity** come from the child's ``person`` row.
 - **Team** and **worker** are the row's own (the team that held the plan, completed the assessment)
-  when its table records one; otherwise the worker allocated to the child on the counting day
+  when it names one; otherwise the worker allocated to the child on the counting day
   (from ``allocations``), so that looked-after children and care leavers are split by their worker
   too. A child with nobody allocated is "unallocated".
 - A **domain attribute** (category of abuse, legal status, placement type, provision, destination)
@@ -55,13 +55,13 @@ def with_group(rows: ir.Table, breakdown: str, ctx: Context) -> ir.Table:
         return joined.mutate(group=group.fill_null("unknown")).drop("_p_child", "_p_sex", "_p_born", "_p_ethnicity")
     if breakdown in ("team", "worker"):
         column = f"{breakdown}_id"
-        if column in rows.columns:
-            return rows.mutate(group=rows[column].fill_null("unallocated"))
         allocated = allocated_on(ctx, rows.select("child_id", "counting_day").distinct())
         joined = rows.left_join(allocated, (rows.child_id == allocated._a_child)
                                 & (rows.counting_day == allocated._a_day))
-        return joined.mutate(group=joined[f"_a_{breakdown}"].fill_null("unallocated")).drop(
-            "_a_child", "_a_day", "_a_team", "_a_worker")
+        group = joined[f"_a_{breakdown}"]
+        if column in rows.columns:  # the record's own team or worker, when it names one
+            group = joined[column].fill_null(group)
+        return joined.mutate(group=group.fill_null("unallocated")).drop("_a_child", "_a_day", "_a_team", "_a_worker")
     if breakdown in rows.columns:
         return rows.mutate(group=rows[breakdown].cast("string").fill_null("unknown"))
     raise ValueError(f"breakdown {breakdown!r} is not available for this indicator")

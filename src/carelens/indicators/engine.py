@@ -101,7 +101,7 @@ def windowed_rows(ind: Indicator, ctx: Context, windows: ir.Table) -> ir.Table:
 def _children_once(rows: ir.Table, key: str) -> ir.Table:
     """One row per child per window: counted in the numerator if any of their rows is; their group is
     the first in sort order, so that every backend chooses the same one."""
-    measures = dict(numerator=rows.numerator.cast("int32").max().cast("boolean"), amount=rows.amount.max(),
+    measures = dict(numerator=rows.numerator.ifelse(1, 0).max() == 1, amount=rows.amount.max(),
                     group=rows.group.min())
     if key != "counting_day":
         measures["counting_day"] = rows.counting_day.max()
@@ -109,7 +109,7 @@ def _children_once(rows: ir.Table, key: str) -> ir.Table:
 
 
 def _aggregate(rows: ir.Table, key: str, median: bool) -> ir.Table:
-    measures = dict(n=rows.count(), hits=rows.numerator.cast("int64").sum(), amount_sum=rows.amount.sum(),
+    measures = dict(n=rows.count(), hits=rows.numerator.ifelse(1, 0).sum(), amount_sum=rows.amount.sum(),
                     amount_n=rows.amount.count())
     if median:
         measures["amount_median"] = rows.amount.median()
