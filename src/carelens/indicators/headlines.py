@@ -31,7 +31,8 @@ def latest_month_end(tables: Tables, la_code: str) -> dt.date:
 def headlines(tables: Tables, la_code: str, as_at: dt.date) -> pl.DataFrame:
     """One row per headline indicator: the month, the rolling 12 months and the financial year to date
     (for a stock, the count on the day instead)."""
-    periods = [p for p in periods_at(as_at) if p.kind in ("month", "rolling_12", "year_to_date", "as_at")]
+    periods = [p for p in periods_at(as_at) if p.kind in ("month", "rolling_12", "year_to_date", "financial_year",
+                                                          "as_at")]
     inds = [indicator(i) for i in HEADLINES]
     out = evaluate_series(tables, inds, periods, la_code)
     rows = []
@@ -41,7 +42,8 @@ def headlines(tables: Tables, la_code: str, as_at: dt.date) -> pl.DataFrame:
         rows.append({"indicator": ind.id, "title": ind.title, "unit": month["unit"] if month else "",
                      "month": month and month["value"], "month_count": month and month["numerator"],
                      "rolling_12": (mine.get("rolling_12") or {}).get("value"),
-                     "year_to_date": (mine.get("year_to_date") or mine.get("as_at") or {}).get("value")})
+                     "year_to_date": (mine.get("year_to_date") or mine.get("financial_year") or mine.get("as_at")
+                                      or {}).get("value")})
     return pl.DataFrame(rows, schema_overrides={"month": pl.Float64, "rolling_12": pl.Float64,
                                                 "year_to_date": pl.Float64, "month_count": pl.Int64})
 

@@ -124,10 +124,12 @@ def standard_periods(first: dt.date, last: dt.date, kinds: tuple[str, ...] = KIN
 
 def periods_at(as_at: dt.date) -> list[Period]:
     """The windows a monthly overview shows at a month end: the week ending on or before it, the
-    4 weeks, the month, rolling 3/6/12 months, the financial year to date and the day itself."""
+    4 weeks, the month, rolling 3/6/12 months, the financial year to date (the whole financial year
+    on 31 March) and the day itself."""
     sunday = as_at - dt.timedelta(days=(as_at.weekday() + 1) % 7)
     y, w, _ = sunday.isocalendar()
+    year = Period.financial_year(as_at.year) if (as_at.month, as_at.day) == (3, 31) else Period.year_to_date(as_at)
     return [Period.iso_week(y, w), Period.four_weeks(sunday),
             Period(as_at.replace(day=1), as_at, f"{as_at.year}-{as_at.month:02d}", "month"),
             Period.rolling(as_at, 3), Period.rolling(as_at, 6), Period.rolling(as_at, 12),
-            Period.year_to_date(as_at), Period.as_at(as_at)]
+            year, Period.as_at(as_at)]
