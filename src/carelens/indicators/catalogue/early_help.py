@@ -1,7 +1,120 @@
-"""H. Early help: episodes, step-ups and step-downs."""
+"""H. Early help: episodes open and starting, step-ups to social care and step-downs from it (report §5.2).
+
+Choices made where the catalogue (``INDICATORS.md`` §H) leaves room, each also on the indicator's page:
+
+- Counted in **episodes** of early help (``early_help_episodes``); a child's episodes never overlap, so
+  the episodes open on a day are also the children open to early help that day.
+- A **step-up** is an episode that ended because the family was stepped up to children's social care
+  (``end_reason`` STEP_UP), counted on the day it ended. A **step-down** is an episode that started
+  from a social-care referral (``from_referral_id`` recorded), counted on the day it started.
+- **Team and worker** are the episode's own (``team_id``, ``worker_id``) when it records them; otherwise
+  those of the worker allocated to the child on the day counted (``allocations``), so that an early help
+  episode is split by the practitioner holding it even when the episode row does not say who that is.
+  For an episode ending, the day counted for the team is the day before it ended (the allocation ends with
+  the episode).
+"""
 
 from __future__ import annotations
 
-from carelens.indicators.indicator import Indicator
+import ibis
+import ibis.expr.types as ir
 
-INDICATORS: tuple[Indicator, ...] = ()
+from carelens.indicators.breakdowns import allocated_on
+from carelens.indicators.indicator import CASE_BREAKDOWNS, PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator
+from carelens.indicators.measures import Context, Conversion, Custom, Flow
+
+BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
+COUNT_WINDOWS = ("week", "4_weeks", "month", "rolling_3", "rolling_6", "rolling_12", "financial_year",
+                 "year_to_date")
+SHARE_WINDOWS = ("month", "rolling_3", "rolling_6", "rolling_12", "financial_year", "year_to_date")
+
+
+def own_or_allocated(t: ir.Table, ctx: Context, day: str, days_before: int = 0) -> ir.Table:
+    """``t`` with ``team_id`` and ``worker_id``: the row's own when it has a team, otherwise those of the
+    worker allocated to the child ``days_before`` days before ``t[day]`` (1 for an event that closes the case,
+    such as leaving care, since the allocation ends that day)."""
+    if "team_id" not in t.columns:
+        t = t.mutate(team_id=ibis.null("string"), worker_id=ibis.null("string"))
+    when = (t[day] - ibis.interval(days=days_before)).cast("date") if days_before else t[day].cast("date")
+    t = t.mutate(_oa_day=when)
+    a = allocated_on(ctx, t.select(child_id=t.child_id, counting_day=t._oa_day).distinct())
+    j = t.left_join(a, (t.child_id == a._a_child) & (t._oa_day == a._a_day))
+    own = j.team_id.notnull()
+    return j.mutate(team_id=ibis.ifelse(own, j.team_id, j._a_team),
+                    worker_id=ibis.ifelse(own, j.worker_id, j._a_worker)).drop("_oa_day", "_a_child", "_a_day",
+                                                                               "_a_team", "_a_worker")
+
+
+def _at(day: str, days_before: int = 0):
+    return lambda t, ctx: own_or_allocated(t, ctx, day, days_before)
+
+
+def _open_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    e = ctx.table("early_help_episodes")
+    j = e.join(windows, (e.start_date <= windows.window_end)
+               & (e.end_date.isnull() | (e.end_date > windows.window_end)))
+    j = own_or_allocated(j, ctx, "window_end")
+    return j.select("period_id", "child_id", "team_id", "worker_id", counting_day=j.window_end.cast("date"),
+                    numerator=ibis.literal(True), amount=ibis.null("float64"), primary_need=j.reason)
+
+
+def _stepped_up(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return t.end_reason == "STEP_UP"
+
+
+def _stepped_down(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return t.from_referral_id.notnull()
+
+
+def _ended(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return t.end_date.notnull()
+
+
+NEED = {"primary_need": "reason"}
+TEAM = ("Team and worker: the episode's own when it records a team, else those allocated to the child on the day "
+        "counted.")
+TEAM_ENDING = ("Team and worker: the episode's own when it records a team, else those allocated to the child the day "
+               "before the episode ended (the allocation ends with it).")
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "H1", "early_help_episodes_open", "Open early help episodes",
+        "Early help episodes open at the end of the period: started on or before that day and not ended by it.",
+        Custom(_open_rows, "Rows of `early_help_episodes` whose `start_date` is on or before the last day of the "
+               "period and whose `end_date` is empty or after it.", ("early_help_episodes", "allocations")),
+        "episodes", "count", "neutral", windows=STOCK_WINDOWS, breakdowns=BREAKDOWNS + ("primary_need",),
+        reference="report §5.2.2", computation=TEAM),
+    Indicator(
+        "H1a", "early_help_episodes_starting", "Early help episodes starting",
+        "Early help episodes that started in the period. Rate per 10,000 children aged 0–17, annualised.",
+        Flow("early_help_episodes", "start_date", prepare=_at("start_date"), attributes=NEED),
+        "episodes", "rate", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM),
+    Indicator(
+        "H1b", "early_help_step_ups", "Early help episodes stepped up to social care",
+        "Early help episodes that ended in the period because the family was stepped up to children's social "
+        "care (end reason STEP_UP).",
+        Flow("early_help_episodes", "end_date", where=_stepped_up, prepare=_at("end_date", 1), attributes=NEED),
+        "episodes", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM_ENDING),
+    Indicator(
+        "H1c", "early_help_ending_in_step_up", "Early help episodes ending in a step-up",
+        "Of the early help episodes that ended in the period, the percentage that ended because the family was "
+        "stepped up to children's social care.",
+        Conversion("early_help_episodes", "end_date", _stepped_up, where=_ended, prepare=_at("end_date", 1),
+                   attributes={**NEED, "end_reason": "end_reason"}),
+        "episodes", "percent", "neutral", windows=SHARE_WINDOWS, reference="report §5.2",
+        computation=TEAM_ENDING),
+    Indicator(
+        "H1d", "early_help_step_downs", "Early help episodes stepped down from social care",
+        "Early help episodes that started in the period when a family was stepped down from children's social "
+        "care (the episode records the social-care referral it came from).",
+        Flow("early_help_episodes", "start_date", where=_stepped_down, prepare=_at("start_date"),
+             attributes=NEED),
+        "episodes", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM),
+    Indicator(
+        "H1e", "early_help_starting_from_step_down", "Early help episodes starting as a step-down",
+        "Of the early help episodes that started in the period, the percentage that were step-downs from "
+        "children's social care.",
+        Conversion("early_help_episodes", "start_date", _stepped_down, prepare=_at("start_date"),
+                   attributes=NEED),
+        "episodes", "percent", "neutral", windows=SHARE_WINDOWS, reference="report §5.2", computation=TEAM),
+)

@@ -1,7 +1,228 @@
-"""G. Workforce and caseloads: caseloads, unallocated cases, vacancies and agency staff."""
+"""G. Workforce and caseloads: caseloads, open and unallocated cases, agency staff, starters and leavers
+(report §5.11–5.12).
+
+Choices made where the catalogue (``INDICATORS.md`` §G) leaves room, each also on the indicator's page:
+
+- **A case** is an open allocation of a child to a worker (``allocations``: started on or before the day,
+  not ended by it). A worker's **caseload** is the number of children allocated to them on the day; a
+  **case-holding worker** has at least one. Caseloads are counted in workers (one row per worker, no
+  child). A worker's team is the one their allocations record (``allocations.team_id``, the worker's team
+  at the time, so that a past caseload stays with the team that held it), else their own
+  (``workers.team_id``, their team now).
+- **Who is a social worker**: by default only workers with a Social Work England registration, as in
+  DfE's children and family social work workforce census (LAIT 287); the parameter
+  ``social_workers_only`` set to false counts every worker (early help practitioners, personal
+  advisers).
+- **Open cases (G2)** are children open to children's social care, as section A counts them: an open
+  child-in-need episode (a referral not yet closed, which holds assessments and CIN plans), an open child
+  protection plan or an open period of care.
+  Early help is section H. A case is **unallocated** when no worker is allocated to the child that day.
+  Care leavers are not counted: the store records their contacts, not when their case is open.
+- **Workers in post** on a day: started on or before it and not left before it (``workers.end_date`` is
+  the last day in post).
+- **Not available**: vacancies and the vacancy rate need the establishment (funded posts), which the
+  store does not hold. DfE's FTE-based rates (average caseload per FTE, FTE agency rate, FTE starters and
+  leavers, turnover) are ratios of sums, which the engine's units do not express; the headcount rates are
+  given instead.
+"""
 
 from __future__ import annotations
 
-from carelens.indicators.indicator import Indicator
+import ibis
+import ibis.expr.types as ir
 
-INDICATORS: tuple[Indicator, ...] = ()
+from carelens.indicators.breakdowns import allocated_on
+from carelens.indicators.indicator import PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator, Parameter
+from carelens.indicators.measures import Context, Custom, Flow, Stock
+
+FLOW_WINDOWS = ("month", "rolling_3", "rolling_6", "rolling_12", "financial_year", "year_to_date")
+WORKER_BREAKDOWNS = ("team", "worker")
+
+SOCIAL_WORKERS_ONLY = Parameter(
+    "social_workers_only", True, "Count only registered social workers (a Social Work England registration), as "
+    "DfE's workforce census does; false counts every worker.")
+BANDS = Parameter("band_edges", (10, 15, 20, 25, 30), "Lower edges of the caseload bands after the first (1–9, "
+                  "10–14, 15–19, 20–24, 25–29, 30 and over).")
+
+
+def _counted_workers(w: ir.Table, ctx: Context) -> ir.Table:
+    return w.filter(w.swe_registration.notnull()) if ctx.param("social_workers_only") else w
+
+
+def _band(cases: ir.IntegerValue, edges) -> ir.StringValue:
+    edges = sorted(int(e) for e in edges)
+    lows = [1, *edges]
+    branches = [((cases >= lo) & (cases < hi), f"{lo}-{hi - 1}") for lo, hi in zip(lows, edges)]
+    return ibis.cases(*branches, (cases >= edges[-1], f"{edges[-1]}+"), else_="0")
+
+
+def caseloads(ctx: Context, windows: ir.Table) -> ir.Table:
+    """Per window and worker with a case on the window's last day: ``cases`` (children allocated),
+    ``team_id`` (the team the allocations record, else the worker's own), and the worker's ``role`` and
+    ``swe_registration`` (empty when the worker is not in ``workers``)."""
+    a = ctx.table("allocations")
+    j = a.join(windows, (a.start_date <= windows.window_end)
+               & (a.end_date.isnull() | (a.end_date > windows.window_end)))
+    per = j.group_by("period_id", "window_end", "worker_id").aggregate(
+        cases=j.child_id.nunique(), _alloc_team=j.team_id.min())
+    w = ctx.table("workers")
+    w = w.select(_w_id=w.worker_id, _w_team=w.team_id, role=w.role, swe_registration=w.swe_registration)
+    per = per.left_join(w, per.worker_id == w._w_id)
+    return per.mutate(team_id=ibis.coalesce(per._alloc_team, per._w_team)).drop("_w_id", "_w_team", "_alloc_team")
+
+
+def _caseload_rows(bands: bool):
+    """Custom rows: one per counted case-holding worker, the caseload as the amount (and its band)."""
+
+    def rows(ctx: Context, windows: ir.Table) -> ir.Table:
+        c = _counted_workers(caseloads(ctx, windows), ctx)
+        band = {"caseload_band": _band(c.cases, ctx.param("band_edges"))} if bands else {}
+        return c.select("period_id", child_id=ibis.null("string"), worker_id=c.worker_id, team_id=c.team_id,
+                        counting_day=c.window_end.cast("date"), numerator=ibis.literal(True),
+                        amount=c.cases.cast("float64"), **band)
+
+    return rows
+
+
+def _in_post(ctx: Context, windows: ir.Table) -> ir.Table:
+    w = _counted_workers(ctx.table("workers"), ctx)
+    return w.join(windows, (w.start_date <= windows.window_end)
+                  & (w.end_date.isnull() | (w.end_date >= windows.window_end)))
+
+
+def _caseholder_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    w = _in_post(ctx, windows)
+    c = caseloads(ctx, windows).select(_c_period="period_id", _c_worker="worker_id", _c_cases="cases",
+                                       _c_team="team_id")
+    j = w.left_join(c, (w.period_id == c._c_period) & (w.worker_id == c._c_worker))
+    cases = j._c_cases.fill_null(0)
+    return j.select("period_id", child_id=ibis.null("string"), worker_id=j.worker_id,
+                    team_id=ibis.coalesce(j._c_team, j.team_id),
+                    counting_day=j.window_end.cast("date"), numerator=cases > 0, amount=cases.cast("float64"))
+
+
+# ------------------------------------------------------------------------------------ open cases
+OPEN_CASES = (("child in need episode", "referrals", "referral_date", "closure_date"),
+              ("child protection plan", "cp_plans", "start_date", "end_date"),
+              ("looked after", "periods_of_care", "start_date", "end_date"))
+
+
+def open_cases(ctx: Context) -> ir.Table:
+    """Spells in which a child is open to children's social care, with ``case_type``: child-in-need episodes
+    (referral to closure), child protection plans and periods of care (as section A counts them)."""
+    parts = []
+    for case_type, name, start, end in OPEN_CASES:
+        t = ctx.table(name)
+        parts.append(t.select(child_id=t.child_id, start_date=t[start].cast("date"), end_date=t[end].cast("date"),
+                              case_type=ibis.literal(case_type)))
+    return ibis.union(*parts, distinct=False)
+
+
+def _unallocated_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    o = open_cases(ctx)
+    j = o.join(windows, (o.start_date <= windows.window_end)
+               & (o.end_date.isnull() | (o.end_date > windows.window_end)))
+    j = j.select("period_id", "child_id", counting_day=j.window_end.cast("date"))
+    allocated = allocated_on(ctx, j.select("child_id", "counting_day").distinct())
+    j = j.left_join(allocated, (j.child_id == allocated._a_child) & (j.counting_day == allocated._a_day))
+    return j.select("period_id", "child_id", "counting_day", numerator=j._a_child.isnull(),
+                    amount=ibis.null("float64"))
+
+
+# ---------------------------------------------------------------------------------------- workers
+def workers(ctx: Context) -> ir.Table:
+    """Workers counted (see ``social_workers_only``) with ``left`` (the day after their last day in post)
+    and no child."""
+    w = _counted_workers(ctx.table("workers"), ctx)
+    return w.mutate(child_id=ibis.null("string"), left=(w.end_date + ibis.interval(days=1)).cast("date"))
+
+
+def _employment(t: ir.Table, ctx: Context) -> ir.StringValue:
+    return ibis.ifelse(t.agency, "agency", "employed")
+
+
+CASE_HOW = ("A case is a child allocated to the worker on the day (`allocations` started on or before it and not "
+            "ended by it; a child allocated twice to the same worker counts once). The worker's team is the one "
+            "their allocations record (their team at the time), else their own (`workers.team_id`).")
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "G1", "mean_caseload", "Average caseload per case-holding social worker",
+        "The mean number of children allocated to each case-holding social worker (one or more cases) at the "
+        "end of the period, by the worker's team. Local: DfE's average (LAIT 287) divides all cases by the FTE "
+        "of case-holding social workers.",
+        Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period (not a child), "
+               "with their caseload as the amount. " + CASE_HOW, ("allocations", "workers")),
+        "workers", "mean", "low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
+        parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (Assessment around 25)"),
+    Indicator(
+        "G1a", "median_caseload", "Median caseload per case-holding social worker",
+        "The median number of children allocated to each case-holding social worker at the end of the period, "
+        "by the worker's team.",
+        Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period, with their "
+               "caseload as the amount. " + CASE_HOW, ("allocations", "workers")),
+        "workers", "median", "low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
+        parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (median 24)"),
+    Indicator(
+        "G1b", "caseholders_by_caseload_band", "Case-holding social workers by caseload",
+        "Case-holding social workers at the end of the period, by the size of their caseload (bands 1–9, "
+        "10–14, 15–19, 20–24, 25–29, 30 and over): the distribution of caseloads.",
+        Custom(_caseload_rows(True), "One row per case-holding worker on the last day of the period, in the band of "
+               "their caseload. " + CASE_HOW, ("allocations", "workers")),
+        "workers", "count", "neutral", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS + ("caseload_band",),
+        parameters=(SOCIAL_WORKERS_ONLY, BANDS), reference="report §5.11"),
+    Indicator(
+        "G1c", "social_workers_holding_cases", "Social workers holding cases",
+        "Of the social workers in post at the end of the period, the percentage holding one or more cases "
+        "(DfE: \"social workers who are caseholders\", counted by headcount).",
+        Custom(_caseholder_rows, "One row per worker in post on the last day of the period (`workers`: started "
+               "on or before it, `end_date` empty or on or after it); in the numerator with a case that day. "
+               + CASE_HOW, ("allocations", "workers")),
+        "workers", "percent", "high", "287", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
+        parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11",
+        computation="LAIT 287 holds several workforce measures under one code; this one is "
+        "Social_Work_Caseholders_%."),
+    Indicator(
+        "G2", "children_open_to_social_care", "Children open to children's social care",
+        "Children open to children's social care at the end of the period: an open child-in-need episode "
+        "(referral not yet closed, including children under assessment and on child in need plans), an open "
+        "child protection plan or an open period of care (early help is section H). By team, each child is in "
+        "the team of the worker allocated that day, or \"unallocated\".",
+        Stock(open_cases), "children", "count", "neutral",
+        breakdowns=PERSON_BREAKDOWNS + WORKER_BREAKDOWNS, reference="report §5.11.1, §5.11.4",
+        computation="A child open in several ways (an episode, a plan and a period of care) counts once. Levels "
+        "of need are section A (A1)."),
+    Indicator(
+        "G2a", "unallocated_open_cases", "Open cases not allocated to a worker",
+        "Of the children open to children's social care at the end of the period (G2), the percentage with no "
+        "worker allocated that day; the numerator is the number of unallocated cases.",
+        Custom(_unallocated_rows, "Each child open to children's social care on the last day of the period (an "
+               "open `referrals` episode, `cp_plans` plan or `periods_of_care` period), in the numerator when no "
+               "`allocations` row is open for them that day.", ("referrals", "cp_plans", "periods_of_care",
+                                                                 "allocations")),
+        "children", "percent", "low", windows=STOCK_WINDOWS, breakdowns=PERSON_BREAKDOWNS,
+        reference="report §5.11"),
+    Indicator(
+        "G3", "agency_social_workers", "Agency social workers",
+        "Of the social workers in post at the end of the period, the percentage who are agency (not employed) "
+        "workers, by headcount (DfE publishes the rate by headcount and by FTE).",
+        Stock(workers, "start_date", "left", numerator="agency"), "workers", "percent", "low", "287",
+        windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
+        reference="report §5.12.1",
+        computation="In post: `start_date` on or before the day and `end_date` (the last day in post) empty or "
+        "on or after it. LAIT 287 holds several workforce measures under one code; this one is "
+        "Work_Force_Agecy_Rate. Vacancies cannot be given: the store does not hold the establishment."),
+    Indicator(
+        "G3a", "social_workers_starting", "Social workers starting",
+        "Social workers who started in post in the period (headcount), employed or agency.",
+        Flow(workers, "start_date", attributes={"employment": _employment}), "workers", "count", "neutral",
+        windows=FLOW_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
+        reference="report §5.12.1", computation="DfE counts starters in FTE (LAIT 287); this is headcount."),
+    Indicator(
+        "G3b", "social_workers_leaving", "Social workers leaving",
+        "Social workers who left their post in the period (headcount; counted on their last day), employed or "
+        "agency.",
+        Flow(workers, "end_date", attributes={"employment": _employment}), "workers", "count", "neutral",
+        windows=FLOW_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
+        reference="report §5.12.2", computation="DfE counts leavers in FTE (LAIT 287); this is headcount."),
+)
