@@ -1,0 +1,194 @@
+"""How fast the whole indicator catalogue computes, with every series, and with how much memory.
+
+    uv run python benchmarks/indicator_speed.py [--children 300000] [--spark]
+    uv run python benchmarks/indicator_speed.py --england [--store PATH]
+
+Single authority: generates a 10-year synthetic authority (england profile), then — in a fresh
+process, so the figures are a cold start's own — opens the DuckDB store and computes every
+indicator in the catalogue over every standard window (ISO weeks, 4 weeks, months, rolling 3/6/12
+months, financial years, year to date, as at) for the total. Prints seconds, result rows, peak
+resident memory and the ratio to the targets (10 s, 4 GB). It then times the breakdowns (age band,
+sex, ethnicity, team, worker and each indicator's domain breakdowns) over months and financial
+years, which a monthly report adds. With ``--spark`` the same catalogue is computed on a local
+Spark session from a copy of the store and the two results are compared value by value.
+
+England: generates (or reuses, with ``--store``) all 153 synthetic authorities over 10 years and
+computes the whole catalogue with every series for each of them, two authorities at a time (one per
+core); target 5 minutes and 4 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 10
+TARGET_ENGLAND_SECONDS = 300
+TARGET_PEAK_GB = 4.0
+BREAKDOWN_KINDS = ("month", "financial_year")
+
+
+def peak_gb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024 / 1024
+
+
+def catalogue_periods(store, la: str):
+    from carelens.indicators.headlines import latest_month_end
+    from carelens.indicators.periods import standard_periods
+
+    t = store.table("referrals")
+    first = t.filter(t.la_code == la).referral_date.min().execute()
+    first = first.date() if isinstance(first, dt.datetime) else first
+    return standard_periods(first, latest_month_end(store, la))
+
+
+def run_catalogue(store_path: str, la: str, breakdowns: bool, out: str | None) -> dict:
+    from carelens.indicators.catalogue import CATALOGUE
+    from carelens.indicators.engine import evaluate_series
+    from carelens.model.store import Store
+
+    t0 = time.perf_counter()
+    with Store(store_path, read_only=True) as store:
+        periods = catalogue_periods(store, la)
+        result = evaluate_series(store, CATALOGUE, periods, la)
+        seconds = time.perf_counter() - t0
+        figures = {"seconds": seconds, "rows": result.height, "windows": len(periods), "indicators": len(CATALOGUE)}
+        if out:
+            result.write_parquet(out)
+        if breakdowns:
+            t1 = time.perf_counter()
+            names = sorted({b for ind in CATALOGUE for b in ind.all_breakdowns} - {"all"})
+            split = evaluate_series(store, CATALOGUE, [p for p in periods if p.kind in BREAKDOWN_KINDS], la, names)
+            figures |= {"breakdown_seconds": time.perf_counter() - t1, "breakdown_rows": split.height,
+                        "breakdowns": len(names)}
+    return figures | {"peak_gb": peak_gb()}
+
+
+def run_spark(store_path: str, la: str, duckdb_result: str) -> dict:
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    from carelens.indicators.backends import copy_store, spark_local
+    from carelens.indicators.catalogue import CATALOGUE
+    from carelens.indicators.engine import evaluate_series
+    from carelens.model.store import Store
+
+    with Store(store_path, read_only=True) as store:
+        periods = catalogue_periods(store, la)
+        t0 = time.perf_counter()
+        tables = copy_store(store, spark_local(), la_code=la)
+        copied = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    result = evaluate_series(tables, CATALOGUE, periods, la)
+    seconds = time.perf_counter() - t1
+    expected = pl.read_parquet(duckdb_result)
+    key = ["indicator", "period_kind", "period", "group"]
+    assert_frame_equal(result.sort(key), expected.sort(key), check_exact=False, rel_tol=1e-9)
+    return {"copy_seconds": copied, "seconds": seconds, "rows": result.height, "identical": True}
+
+
+def run_england(store_path: str, las: list[str]) -> dict:
+    from carelens.indicators.catalogue import CATALOGUE
+    from carelens.indicators.engine import evaluate_series
+    from carelens.model.store import Store
+
+    rows = 0
+    with Store(store_path, read_only=True) as store:
+        for la in las:
+            rows += evaluate_series(store, CATALOGUE, catalogue_periods(store, la), la).height
+    return {"rows": rows, "authorities": len(las), "peak_gb": peak_gb()}
+
+
+def in_fresh_process(*args: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def single(children: int, spark: bool) -> None:
+    from carelens.synth import AuthoritySpec, load_profile, synthesise
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "synthetic.duckdb"
+        spec = AuthoritySpec("886", "Large (synthetic)", load_profile("england"), children=children)
+        t0 = time.perf_counter()
+        synthesise(path, [spec], years=10, seed=1)
+        print(f"generated a {children:,}-child authority, 10 years, in {time.perf_counter() - t0:.1f} s")
+        result = Path(tmp) / "duckdb.parquet"
+        f = in_fresh_process("--run", str(path), "886", "--out", str(result))
+        print(f"whole catalogue ({f['indicators']} indicators), every series ({f['windows']} windows), on DuckDB, "
+              f"cold: {f['seconds']:.1f} s for {f['rows']:,} values (target {TARGET_SECONDS} s, ratio "
+              f"{f['seconds'] / TARGET_SECONDS:.2f})")
+        print(f"  + {f['breakdowns']} breakdowns over months and financial years: {f['breakdown_seconds']:.1f} s "
+              f"for {f['breakdown_rows']:,} values")
+        print(f"  peak memory {f['peak_gb']:.2f} GB (target {TARGET_PEAK_GB} GB, ratio "
+              f"{f['peak_gb'] / TARGET_PEAK_GB:.2f})")
+        if spark:
+            s = in_fresh_process("--run-spark", str(path), "886", str(result))
+            print(f"Spark (local, 2 cores): copy {s['copy_seconds']:.1f} s, catalogue {s['seconds']:.1f} s for "
+                  f"{s['rows']:,} values; identical to DuckDB: {s['identical']}")
+
+
+def england(store: str | None) -> None:
+    from carelens.model.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(store) if store else Path(tmp) / "england.duckdb"
+        if not store:
+            from carelens.synth import synthesise
+            from carelens.synth.england import england_specs
+
+            t0 = time.perf_counter()
+            synthesise(path, england_specs(), years=10, seed=1)
+            print(f"generated synthetic England in {time.perf_counter() - t0:.0f} s")
+        with Store(path, read_only=True) as s:
+            las = sorted(s.table("person").la_code.to_pyarrow().unique().to_pylist())
+        halves = [las[0::2], las[1::2]]  # one process per core
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, __file__, "--run-england", str(path), ",".join(h)],
+                                  stdout=subprocess.PIPE, text=True) for h in halves]
+        figures = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+        seconds = time.perf_counter() - t0
+        peak = max(f["peak_gb"] for f in figures)
+        print(f"whole catalogue, every series, {sum(f['authorities'] for f in figures)} authorities: {seconds:.0f} s "
+              f"for {sum(f['rows'] for f in figures):,} values (target {TARGET_ENGLAND_SECONDS} s, ratio "
+              f"{seconds / TARGET_ENGLAND_SECONDS:.2f})")
+        print(f"peak memory {peak:.2f} GB per process, {sum(f['peak_gb'] for f in figures):.2f} GB together "
+              f"(target {TARGET_PEAK_GB} GB, ratio {sum(f['peak_gb'] for f in figures) / TARGET_PEAK_GB:.2f})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--children", type=int, default=300_000)
+    parser.add_argument("--spark", action="store_true")
+    parser.add_argument("--england", action="store_true")
+    parser.add_argument("--store")
+    parser.add_argument("--out")
+    parser.add_argument("--run", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--run-spark", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--run-england", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        print(json.dumps(run_catalogue(*args.run, breakdowns=True, out=args.out)))
+    elif args.run_spark:
+        print(json.dumps(run_spark(*args.run_spark)))
+    elif args.run_england:
+        print(json.dumps(run_england(args.run_england[0], args.run_england[1].split(","))))
+    elif args.england:
+        england(args.store)
+    else:
+        single(args.children, args.spark)
+
+
+if __name__ == "__main__":
+    main()
