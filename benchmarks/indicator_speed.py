@@ -42,13 +42,13 @@ def peak_gb() -> float:
 
 
 def catalogue_periods(store, la: str):
+    """Every standard window of the ten years ending at the latest month end (the history before
+    them holds only the children already known when the simulation starts)."""
     from carelens.indicators.headlines import latest_month_end
-    from carelens.indicators.periods import standard_periods
+    from carelens.indicators.periods import months_before, standard_periods
 
-    t = store.table("referrals")
-    first = t.filter(t.la_code == la).referral_date.min().execute()
-    first = first.date() if isinstance(first, dt.datetime) else first
-    return standard_periods(first, latest_month_end(store, la))
+    last = latest_month_end(store, la)
+    return standard_periods(months_before(last, 120) + dt.timedelta(days=1), last)
 
 
 def run_catalogue(store_path: str, la: str, breakdowns: bool, out: str | None) -> dict:

@@ -91,6 +91,7 @@ def windowed_rows(ind: Indicator, ctx: Context, windows: ir.Table) -> ir.Table:
         return rows.drop("window_start", "window_end")
     if isinstance(m, Stock):
         t = m.intervals(ctx)
+        windows = windows.rename(_window_id="period_id")
         joined = t.join(windows, m.in_window(t, windows.window_start, windows.window_end))
         return m.counted(joined, ctx)
     if isinstance(m, Custom):
@@ -128,18 +129,21 @@ def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdow
         joined = frame.select("period_id", "period_start", "period_end").join_where(
             days, pl.col("counting_day") >= pl.col("period_start"), pl.col("counting_day") <= pl.col("period_end"))
         return _sum_days(joined)
-    if isinstance(m, Stock) and not m.during and not median:
+    if (isinstance(m, Stock) and not m.during) or (isinstance(m, Custom) and m.on_last_day):
         # count each distinct last day once; a month end serves the month, rolling windows and year
         ends = sorted({p.end for p in periods})
-        days_t = ibis.memtable(pl.DataFrame({"window_end": pl.Series(ends, dtype=pl.Date)}).to_arrow())
-        t = m.intervals(ctx)
-        joined = t.join(days_t, m.in_window(t, days_t.window_end, days_t.window_end))
-        rows = with_group(m.counted(joined, ctx), breakdown, ctx)
+        days = _windows_table([Period(day, day, "", "as_at") for day in ends])
+        rows = with_group(windowed_rows(ind, ctx, days), breakdown, ctx)
         if per_child:
-            rows = _children_once(rows, "counting_day")
-        days = _aggregate(rows, "counting_day", False).to_polars()
-        joined = frame.select("period_id", "period_end").join(days, left_on="period_end", right_on="counting_day")
-        return _sum_days(joined)
+            rows = _children_once(rows, "period_id")
+        counts = _aggregate(rows, "period_id", median).to_polars()
+        if not median:
+            counts = counts.with_columns(amount_median=pl.lit(None, pl.Float64))
+        day_of = pl.DataFrame({"day_id": pl.Series(range(len(ends)), dtype=pl.Int32),
+                               "period_end": pl.Series(ends, dtype=pl.Date)})
+        counts = counts.rename({"period_id": "day_id"}).with_columns(pl.col("day_id").cast(pl.Int32)).join(
+            day_of, on="day_id")
+        return frame.select("period_id", "period_end").join(counts, on="period_end").drop("period_end", "day_id")
     rows = with_group(windowed_rows(ind, ctx, _windows_table(periods)), breakdown, ctx)
     if per_child:
         rows = _children_once(rows, "period_id")

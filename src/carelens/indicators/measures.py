@@ -143,7 +143,8 @@ class Stock:
 
     def counted(self, t: ir.Table, ctx: Context) -> ir.Table:
         """The counted rows of intervals already joined to their window (``window_end`` present)."""
-        window = {"period_id": t.period_id} if "period_id" in t.columns else {}
+        # the window's id arrives as _window_id: a source may have its own period_id (a period of care)
+        window = {"period_id": t._window_id} if "_window_id" in t.columns else {}
         return t.select(**window, child_id=t.child_id, counting_day=t.window_end,
                         numerator=_value(self.numerator, t, ctx, True).cast("boolean").fill_null(False),
                         amount=_value(self.amount, t, ctx, None).cast("float64"),
@@ -163,6 +164,9 @@ class Custom:
     rows: Callable[[Context, ir.Table], ir.Table]
     how: str
     sources: tuple[str, ...] = ()
+    # The rows depend only on the window's last day (a stock-like measure that never reads
+    # window_start): the engine then evaluates it once per distinct last day, not once per window.
+    on_last_day: bool = False
 
 
 Measure = Flow | Stock | Custom
