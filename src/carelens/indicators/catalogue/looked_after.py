@@ -1,19 +1,857 @@
-"""D. Children looked after: numbers, legal status, placements, stability, missing, health (report §5.6–5.8)."""
+"""D. Children looked after: numbers, legal status, placements, stability, missing, health (report §5.6–5.8).
+
+Choices made where the catalogue (``INDICATORS.md`` §D) leaves room, each also on the indicator's page:
+
+- **Short breaks.** DfE leaves children looked after under an agreed series of short-term breaks (903 legal
+  status V3/V4) out of every published figure, and so does this section: out of the stocks when the episode
+  in force on the day is V3/V4, out of the starters (D2) when the first episode is, out of the leavers (D3)
+  when the last episode is.
+- **The episode in force.** A child's 903 episodes are laid end to end over their period of care (each
+  episode lasts until the next one starts, the first from the period's start, the last to its end), so that
+  the legal status and placement of any looked-after child on any day are known, and the stocks count
+  exactly the children ``periods_of_care`` holds. A period with no episodes still counts, its legal status
+  and placement "unknown".
+- **Placements** (D7, D8, D11) follow DfE's counting: a new placement starts when the child moves to a new
+  carer — 903 reason for new episode S (started), P (change of placement and carer) or B (legal status and
+  carer). A change of placement type with the same carer (T, U; for example placed for adoption with the
+  current foster carers) and a change of legal status alone (L) are not moves. A temporary placement
+  (T0–T4) never starts a placement; a return from one recorded as a change of carer (P/B) does, because the
+  store cannot tell it from a move.
+- **Placement groups** follow DfE's categories for children looked after at 31 March (LAIT 396–401):
+  ``PLACEMENT_GROUPS`` below maps every 903 placement type to one. Provision is "in-house" for the
+  authority's own provision (PR1) and "other" for every other provider (PR0 parents, PR2 other authorities,
+  PR3 other public, PR4 private, PR5 voluntary).
+- **Legal status groups** follow DfE's: care orders (interim C1, full C2), placement orders (E1, D1 freeing
+  orders), section 20 (V2), short breaks (V3/V4), detained for child protection (L1–L3), youth justice
+  (J1–J3).
+- **Reasons for leaving care** (D3): adopted (E11/E12), special guardianship order (E43–E48), returned home
+  (E4A/E4B, as DfE 273b: to parents or others with parental responsibility), then any other reason when the
+  child left on or after their 18th birthday ("aged 18 or over"), else "other" (E13 left to live with
+  relatives without parental responsibility, E41 child arrangements order, E3 care taken over by another
+  authority, …). The 903 code is a breakdown too.
+- **Month arithmetic** is done on the date's parts (year, month, day; the day capped at the month's last),
+  never with month intervals, so every backend gives the same answer: 6 months after 31 August is 28 (or 29)
+  February, as :func:`carelens.indicators.periods.months_before` counts.
+"""
 
 from __future__ import annotations
 
-from carelens.indicators.indicator import Indicator
-from carelens.indicators.measures import Flow, Stock
+import ibis
+import ibis.expr.types as ir
+
+from carelens.indicators.breakdowns import age_on
+from carelens.indicators.indicator import (
+    CASE_BREAKDOWNS,
+    PERSON_BREAKDOWNS,
+    STOCK_WINDOWS,
+    Indicator,
+    Parameter,
+)
+from carelens.indicators.measures import Context, Custom, Flow, Stock
+from carelens.indicators.working_days import calendar_table
+
+BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
+
+SHORT_BREAKS = ("V3", "V4")
+NEW_CARER = ("S", "P", "B")  # 903 reasons for a new episode where the child moves to a new carer
+TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
+ADOPTION = ("A3", "A4", "A5", "A6")
+LONG_TERM_FOSTERING = ("U1", "U4")  # placements intended to last until the child is 18
+
+FOSTER = "foster care"
+PLACEMENT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (FOSTER, ("U1", "U2", "U3", "U4", "U5", "U6")),  # LAIT 396
+    ("placed for adoption", ADOPTION),
+    ("placed with parents", ("P1",)),  # LAIT 401
+    ("secure and children's homes", ("K1", "K2")),  # LAIT 397
+    ("independent and supported accommodation", ("P2", "H5", "K3")),  # LAIT 398
+    ("other residential settings", ("R1", "R2", "R3", "R5", "S1", "P3")),  # LAIT 399
+)
+OTHER_PLACEMENTS = "other placements"  # LAIT 400: Z1, Z11–Z14, temporary T0–T4 and any other code
+
+LEGAL_STATUS_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("interim care order", ("C1",)),
+    ("care order", ("C2",)),
+    ("placement order", ("E1", "D1")),
+    ("section 20", ("V2",)),
+    ("short breaks", SHORT_BREAKS),
+    ("detained for child protection", ("L1", "L2", "L3")),
+    ("youth justice", ("J1", "J2", "J3")),
+)
+
+ADOPTED = ("E11", "E12")
+SPECIAL_GUARDIANSHIP = ("E43", "E44", "E45", "E46", "E47", "E48")
+RETURNED_HOME = ("E4A", "E4B")
+
+# The roles that are not the child's social worker (D13 counts social workers, as DfE does)
+NOT_SOCIAL_WORKERS = ("PERSONAL_ADVISER", "EARLY_HELP_PRACTITIONER")
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _is_leap(year: ir.IntegerValue) -> ir.BooleanValue:
+    return ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+
+
+def _days_in_month(year: ir.IntegerValue, month: ir.IntegerValue) -> ir.IntegerValue:
+    return ibis.cases((month.isin([4, 6, 9, 11]), 30),
+                      (month == 2, ibis.ifelse(_is_leap(year), 29, 28)), else_=31)
+
+
+def add_months(day: ir.DateValue, months: int) -> ir.DateValue:
+    """The same day ``months`` later (earlier when negative), capped at the month's last day: 31 August
+    plus 6 months is 28 February (29 in a leap year); 31 March less 30 months is 30 September."""
+    index = day.year() * 12 + day.month() - 1 + months  # months since year 0; positive for any real date
+    year = index // 12
+    month = index % 12 + 1
+    return ibis.date(year, month, ibis.least(day.day(), _days_in_month(year, month)))
+
+
+def _plus_days(day: ir.DateValue, days: int) -> ir.DateValue:
+    return (day + ibis.interval(days=days)).cast("date")
+
+
+def _year_from(day: ir.DateValue) -> ir.DateValue:
+    """The first day of the 12 months ending on ``day``: 1 April 2024 for 31 March 2025."""
+    return _plus_days(add_months(day, -12), 1)
+
+
+def _grouped(codes: ir.StringValue, groups: tuple[tuple[str, tuple[str, ...]], ...], other: str) -> ir.StringValue:
+    """The group a code belongs to; ``other`` for any other code; empty when the code is."""
+    return ibis.cases(*[(codes.isin(list(members)), label) for label, members in groups],
+                      (codes.notnull(), other), else_=ibis.null("string"))
+
+
+def placement_group(placement_type: ir.StringValue) -> ir.StringValue:
+    return _grouped(placement_type, PLACEMENT_GROUPS, OTHER_PLACEMENTS)
+
+
+def legal_status_group(legal_status: ir.StringValue) -> ir.StringValue:
+    return _grouped(legal_status, LEGAL_STATUS_GROUPS, "other")
+
+
+def provision(provider: ir.StringValue) -> ir.StringValue:
+    return ibis.cases((provider == "PR1", "in-house"), (provider.notnull(), "other"), else_=ibis.null("string"))
+
+
+def _location(inside_la: ir.BooleanValue) -> ir.StringValue:
+    return ibis.cases((inside_la, "inside the authority"), (~inside_la, "outside the authority"),
+                      else_=ibis.null("string"))
+
+
+def _distance_band(miles: ir.FloatingValue) -> ir.StringValue:
+    return ibis.cases((miles > 20, "over 20 miles"), (miles.notnull(), "20 miles or less"),
+                      else_=ibis.null("string"))
+
+
+def _count_band(n: ir.IntegerValue, none: str | None = None) -> ir.StringValue:
+    """"1", "2", "3 or more" (and ``none`` for zero, when given)."""
+    return ibis.cases((n >= 3, "3 or more"), (n == 2, "2"), (n == 1, "1"),
+                      else_=ibis.literal(none, "string") if none else ibis.null("string"))
+
+
+def _not_short_break(legal_status: ir.StringValue) -> ir.BooleanValue:
+    return ~legal_status.isin(list(SHORT_BREAKS)).fill_null(False)
+
+
+def _born(ctx: Context) -> ir.Table:
+    p = ctx.table("person")
+    return p.select(_b_child=p.child_id, _b_born=p.date_of_birth)
+
+
+def _with_age(t: ir.Table, ctx: Context, day: str, name: str = "age") -> ir.Table:
+    """``t`` with ``name``: the child's age in completed years on ``t[day]`` (empty when not known)."""
+    born = _born(ctx)
+    j = t.left_join(born, t.child_id == born._b_child)
+    return j.mutate(**{name: age_on(j[day], j._b_born)}).drop("_b_child", "_b_born")
+
+
+def _join(left: ir.Table, right: ir.Table, on, how: str = "inner") -> ir.Table:
+    """``left`` joined to ``right`` where ``on(left, right)``.
+
+    ``left`` is joined as a view. When ``right`` was derived from ``left`` (its rows counted per child, its
+    placements), Ibis could otherwise read a column of ``left`` in the condition as the column of ``right``
+    derived from it, and join ``right`` to itself.
+    """
+    left = left.view()
+    return left.join(right, on(left, right), how=how)
+
+
+def _plus_working_days(t: ir.Table, day: str, n: int, name: str) -> ir.Table:
+    """``t`` with ``name``: the ``n``-th working day after ``t[day]`` (England and Wales)."""
+    cal = calendar_table()
+    a = cal.select(_wa_day=cal.day, _wa_n=cal.working_day_number)
+    # a number belongs to a working day and the days off after it: the earliest is the working day
+    b = cal.group_by(_wb_n=cal.working_day_number).aggregate(_wb_day=cal.day.min())
+    j = t.left_join(a, t[day] == a._wa_day)
+    j = j.left_join(b, (j._wa_n + n) == b._wb_n)
+    return j.mutate(**{name: j._wb_day.cast("date")}).drop("_wa_day", "_wa_n", "_wb_n", "_wb_day")
+
+
+# ---------------------------------------------------------------------------- the episode in force
+def _tiled_episodes(ctx: Context) -> ir.Table:
+    """Every period of care with its 903 episodes laid end to end (see the module's notes).
+
+    One row per episode (one per period for a period without episodes): ``child_id``, ``care_period_id``,
+    ``period_start``, ``period_end``, ``reason_ceased``, ``start_date`` and ``end_date`` (the episode in force
+    from ``start_date`` until ``end_date``, empty while open), ``episode_no`` (0 for the first), ``last``
+    (the period's last episode), ``new_placement`` (the episode starts a placement: the first, or a move to
+    a new carer), ``placement_no`` (the placement it belongs to, counting from 1; 0 without episodes),
+    ``legal_status``, ``placement_id``, ``placement_type``, ``provider``, and the period's
+    ``last_legal_status``.
+    """
+    e = ctx.table("looked_after_episodes")
+    order = ["start_date", "episode_id"]  # a full order: the same on every backend
+    w = ibis.window(group_by="period_id", order_by=order)
+    e = e.mutate(_no=ibis.row_number().over(w), _next=e.start_date.lead().over(w))
+    moved = e.reason_new_episode.isin(list(NEW_CARER)) & ~e.placement_type.isin(list(TEMPORARY))
+    e = e.mutate(_moved=ibis.ifelse((e._no == 0) | moved.fill_null(False), 1, 0))
+    e = e.mutate(_placement_no=e._moved.sum().over(ibis.cumulative_window(group_by="period_id", order_by=order)),
+                 _last_ls=ibis.cases((e._next.isnull(), e.legal_status), else_=ibis.null("string")).max().over(
+                     ibis.window(group_by="period_id")))
+    e = e.select(_e_period=e.period_id, episode_id=e.episode_id, _e_start=e.start_date, _e_next=e._next,
+                 episode_no=e._no, _moved=e._moved, placement_no=e._placement_no, legal_status=e.legal_status,
+                 placement_id=e.placement_id, placement_type=e.placement_type, provider=e.placement_provider,
+                 last_legal_status=e._last_ls)
+    p = ctx.table("periods_of_care")
+    p = p.select(child_id=p.child_id, care_period_id=p.period_id, period_start=p.start_date,
+                 period_end=p.end_date, reason_ceased=p.reason_ceased)
+    j = p.left_join(e, p.care_period_id == e._e_period)
+    first = j.episode_no.isnull() | (j.episode_no == 0)
+    return j.select(
+        "child_id", "care_period_id", "period_start", "period_end", "reason_ceased", "episode_id",
+        start_date=ibis.ifelse(first, j.period_start, j._e_start).cast("date"),
+        end_date=ibis.ifelse(j._e_next.notnull(), j._e_next, j.period_end).cast("date"),
+        episode_no=j.episode_no.fill_null(0), last=j._e_next.isnull(), new_placement=first | (j._moved == 1),
+        placement_no=j.placement_no.fill_null(0), legal_status=j.legal_status, placement_id=j.placement_id,
+        placement_type=j.placement_type, provider=j.provider, last_legal_status=j.last_legal_status)
+
+
+def _episodes_with_placements(ctx: Context) -> ir.Table:
+    """:func:`_tiled_episodes` with the placement each episode belongs to: ``placement_start``,
+    ``placement_end`` (the next placement's start, else the period's end; empty while open) and
+    ``previous_placement_start`` (the start of the placement before it in the period of care; empty for
+    the first)."""
+    t = _tiled_episodes(ctx)
+    spell = ibis.window(group_by=["care_period_id", "placement_no"])
+    t = t.mutate(placement_start=t.start_date.min().over(spell),
+                 _open=ibis.ifelse(t.end_date.isnull(), 1, 0).max().over(spell),
+                 _end=t.end_date.max().over(spell))
+    # the placement before: the placement start in force on the row before this placement's first row
+    order = ibis.window(group_by="care_period_id", order_by=["start_date", "episode_no"])
+    t = t.mutate(_before=t.placement_start.lag().over(order))
+    t = t.mutate(previous_placement_start=ibis.cases((t.new_placement, t._before), else_=ibis.null("date"))
+                 .max().over(spell).cast("date"),
+                 placement_end=ibis.ifelse(t._open == 1, ibis.null("date"), t._end).cast("date"))
+    return t.drop("_open", "_end", "_before")
+
+
+def placement_spells(ctx: Context) -> ir.Table:
+    """Each placement (a stay with one carer; see the module's notes): ``child_id``, ``care_period_id``,
+    ``placement_no``, ``placement_start``, ``placement_end``, ``previous_placement_start`` (see
+    :func:`_episodes_with_placements`)."""
+    t = _episodes_with_placements(ctx)
+    return t.filter(t.new_placement).select("child_id", "care_period_id", "placement_no", "placement_start",
+                                            "placement_end", "previous_placement_start")
+
+
+def in_care(ctx: Context) -> ir.Table:
+    """The episode in force at any time (see :func:`_episodes_with_placements`), with the placement's
+    ``distance_miles`` and ``inside_la``, and the groups: ``legal_status_group``, ``placement_group``,
+    ``provision``, ``placement_location`` and ``distance_band``."""
+    j = _episodes_with_placements(ctx)
+    pl = ctx.table("placements")
+    pl = pl.select(_pl_id=pl.placement_id, distance_miles=pl.distance_miles, inside_la=pl.inside_la)
+    j = j.left_join(pl, j.placement_id == pl._pl_id).drop("_pl_id")
+    return j.mutate(legal_status_group=legal_status_group(j.legal_status),
+                    placement_group=placement_group(j.placement_type), provision=provision(j.provider),
+                    placement_location=_location(j.inside_la), distance_band=_distance_band(j.distance_miles))
+
+
+def _in_care_not_short_break(ctx: Context) -> ir.Table:
+    t = in_care(ctx)
+    return t.filter(_not_short_break(t.legal_status))
+
+
+def periods(ctx: Context) -> ir.Table:
+    """Each period of care (``child_id``, ``care_period_id``, ``start_date``, ``end_date``,
+    ``reason_ceased``) with its first episode's legal status and placement (``first_legal_status``,
+    ``first_placement_type``, ``first_provider``), its last episode's legal status (``last_legal_status``)
+    and, when it ended, the child's ``age_on_leaving``."""
+    t = _tiled_episodes(ctx)
+    t = t.filter(t.episode_no == 0)  # the first episode, or the period itself when it has none
+    t = t.select("child_id", "care_period_id", "reason_ceased", "last_legal_status", start_date=t.period_start,
+                 end_date=t.period_end, first_legal_status=t.legal_status, first_placement_type=t.placement_type,
+                 first_provider=t.provider)
+    return _with_age(t, ctx, "end_date", "age_on_leaving")
+
+
+def _reason_group(t: ir.Table) -> ir.StringValue:
+    r = t.reason_ceased
+    return ibis.cases((r.isin(list(ADOPTED)), "adopted"),
+                      (r.isin(list(SPECIAL_GUARDIANSHIP)), "special guardianship order"),
+                      (r.isin(list(RETURNED_HOME)), "returned home"),
+                      (t.age_on_leaving >= 18, "aged 18 or over"),
+                      (r.isnull(), ibis.null("string")), else_="other")
+
+
+def looked_after_on(ctx: Context, windows: ir.Table) -> ir.Table:
+    """Per window, each child looked after on its last day (short breaks aside): the window's columns and
+    the episode in force that day (see :func:`in_care`)."""
+    t = _in_care_not_short_break(ctx)
+    return t.join(windows, (t.start_date <= windows.window_end)
+                  & (t.end_date.isnull() | (t.end_date > windows.window_end)))
+
+
+def _with_count(rows: ir.Table, matches: ir.Table, value: ir.Value, name: str = "_n") -> ir.Table:
+    """``rows`` (one per window and child) with ``name``: ``value`` aggregated over the child's ``matches``
+    in the window (empty when there are none). ``matches`` is ``rows`` joined to what is counted."""
+    n = matches.group_by(_n_window=matches.period_id, _n_child=matches.child_id).aggregate(**{name: value})
+    out = _join(rows, n, lambda r, n: (r.period_id == n._n_window) & (r.child_id == n._n_child), "left")
+    return out.drop("_n_window", "_n_child")
+
+
+def _counted(t: ir.Table, numerator: ir.BooleanValue, **attributes: ir.Value) -> ir.Table:
+    """The counted rows of a custom measure counted on the window's last day."""
+    return t.select("period_id", "child_id", counting_day=t.window_end.cast("date"),
+                    numerator=numerator.fill_null(False), amount=ibis.null("float64"),
+                    **{k: v.cast("string") for k, v in attributes.items()})
+
+
+# ------------------------------------------------------------------------------- D1–D6: numbers, placements
+def _ceasing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    """Each child who ceased to be looked after in the window, once, on the last occasion (DfE)."""
+    p = periods(ctx)
+    p = p.filter(p.end_date.notnull() & _not_short_break(p.last_legal_status))
+    p = p.mutate(reason_group=_reason_group(p))
+    j = p.join(windows, p.end_date.between(windows.window_start, windows.window_end))
+    last = j.group_by(_l_window=j.period_id, _l_child=j.child_id).aggregate(_l_day=j.end_date.max())
+    j = _join(j, last, lambda j, x: (j.period_id == x._l_window) & (j.child_id == x._l_child)
+              & (j.end_date == x._l_day))
+    # periods of care never overlap, so one ends on that day; min() keeps every backend alike
+    j = j.group_by("period_id", "child_id", "end_date").aggregate(
+        reason_group=j.reason_group.min(), reason_ceased=j.reason_ceased.min())
+    return j.select("period_id", "child_id", counting_day=j.end_date.cast("date"), numerator=ibis.literal(True),
+                    amount=ibis.null("float64"), reason_group=j.reason_group, reason_ceased=j.reason_ceased)
+
+
+def _has_placement(groups: tuple[str, ...]):
+    return lambda t, ctx: t.placement_group.isin(list(groups)).fill_null(False)
+
+
+IN_FORCE = {"legal_status_group": "legal_status_group", "legal_status": "legal_status",
+            "placement_group": "placement_group", "placement_type": "placement_type", "provision": "provision"}
+PLACEMENT_ATTRIBUTES = {"placement_type": "placement_type", "provision": "provision"}
+
+IN_FORCE_HOW = ("Each child's 903 episodes are laid end to end over their period of care (an episode lasts until "
+                "the next starts), so the legal status and placement on the day are the episode's in force; "
+                "children under an agreed series of short breaks (V3/V4) are left out, as DfE does.")
+PLACEMENT_HOW = ("A placement is a stay with one carer: a new one starts with a 903 episode whose reason is S "
+                 "(started to be looked after), P (change of placement and carer) or B (change of legal status "
+                 "and of carer); a change of placement type with the same carer (T, U: for example placed for "
+                 "adoption with the current foster carers) or of legal status alone (L) is not a move. A "
+                 "temporary placement (T0–T4) never starts one; a return from it recorded as P or B does.")
+
+
+def _codes(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    return "; ".join(f"{label}: {', '.join(codes)}" for label, codes in groups)
+
+
+GROUPS_HOW = (f"Placement groups (DfE's for children looked after at 31 March): {_codes(PLACEMENT_GROUPS)}; "
+              f"{OTHER_PLACEMENTS}: any other code (Z1, T0–T4, …). Provision: in-house is the authority's own "
+              f"(PR1), other is every other provider (PR0 parents, PR2–PR5). Legal status groups: "
+              f"{_codes(LEGAL_STATUS_GROUPS)}.")
+
+
+def _cla_share(id_: str, name: str, title: str, groups: tuple[str, ...], codes: str, dfe: str | None,
+               polarity: str = "neutral", reference: str = "report §5.8.1") -> Indicator:
+    return Indicator(
+        id_, name, title,
+        f"Of the children looked after at the end of the period, the percentage whose placement that day was "
+        f"{codes}.",
+        Stock(_in_care_not_short_break, numerator=_has_placement(groups), attributes=PLACEMENT_ATTRIBUTES),
+        "children", "percent", polarity, dfe, reference=reference, computation=IN_FORCE_HOW + " " + GROUPS_HOW)
+
+
+def _groups_text(label: str) -> str:
+    return ", ".join(dict(PLACEMENT_GROUPS)[label])
+
+
+# ----------------------------------------------------------------------------------- D7: short-term
+def _placements_in_year_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    cla = looked_after_on(ctx, windows)
+    cla = cla.mutate(_from=_year_from(cla.window_end))
+    sp = placement_spells(ctx)
+    # a placement of less than a day (ended the day it started) is not counted
+    sp = sp.filter(sp.placement_end.isnull() | (sp.placement_end > sp.placement_start))
+    sp = sp.select(_p_child=sp.child_id, _p_start=sp.placement_start, _p_end=sp.placement_end)
+    k = _join(cla, sp, lambda c, s: (c.child_id == s._p_child) & (s._p_start <= c.window_end)
+              & (s._p_end.isnull() | (s._p_end >= c._from)))
+    rows = _with_count(cla, k, k.count())
+    placements = rows._n.fill_null(0)
+    return _counted(rows, placements >= 3, number_of_placements=_count_band(placements),
+                    placement_group=rows.placement_group, provision=rows.provision)
+
+
+# ------------------------------------------------------------------------------------ D8: long-term
+def _long_term_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    cla = _with_age(looked_after_on(ctx, windows), ctx, "window_end")
+    cla = cla.filter((cla.age < 16) & (cla.period_start <= add_months(cla.window_end, -30)))
+    two_years_ago = add_months(cla.window_end, -24)
+    same = cla.placement_start <= two_years_ago
+    adoptive = cla.placement_type.isin(list(ADOPTION)) & (cla.previous_placement_start <= two_years_ago)
+    return _counted(cla, same | adoptive.fill_null(False), placement_group=cla.placement_group)
+
+
+# -------------------------------------------------------------------------------------- D9: missing
+def _missing_types(ctx: Context) -> list[str]:
+    return [c.strip() for c in str(ctx.param("missing_types")).split(",") if c.strip()]
+
+
+def _missing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    """Children looked after at any time in the window, with the missing episodes they had in it."""
+    t = _in_care_not_short_break(ctx)
+    j = t.join(windows, (t.start_date <= windows.window_end)
+               & (t.end_date.isnull() | (t.end_date >= windows.window_start)))
+    cohort = j.select("period_id", "window_start", "window_end", "child_id").distinct()
+    m = ctx.table("missing_episodes")
+    m = m.filter(m.missing_type.isin(_missing_types(ctx)))
+    m = m.select(_m_child=m.child_id, _m_start=m.start_date, _m_end=m.end_date)
+    k = cohort.join(m, (cohort.child_id == m._m_child) & (m._m_start <= cohort.window_end)
+                    & (m._m_end.isnull() | (m._m_end >= cohort.window_start)))
+    rows = _with_count(cohort, k, k.count())
+    episodes = rows._n.fill_null(0)
+    return _counted(rows, episodes > 0, missing_episodes=_count_band(episodes, "none"))
+
+
+def missing_episodes(ctx: Context) -> ir.Table:
+    """Missing episodes of the types asked for, with ``missing_frequency`` (the child's episodes of those
+    types starting in the 12 months up to this one's start, this one included: "1-2" or "3 or more"), the
+    placement the child was in when it started (``placement_group``, ``placement_location``) and
+    ``short_break`` (the child was then looked after under an agreed series of short breaks)."""
+    m = ctx.table("missing_episodes")
+    m = m.filter(m.missing_type.isin(_missing_types(ctx)))
+    o = m.select(_o_child=m.child_id, _o_start=m.start_date)
+    f = _join(m, o, lambda m, o: (m.child_id == o._o_child) & (o._o_start <= m.start_date)
+              & (o._o_start >= _plus_days(add_months(m.start_date, -12), 1)))
+    f = f.group_by(_f_id=f.missing_id).aggregate(_f_n=f.count())
+    c = in_care(ctx)
+    c = c.select(_c_child=c.child_id, _c_start=c.start_date, _c_end=c.end_date, _c_group=c.placement_group,
+                 _c_location=c.placement_location, _c_short_break=ibis.ifelse(_not_short_break(c.legal_status), 0, 1))
+    p = _join(m, c, lambda m, c: (m.child_id == c._c_child) & (c._c_start <= m.start_date)
+              & (c._c_end.isnull() | (c._c_end > m.start_date)))
+    p = p.group_by(_p_id=p.missing_id).aggregate(placement_group=p._c_group.min(),
+                                                  placement_location=p._c_location.min(),
+                                                  short_break=p._c_short_break.max() == 1)
+    j = _join(m, f, lambda m, f: m.missing_id == f._f_id, "left")
+    j = _join(j, p, lambda j, p: j.missing_id == p._p_id, "left")
+    return j.mutate(missing_frequency=ibis.cases((j._f_n >= 3, "3 or more"), else_="1-2"),
+                    short_break=j.short_break.fill_null(False)).drop("_f_id", "_f_n", "_p_id")
+
+
+def _returned(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return t.end_date.notnull() & ~t.short_break
+
+
+def _offered(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return _returned(t, ctx) & t.return_interview_offered.fill_null(False)
+
+
+MISSING_ATTRIBUTES = {"missing_frequency": "missing_frequency", "placement_group": "placement_group",
+                      "placement_location": "placement_location"}
+MISSING_TYPES = Parameter("missing_types", "M", "903 MISSING codes counted, comma-separated: M missing (DfE "
+                                                "161), A away from placement without authorisation, or M,A.")
+
+
+# -------------------------------------------------------------------------------------- D10: health
+def _checks_rows(check_type: str, months_param: str, under_5_param: str | None = None):
+    """Children looked after on the window's last day, continuously for ``months_looked_after`` months, in
+    the numerator when they had a ``check_type`` check in the ``months_param`` months up to that day
+    (``under_5_param`` months for children under 5)."""
+
+    def rows(ctx: Context, windows: ir.Table) -> ir.Table:
+        cla = _with_age(looked_after_on(ctx, windows), ctx, "window_end")
+        cla = cla.filter(cla.period_start <= add_months(cla.window_end, -int(ctx.param("months_looked_after"))))
+        since = add_months(cla.window_end, -int(ctx.param(months_param)))
+        if under_5_param is not None:
+            since = ibis.ifelse(cla.age < 5, add_months(cla.window_end, -int(ctx.param(under_5_param))), since)
+        cla = cla.mutate(_since=since)
+        hc = ctx.table("health_checks")
+        hc = hc.filter(hc.check_type == check_type)
+        hc = hc.select(_h_child=hc.child_id, _h_day=hc.check_date)
+        k = cla.join(hc, (cla.child_id == hc._h_child) & (hc._h_day <= cla.window_end) & (hc._h_day > cla._since))
+        out = _with_count(cla, k, k.count())
+        return _counted(out, out._n.fill_null(0) > 0, placement_group=out.placement_group,
+                        placement_location=out.placement_location)
+
+    return rows
+
+
+MONTHS_LOOKED_AFTER = Parameter("months_looked_after", 12, "Children counted: looked after continuously for at "
+                                                           "least this many months on the day (DfE: 12).")
+
+
+# ------------------------------------------------------------------------------ D11: visits, reviews
+def _visit_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    cla = looked_after_on(ctx, windows)
+    v = ctx.table("looked_after_visits")
+    v = v.filter(v.child_seen.fill_null(True))
+    v = v.select(_v_child=v.child_id, _v_day=v.visit_date)
+    k = cla.join(v, (cla.child_id == v._v_child) & (v._v_day >= cla.placement_start) & (v._v_day <= cla.window_end))
+    r = _with_count(cla, k, k._v_day.max(), "_last_visit")
+    first_year = r._last_visit < add_months(r.placement_start, 12)
+    long_term = r.placement_type.isin(list(LONG_TERM_FOSTERING)).fill_null(False)
+    due = ibis.cases(
+        (r._last_visit.isnull(), _plus_days(r.placement_start, int(ctx.param("first_visit_days")))),
+        (first_year | ~long_term, _plus_days(r._last_visit, int(ctx.param("visit_interval_days")))),
+        else_=add_months(r._last_visit, int(ctx.param("long_term_interval_months"))))
+    return _counted(r, r.window_end <= due, placement_group=r.placement_group)
+
+
+VISIT_PARAMETERS = (
+    Parameter("first_visit_days", 7, "A new placement's first visit is due within this many days of its start "
+                                     "(Care Planning Regulations 2010, reg 28: one week)."),
+    Parameter("visit_interval_days", 42, "Then at most this many days between visits (reg 28: six weeks) in the "
+                                         "placement's first year, and always outside long-term fostering."),
+    Parameter("long_term_interval_months", 3, "After a year in a long-term foster placement (U1, U4: intended "
+                                              "to last until 18), at most this many months between visits "
+                                              "(reg 28: three months)."),
+)
+
+
+def _review_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    """Each review due in the window — held or not — in the numerator when held on or before its due day."""
+    first_days = int(ctx.param("first_review_working_days"))
+    second, later = int(ctx.param("second_review_months")), int(ctx.param("later_review_months"))
+    p = periods(ctx)
+    p = p.filter(_not_short_break(p.first_legal_status))
+    p = _plus_working_days(p.select("child_id", "care_period_id", "start_date", "end_date"), "start_date",
+                           first_days, "first_due")
+    r = ctx.table("looked_after_reviews")
+    r = r.select(_r_id=r.review_id, _r_period=r.period_id, review_date=r.review_date)
+    r = r.join(p, r._r_period == p.care_period_id)
+    r = r.filter((r.review_date >= r.start_date) & (r.end_date.isnull() | (r.review_date <= r.end_date)))
+    w = ibis.window(group_by=r.care_period_id, order_by=[r.review_date, r._r_id])
+    r = r.mutate(_k=ibis.row_number().over(w), _prev=r.review_date.lag().over(w))
+
+    def due_after(k: ir.IntegerValue, prev: ir.DateValue, first_due: ir.DateValue) -> ir.DateValue:
+        return ibis.cases((k == 0, first_due), (k == 1, add_months(prev, second)), else_=add_months(prev, later))
+
+    def which(k: ir.IntegerValue) -> ir.StringValue:
+        return ibis.cases((k == 0, "first"), (k == 1, "second"), else_="later")
+
+    r = r.mutate(due=due_after(r._k, r._prev, r.first_due))
+    held = r.select(child_id=r.child_id, due=r.due.cast("date"), numerator=r.review_date <= r.due,
+                    review=which(r._k))
+    # the next review, not held (yet): due unless the child left care on or before its due day
+    n = r.group_by(_n_period=r.care_period_id).aggregate(_n=r.count(), _last=r.review_date.max())
+    q = _join(p, n, lambda p, n: p.care_period_id == n._n_period, "left")
+    q = q.mutate(_k=q._n.fill_null(0))
+    q = q.mutate(due=due_after(q._k, q._last, q.first_due))
+    q = q.filter(q.due.notnull() & (q.end_date.isnull() | (q.end_date > q.due)))
+    pending = q.select(child_id=q.child_id, due=q.due.cast("date"), numerator=ibis.literal(False),
+                       review=which(q._k))
+    events = held.union(pending)
+    j = events.join(windows, events.due.between(windows.window_start, windows.window_end))
+    return j.select("period_id", "child_id", counting_day=j.due, numerator=j.numerator.fill_null(False),
+                    amount=ibis.null("float64"), review=j.review)
+
+
+REVIEW_PARAMETERS = (
+    Parameter("first_review_working_days", 20, "The first review is due within this many working days of the "
+                                               "child becoming looked after (Care Planning Regulations 2010, "
+                                               "reg 33: 20 working days)."),
+    Parameter("second_review_months", 3, "The second review at most this many months after the first (reg 33: "
+                                         "three months)."),
+    Parameter("later_review_months", 6, "Every later review at most this many months after the one before (reg "
+                                        "33: six months)."),
+)
+
+
+# ------------------------------------------------------------------------------- D12: distance
+def _far_outside(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return ((t.distance_miles > 20) & ~t.inside_la).fill_null(False)
+
+
+def _outside(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return (~t.inside_la).fill_null(False)
+
+
+def _far(t: ir.Table, ctx: Context) -> ir.BooleanValue:
+    return (t.distance_miles > 20).fill_null(False)
+
+
+LOCATION_ATTRIBUTES = {"placement_location": "placement_location", "distance_band": "distance_band",
+                       "placement_group": "placement_group", "provision": "provision"}
+
+
+# -------------------------------------------------------------------------------- D13: social workers
+def _social_workers_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    cla = looked_after_on(ctx, windows)
+    cla = cla.mutate(_from=_year_from(cla.window_end))
+    a = ctx.table("allocations")
+    wk = ctx.table("workers")
+    wk = wk.select(_w_id=wk.worker_id, _w_role=wk.role)
+    a = a.left_join(wk, a.worker_id == wk._w_id)
+    a = a.filter(~a._w_role.isin(list(NOT_SOCIAL_WORKERS)).fill_null(False))
+    a = a.select(_a_child=a.child_id, _a_worker=a.worker_id, _a_start=a.start_date, _a_end=a.end_date)
+    k = cla.join(a, (cla.child_id == a._a_child) & (a._a_start <= cla.window_end)
+                 & (a._a_end.isnull() | (a._a_end >= cla._from)))
+    rows = _with_count(cla, k, k._a_worker.nunique())
+    workers = rows._n.fill_null(0)
+    return _counted(rows, workers >= 3, number_of_social_workers=_count_band(workers, "none"))
+
+
+D4_NOTE = ("D4 in INDICATORS.md (D1–D3 by age band, report §5.7) is this indicator's `age_band` breakdown: age "
+           "on the counting day, each band's rate using that band's own population; children aged 18 (leaving "
+           "care on their birthday) are a group of their own.")
 
 INDICATORS: tuple[Indicator, ...] = (
+    # ----------------------------------------------------------------------------- D1–D4 numbers
     Indicator(
         "D1", "children_looked_after", "Children looked after",
         "Children looked after at the end of the period: a period of care started on or before that day and "
-        "had not ended by it. Rate per 10,000 children aged 0–17.",
-        Stock("periods_of_care"), "children", "rate", "neutral", "124"),
+        "had not ended by it, excluding children looked after under an agreed series of short breaks (DfE). "
+        "Rate per 10,000 children aged 0–17. Broken down by the legal status and placement in force that day.",
+        Stock(_in_care_not_short_break, attributes=IN_FORCE), "children", "rate", "neutral", "124",
+        reference="report §5.6.1, §5.7 (D4)", computation=f"{IN_FORCE_HOW} {GROUPS_HOW} {D4_NOTE}"),
     Indicator(
         "D2", "children_starting_care", "Children starting to be looked after",
-        "Children who started a period of care in the period; a child who started twice counts once. Rate "
-        "per 10,000 children aged 0–17, annualised.",
-        Flow("periods_of_care", "start_date", distinct_children=True), "children", "rate", "neutral", "376"),
+        "Children who started a period of care in the period; a child who started twice counts once. Children "
+        "whose care started under an agreed series of short breaks are left out (DfE). Rate per 10,000 "
+        "children aged 0–17, annualised.",
+        Flow(periods, "start_date", where=lambda t, ctx: _not_short_break(t.first_legal_status),
+             distinct_children=True,
+             attributes={"legal_status_group": lambda t, ctx: legal_status_group(t.first_legal_status),
+                         "placement_group": lambda t, ctx: placement_group(t.first_placement_type)}),
+        "children", "rate", "neutral", "376", reference="report §5.6.2, §5.7 (D4)",
+        computation="Legal status and placement are the first episode's. " + D4_NOTE),
+    Indicator(
+        "D3", "children_ceasing_care", "Children ceasing to be looked after",
+        "Children who ceased to be looked after in the period; a child who ceased twice counts once, on the "
+        "last occasion (DfE). Children whose last episode was a short break are left out. Rate per 10,000 "
+        "children aged 0–17, annualised. Broken down by reason: adopted (E11, E12), special guardianship order "
+        "(E43–E48), returned home (E4A, E4B), aged 18 or over (any other reason, on or after the 18th "
+        "birthday) and other.",
+        Custom(_ceasing_rows, "Each child whose period of care ended in the period (`periods_of_care.end_date`), "
+               "once, on the last day they ceased to be looked after in it, with that period's reason.",
+               ("periods_of_care", "looked_after_episodes", "person")),
+        "children", "rate", "neutral", "392", breakdowns=BREAKDOWNS + ("reason_group", "reason_ceased"),
+        reference="report §5.6.3, §5.7.7–5.7.9 (D4)", computation=D4_NOTE),
+    # --------------------------------------------------------------------------------- D5 legal status
+    Indicator(
+        "D5", "looked_after_under_section_20", "Children looked after accommodated under section 20",
+        "Of the children looked after at the end of the period, the percentage accommodated under section 20 "
+        "of the Children Act 1989 (903 legal status V2, a single period of accommodation). The legal status "
+        "mix is D1 broken down by `legal_status_group` (or `legal_status`); this indicator broken down by age "
+        "band shows how old the children accommodated under section 20 are (the `share` of each band).",
+        Stock(_in_care_not_short_break, numerator=lambda t, ctx: (t.legal_status == "V2").fill_null(False),
+              attributes={"placement_group": "placement_group", "provision": "provision"}),
+        "children", "percent", "neutral", reference="report §5.6.6 (10%, 36% of them aged 16–17)",
+        computation=IN_FORCE_HOW),
+    # ------------------------------------------------------------------------------ D6 placement mix
+    _cla_share("D6", "looked_after_in_foster_care", "Children looked after in foster care", (FOSTER,),
+               f"foster care ({_groups_text(FOSTER)}). Broken down by provision, the share of each group is the "
+               "split between the authority's own foster carers (in-house, PR1) and others", "396", "high",
+               "report §5.8.1 (71%, 75% of them in-house)"),
+    _cla_share("D6a", "looked_after_placed_for_adoption", "Children looked after placed for adoption",
+               ("placed for adoption",), f"placed for adoption ({_groups_text('placed for adoption')})", None),
+    _cla_share("D6b", "looked_after_placed_with_parents", "Children looked after placed with parents",
+               ("placed with parents",), "with parents or another person with parental responsibility (P1)",
+               "401", reference="report §5.8.1 (9%)"),
+    _cla_share("D6c", "looked_after_in_childrens_homes", "Children looked after in secure and children's homes",
+               ("secure and children's homes",), "a secure children's home (K1) or a children's home (K2)", "397",
+               reference="report §5.8.1 (57 children)"),
+    _cla_share("D6d", "looked_after_in_independent_living", "Children looked after in independent living or "
+               "supported accommodation", ("independent and supported accommodation",),
+               "independent living (P2), semi-independent accommodation (H5) or supported accommodation "
+               "registered with Ofsted (K3)", "398"),
+    _cla_share("D6e", "looked_after_in_other_residential_settings", "Children looked after in other residential "
+               "settings", ("other residential settings",),
+               "another residential setting: a residential care home (R1), an NHS or health establishment (R2), a "
+               "family centre or mother and baby unit (R3), a young offender institution (R5), a residential "
+               "school (S1) or residential employment (P3)", "399"),
+    _cla_share("D6f", "looked_after_in_other_placements", "Children looked after in other placements",
+               (OTHER_PLACEMENTS,), "any other placement (Z1 and its 2025/26 subdivisions, temporary placements "
+               "T0–T4)", "400"),
+    # ------------------------------------------------------------------------------------ D7, D8 stability
+    Indicator(
+        "D7", "looked_after_three_or_more_placements", "Children looked after with three or more placements "
+        "in the year",
+        "Of the children looked after at the end of the period, the percentage who had three or more "
+        "placements in the 12 months ending that day (DfE short-term placement stability). Every placement of "
+        "a day or more open at any time in those 12 months counts, including the one open at their start and "
+        "placements in earlier periods of care; a placement is a stay with one carer.",
+        Custom(_placements_in_year_rows, "Each child looked after on the last day of the period (short breaks "
+               "aside), with their placements open at any time in the 12 months ending on that day — those "
+               "that ended on the first of the 12 months included, those that started and ended on the same "
+               "day left out. In the numerator with three or more.", ("looked_after_episodes", "periods_of_care")),
+        "children", "percent", "low", "372", windows=STOCK_WINDOWS,
+        breakdowns=BREAKDOWNS + ("number_of_placements", "placement_group", "provision"),
+        reference="report §5.8.3–5.8.4 (12%)", computation=PLACEMENT_HOW),
+    Indicator(
+        "D8", "looked_after_long_term_stability", "Long-term placement stability",
+        "Of the children under 16 looked after at the end of the period who had been looked after continuously "
+        "for at least two and a half years, the percentage living in the same placement for at least two years, "
+        "or placed for adoption where the adoptive placement and the placement before it together lasted at "
+        "least two years (DfE).",
+        Custom(_long_term_rows, "Each child looked after on the last day of the period (short breaks aside), "
+               "aged under 16 that day, whose period of care started at least 30 months before it. In the "
+               "numerator when their placement (a stay with one carer: a change of placement type with the same "
+               "carers, such as being placed for adoption with their foster carers, is the same placement) "
+               "started at least 24 months before the day, or it is an adoptive placement (A3–A6) and the "
+               "placement before it in the period of care started at least 24 months before the day.",
+               ("looked_after_episodes", "periods_of_care", "person")),
+        "children", "percent", "high", "393", windows=STOCK_WINDOWS,
+        breakdowns=BREAKDOWNS + ("placement_group",), reference="report §5.8.3 (64%)", computation=PLACEMENT_HOW),
+    # ---------------------------------------------------------------------------------------- D9 missing
+    Indicator(
+        "D9", "looked_after_missing", "Children looked after who went missing",
+        "Of the children looked after at any time in the period (short breaks aside), the percentage who had a "
+        "missing episode in it (DfE 161 over a financial year: episodes that started in the year or were open "
+        "on its first day). Report §5.8.5 uses the rolling 12 months.",
+        Custom(_missing_rows, "Each child with a period of care (an episode other than a short break) open at "
+               "any time in the period, counted on its last day; in the numerator when a missing episode of the "
+               "types in `missing_types` was open at any time in the period (started on or before its last day, "
+               "ended on or after its first or not yet).", ("looked_after_episodes", "periods_of_care",
+                                                            "missing_episodes")),
+        "children", "percent", "low", "161", breakdowns=BREAKDOWNS + ("missing_episodes",),
+        parameters=(MISSING_TYPES,), reference="report §5.8.5 (14%)"),
+    Indicator(
+        "D9a", "missing_return_interview_offered", "Return home interviews offered",
+        "Of the missing episodes that ended (the child returned) in the period, the percentage after which a "
+        "return home interview was offered. Broken down by how often the child had gone missing in the 12 "
+        "months up to the episode and by the placement they went missing from.",
+        Flow(missing_episodes, "end_date", where=_returned, numerator="return_interview_offered",
+             attributes=MISSING_ATTRIBUTES),
+        "episodes", "percent", "high", parameters=(MISSING_TYPES,), reference="report §5.8.5–5.8.6 (52%)",
+        computation="`missing_frequency`: the child's episodes of the types counted that started in the 12 months "
+                    "up to this one's start, this one included (1-2, 3 or more); the placement is the one in "
+                    "force on the day the episode started. Episodes of a child then looked after under an agreed "
+                    "series of short breaks are left out, as in D9."),
+    Indicator(
+        "D9b", "missing_return_interview_accepted", "Return home interviews accepted",
+        "Of the missing episodes that ended in the period after which a return home interview was offered, the "
+        "percentage where the child accepted it.",
+        Flow(missing_episodes, "end_date", where=_offered, numerator="return_interview_accepted",
+             attributes=MISSING_ATTRIBUTES),
+        "episodes", "percent", "high", parameters=(MISSING_TYPES,), reference="report §5.8.5 (88%)",
+        computation="Breakdowns as D9a."),
+    # ----------------------------------------------------------------------------------------- D10 health
+    Indicator(
+        "D10", "looked_after_health_assessment_up_to_date", "Health assessments up to date",
+        "Of the children looked after at the end of the period who had been looked after continuously for at "
+        "least 12 months, the percentage with a health assessment in the 12 months up to that day (6 months "
+        "for children under 5, who need one every six months). A monthly view of DfE 3, which D10b gives "
+        "from the year-end return.",
+        Custom(_checks_rows("HEALTH_ASSESSMENT", "months", "months_under_5"), "Each child looked after on the "
+               "last day of the period (short breaks aside) whose period of care started at least "
+               "`months_looked_after` months before it; in the numerator with a `health_checks` row of type "
+               "HEALTH_ASSESSMENT dated after the day `months` months (`months_under_5` for a child under 5) "
+               "before, and on or before the last day.", ("health_checks", "looked_after_episodes",
+                                                          "periods_of_care", "person")),
+        "children", "percent", "high", windows=STOCK_WINDOWS,
+        breakdowns=BREAKDOWNS + ("placement_group", "placement_location"),
+        parameters=(MONTHS_LOOKED_AFTER,
+                    Parameter("months", 12, "A health assessment is up to date when held in this many months."),
+                    Parameter("months_under_5", 6, "… and for children under 5, in this many months.")),
+        reference="report §5.7.10–5.7.11 (62%)"),
+    Indicator(
+        "D10a", "looked_after_dental_check_up_to_date", "Dental checks up to date",
+        "Of the children looked after at the end of the period who had been looked after continuously for at "
+        "least 12 months, the percentage whose teeth were checked by a dentist in the 12 months up to that "
+        "day. A monthly view of DfE 3, which D10c gives from the year-end return.",
+        Custom(_checks_rows("DENTAL", "months"), "Each child looked after on the last day of the period (short "
+               "breaks aside) whose period of care started at least `months_looked_after` months before it; in "
+               "the numerator with a `health_checks` row of type DENTAL dated after the day `months` months "
+               "before, and on or before the last day.", ("health_checks", "looked_after_episodes",
+                                                           "periods_of_care", "person")),
+        "children", "percent", "high", windows=STOCK_WINDOWS,
+        breakdowns=BREAKDOWNS + ("placement_group", "placement_location"),
+        parameters=(MONTHS_LOOKED_AFTER,
+                    Parameter("months", 12, "A dental check is up to date when held in this many months.")),
+        reference="report §5.7.10–5.7.11 (65%)"),
+    Indicator(
+        "D10b", "health_assessments_up_to_date_at_31_march", "Health assessments up to date (year-end return)",
+        "Of the children looked after at 31 March who had been looked after continuously for at least 12 "
+        "months, the percentage whose annual health assessment was up to date, as the 903 return (OC2) records "
+        "it (DfE 3).",
+        Flow("annual_outcomes", "year_ending", numerator="health_assessment_up_to_date"),
+        "children", "percent", "high", "3", windows=("financial_year",), reference="report §5.7.10"),
+    Indicator(
+        "D10c", "dental_checks_at_31_march", "Dental checks (year-end return)",
+        "Of the children looked after at 31 March who had been looked after continuously for at least 12 "
+        "months, the percentage whose teeth were checked by a dentist in the year, as the 903 return (OC2) "
+        "records it (DfE 3).",
+        Flow("annual_outcomes", "year_ending", numerator="teeth_checked"),
+        "children", "percent", "high", "3", windows=("financial_year",), reference="report §5.7.10"),
+    # ------------------------------------------------------------------------------ D11 visits, reviews
+    Indicator(
+        "D11", "looked_after_visits_in_timescale", "Statutory visits in timescale",
+        "Of the children looked after at the end of the period, the percentage whose statutory visits were up "
+        "to date that day: the child was seen within a week of their placement starting, then at most every "
+        "six weeks, or every three months after the first year of a long-term foster placement (Care Planning, "
+        "Placement and Case Review (England) Regulations 2010, reg 28; local parameters).",
+        Custom(_visit_rows, "Each child looked after on the last day of the period (short breaks aside). The "
+               "next visit is due `first_visit_days` after the placement started when the child has not been "
+               "visited since, else `visit_interval_days` after the last visit — `long_term_interval_months` "
+               "when that visit was a year or more into a long-term foster placement (U1, U4). In the numerator "
+               "when the last day is on or before the due day. Visits count unless recorded as the child not "
+               "seen.",
+               ("looked_after_visits", "looked_after_episodes", "periods_of_care")),
+        "children", "percent", "high", windows=STOCK_WINDOWS, breakdowns=BREAKDOWNS + ("placement_group",),
+        parameters=VISIT_PARAMETERS, reference="report §5.7.10 (88%, teams 73–96%)", computation=PLACEMENT_HOW),
+    Indicator(
+        "D11a", "looked_after_reviews_in_timescale", "Looked-after reviews in timescale",
+        "Of the looked-after reviews due in the period, the percentage held on or before the day they were due: "
+        "the first within 20 working days of the child becoming looked after, the second within three months "
+        "of the first, each later one within six months of the one before (Care Planning, Placement and Case "
+        "Review (England) Regulations 2010, reg 33; local parameters). A review not held by its due day counts "
+        "as out of timescale.",
+        Custom(_review_rows, "Each review of a period of care (short breaks aside), in date order, is due "
+               "`first_review_working_days` working days after the period started (the first), "
+               "`second_review_months` after the review before (the second) or `later_review_months` after it "
+               "(the others); the review after the last one held is due in the same way, unless care ended on or "
+               "before that day. Every review due in the period is counted, on its due day; in the numerator "
+               "when held on or before it. Due days are recomputed from the regulations, not taken from "
+               "`looked_after_reviews.due_date`.", ("looked_after_reviews", "periods_of_care",
+                                                    "looked_after_episodes")),
+        "events", "percent", "high", breakdowns=BREAKDOWNS + ("review",), parameters=REVIEW_PARAMETERS,
+        reference="report §5.7.10 (96%)"),
+    # --------------------------------------------------------------------------------- D12 distance
+    Indicator(
+        "D12", "looked_after_placed_far_outside", "Children placed outside the authority and more than 20 miles "
+        "from home",
+        "Of the children looked after at the end of the period, the percentage placed outside the authority's "
+        "boundary and more than 20 miles from the home they were first placed from (DfE). Children whose "
+        "placement's distance or location is not recorded are counted in the denominator only (the "
+        "`distance_band` and `placement_location` breakdowns show how many).",
+        Stock(_in_care_not_short_break, numerator=_far_outside, attributes=LOCATION_ATTRIBUTES),
+        "children", "percent", "low", "87", computation=IN_FORCE_HOW + " Distance and location are the "
+        "placement's (`placements.distance_miles`, `inside_la`).", reference="INDICATORS.md D12"),
+    Indicator(
+        "D12a", "looked_after_placed_outside", "Children placed outside the authority",
+        "Of the children looked after at the end of the period, the percentage placed outside the authority's "
+        "boundary, at any distance.",
+        Stock(_in_care_not_short_break, numerator=_outside, attributes=LOCATION_ATTRIBUTES),
+        "children", "percent", "low", computation=IN_FORCE_HOW, reference="report §5.7.11, §5.8.6"),
+    Indicator(
+        "D12b", "looked_after_placed_over_20_miles", "Children placed more than 20 miles from home",
+        "Of the children looked after at the end of the period, the percentage placed more than 20 miles from "
+        "home, inside or outside the authority.",
+        Stock(_in_care_not_short_break, numerator=_far, attributes=LOCATION_ATTRIBUTES),
+        "children", "percent", "low", computation=IN_FORCE_HOW, reference="INDICATORS.md D12"),
+    # ------------------------------------------------------------------------------ D13 social workers
+    Indicator(
+        "D13", "looked_after_three_or_more_social_workers", "Children looked after with three or more social "
+        "workers in the year",
+        "Of the children looked after at the end of the period, the percentage who had three or more different "
+        "social workers in the 12 months ending that day, counting workers allocated while the child was not "
+        "looked after too; a worker allocated twice counts once (DfE social worker instability, which LAIT "
+        "shows without a measure code).",
+        Custom(_social_workers_rows, "Each child looked after on the last day of the period (short breaks "
+               "aside), with the distinct workers of their `allocations` open at any time in the 12 months "
+               "ending that day (personal advisers and early help practitioners aside); in the numerator with "
+               "three or more.", ("allocations", "workers", "looked_after_episodes", "periods_of_care")),
+        "children", "percent", "low", windows=STOCK_WINDOWS,
+        breakdowns=BREAKDOWNS + ("number_of_social_workers",), reference="INDICATORS.md D13"),
 )
