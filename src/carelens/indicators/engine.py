@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ibis
+from ibis.common.exceptions import IbisError
 import ibis.expr.types as ir
 import polars as pl
 
@@ -129,7 +130,7 @@ def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdow
         joined = frame.select("period_id", "period_start", "period_end").join_where(
             days, pl.col("counting_day") >= pl.col("period_start"), pl.col("counting_day") <= pl.col("period_end"))
         return _sum_days(joined)
-    if (isinstance(m, Stock) and not m.during) or (isinstance(m, Custom) and m.on_last_day):
+    if (isinstance(m, Stock) and not m.during) or (isinstance(m, Custom) and _on_last_day(m, ctx)):
         # count each distinct last day once; a month end serves the month, rolling windows and year
         ends = sorted({p.end for p in periods})
         days = _windows_table([Period(day, day, "", "as_at") for day in ends])
@@ -151,6 +152,18 @@ def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdow
     if not median:
         out = out.with_columns(amount_median=pl.lit(None, pl.Float64))
     return out.with_columns(pl.col("period_id").cast(pl.Int32), pl.col("amount_median").cast(pl.Float64))
+
+
+def _on_last_day(m: Custom, ctx: Context) -> bool:
+    """Whether a custom measure's rows depend only on each window's last day: its expression can be
+    built from windows that have no ``window_start``. Then it is evaluated once per distinct last
+    day, not once per window."""
+    day = dt.date(2000, 1, 1)
+    try:
+        m.rows(ctx, _windows_table([Period(day, day, "", "as_at")]).drop("window_start"))
+    except (AttributeError, IbisError):
+        return False
+    return True
 
 
 def _sum_days(joined: pl.DataFrame) -> pl.DataFrame:

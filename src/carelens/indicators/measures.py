@@ -164,9 +164,6 @@ class Custom:
     rows: Callable[[Context, ir.Table], ir.Table]
     how: str
     sources: tuple[str, ...] = ()
-    # The rows depend only on the window's last day (a stock-like measure that never reads
-    # window_start): the engine then evaluates it once per distinct last day, not once per window.
-    on_last_day: bool = False
 
 
 Measure = Flow | Stock | Custom
