@@ -187,3 +187,15 @@ def test_every_continuum_indicator_runs_on_the_synthetic_authority_for_every_bre
     # the synthetic authority is a high-demand one: close to half its social care cases at CP or CLA level
     share = evaluate(small_store, indicator("A1a"), FY2025, "890").value
     assert 30 < share < 70
+
+
+def test_children_in_need_count_every_open_referral_whatever_else_is_in_place(store):
+    # 31 March: referrals open for L (also looked after), P (also on a plan), Q, N (under assessment) and
+    # O (18 that day); F's closed in February; another authority's rows never count -> 5 children
+    v = evaluate(store, indicator("A1b"), FY2025, "890")
+    assert (v.numerator, v.denominator) == (5, 36_000)
+    assert v.value == pytest.approx(5 * 10_000 / 36_000)  # a stock: not annualised
+    assert sorted(counted_rows(store, indicator("A1b"), FY2025, "890").to_polars()["child_id"]) == [
+        "L", "N", "O", "P", "Q"]
+    # 1 February: F's referral closed that day, so F no longer counts; N and P not yet referred -> L, O, Q
+    assert evaluate(store, indicator("A1b"), Period.as_at(D(2025, 2, 1)), "890").numerator == 3

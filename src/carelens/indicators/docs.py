@@ -25,7 +25,7 @@ BREAKDOWNS = {"age_band": "age band (under 1, 1–4, 5–9, 10–15, 16–17; ag
 
 
 def _source(m) -> str:
-    return f"`{m.source}`" if isinstance(m.source, str) else "rows derived from the store (see the declaration)"
+    return f"`{m.source}`" if isinstance(m.source, str) else "the indicator's source (derived from the store; see its declaration)"
 
 
 def how_computed(ind: Indicator) -> str:

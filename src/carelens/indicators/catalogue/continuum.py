@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from carelens.indicators.indicator import STOCK_WINDOWS, Indicator
-from carelens.indicators.measures import Context, Custom
+from carelens.indicators.measures import Context, Custom, Stock
 
 # The levels of the continuum, lowest first: (rank, label, table, start column, end column).
 LEVELS = (
@@ -122,6 +122,14 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_rows(SOCIAL_CARE, HIGHER_END), HOW, sources=tuple(t for _, _, t, *_ in LEVELS)), "children",
         "percent", "neutral", windows=STOCK_WINDOWS,
         reference="report §5.2.2 (49%)"),
+    Indicator(
+        "A1b", "children_in_need", "Children in need",
+        "Children in need on the last day of the period: children with a child-in-need episode (a referral) open "
+        "that day — started on or before it and not closed by it — whatever else is in place, so children on a "
+        "child protection plan or looked after are included, as in the CIN census. A child is counted once. "
+        "Rate per 10,000 children aged 0–17.",
+        Stock("referrals", "referral_date", "closure_date"), "children", "rate", "neutral", "171",
+        reference="LAIT CIN rate; report §5.2"),
     _representation("A2", "open_cases_representation", "Representation of open cases by sex and age",
                     ALL_LEVELS, "Children open to children's services at any level"),
     _representation("A2a", "early_help_representation", "Representation in early help by sex and age",
