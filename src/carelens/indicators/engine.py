@@ -199,6 +199,7 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
     """
     frames = []
     breakdowns = tuple(breakdowns)
+    populations: dict[str, pl.DataFrame] = {}
     for ind in indicators:
         own = periods if every_window else [p for p in periods if p.kind in ind.series]
         if not own:
@@ -206,19 +207,22 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
         ctx = context(tables, ind, la_code, (params or {}).get(ind.id))
         for breakdown in breakdowns:
             if breakdown in ind.all_breakdowns:
-                frames.append(_values(ind, ctx, own, breakdown))
+                if breakdown not in populations:  # one population query per breakdown, not per indicator
+                    populations[breakdown] = _population(ctx, breakdown)
+                frames.append(_values(ind, ctx, own, breakdown, populations[breakdown]))
     if not frames:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     return pl.concat(frames, how="vertical")
 
 
-def _values(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
+def _values(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str,
+            population: pl.DataFrame) -> pl.DataFrame:
     frame = _periods_frame(periods).with_columns(
         year=pl.col("period_end").map_elements(population_year, return_dtype=pl.Int32))
     counts = grouped_counts(ind, ctx, periods, breakdown)
     population_groups = breakdown in ("all", "age_band", "sex")
     if population_groups:
-        pop = _population(ctx, breakdown)
+        pop = population
         groups = pop.select("group").unique() if breakdown != "all" else pl.DataFrame({"group": ["all"]})
         # every window gets every population group, with zero when nothing was counted in it, and
         # any other group that was counted (children aged 18 and over, sex unknown)
