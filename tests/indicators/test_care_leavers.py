@@ -11,6 +11,7 @@ from carelens.indicators.catalogue import care_leavers, indicator
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from store_rows import frame as _frame
 
 D = dt.date
 FY2025 = Period.financial_year(2025)  # 1 April 2024 - 31 March 2025
@@ -36,10 +37,6 @@ BORN = {
     "R": D(2006, 7, 7),    # 18th 7 July 2024 - died at 17
     "S": D(2006, 12, 12),  # 18th 12 December 2024 - short breaks only
 }
-
-
-def _frame(rows, **fixed):
-    return pl.DataFrame(rows).with_columns(**{k: pl.lit(v) for k, v in fixed.items()})
 
 
 def _oc3(child, age, in_touch, activity=None, accommodation=None):

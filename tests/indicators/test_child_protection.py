@@ -17,6 +17,7 @@ from carelens.indicators.catalogue import child_protection
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from store_rows import frame as _frame
 
 D = dt.date
 FY2025 = Period.financial_year(2025)
@@ -24,10 +25,6 @@ MARCH = Period.month(2025, 3)
 FEBRUARY = Period.month(2025, 2)
 POP = 36_000
 IND = {i.id: i for i in child_protection.INDICATORS}
-
-
-def _frame(rows, **fixed):
-    return pl.DataFrame(rows).with_columns(**{k: pl.lit(v) for k, v in fixed.items()})
 
 
 def _by(ind_id, breakdown, period=FY2025, params=None, store=None):

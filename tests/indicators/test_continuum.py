@@ -16,14 +16,11 @@ from carelens.indicators.catalogue import continuum, indicator
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from store_rows import frame as _frame
 
 D = dt.date
 FY2025 = Period.financial_year(2025)  # stocks are counted on 31 March 2025
 DAY_BEFORE = Period.as_at(D(2025, 3, 30))
-
-
-def _frame(rows, **fixed):
-    return pl.DataFrame(rows).with_columns(**{k: pl.lit(v) for k, v in fixed.items()})
 
 
 @pytest.fixture(scope="module")

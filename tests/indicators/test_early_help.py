@@ -11,14 +11,11 @@ from carelens.indicators.catalogue import early_help, indicator
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from store_rows import frame as _frame
 
 D = dt.date
 FY2025 = Period.financial_year(2025)  # 1 April 2024 - 31 March 2025, 365 days
 POP = 36_000  # 1,000 children for each age 0-17 and each sex
-
-
-def _frame(rows, **fixed):
-    return pl.DataFrame(rows).with_columns(**{k: pl.lit(v) for k, v in fixed.items()})
 
 
 def _episode(eid, child, start, end=None, end_reason=None, from_referral=None, team=None, worker=None):

@@ -12,14 +12,11 @@ from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_
 from carelens.indicators.indicator import UNITS
 from carelens.indicators.periods import periods_at
 from carelens.model.store import Store
+from store_rows import frame as _frame
 
 D = dt.date
 FY2025 = Period.financial_year(2025)  # 1 April 2024 - 31 March 2025, 365 days
 POP = 36_000  # 1,000 children for each age 0-17 and each sex
-
-
-def _frame(rows, **fixed):
-    return pl.DataFrame(rows).with_columns(**{k: pl.lit(v) for k, v in fixed.items()})
 
 
 @pytest.fixture(scope="module")

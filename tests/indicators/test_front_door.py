@@ -17,14 +17,11 @@ from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_
 from carelens.indicators.periods import standard_periods
 from carelens.indicators.working_days import working_days_between
 from carelens.model.store import Store
+from store_rows import frame as _frame
 
 D = dt.date
 FY2025 = Period.financial_year(2025)  # 1 April 2024 - 31 March 2025, 365 days
 MARCH = Period.month(2025, 3)  # 31 days
-
-
-def _frame(rows, **fixed):
-    return pl.DataFrame(rows).with_columns(**{k: pl.lit(v) for k, v in fixed.items()})
 
 
 def _value(store, ind_id, period, **params):

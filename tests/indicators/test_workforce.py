@@ -11,14 +11,11 @@ from carelens.indicators.catalogue import indicator, workforce
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from store_rows import frame as _frame
 
 D = dt.date
 FY2025 = Period.financial_year(2025)  # counted on 31 March 2025 (stocks); 1 April 2024 - 31 March 2025 (flows)
 DAY = D(2025, 3, 31)
-
-
-def _frame(rows, **fixed):
-    return pl.DataFrame(rows).with_columns(**{k: pl.lit(v) for k, v in fixed.items()})
 
 
 def _worker(wid, team, start, end=None, agency=False, registered=True, role="SOCIAL_WORKER"):

@@ -1,8 +1,8 @@
 """Working days: Monday to Friday, less England and Wales bank holidays.
 
-Bank holidays come from the maintained ``holidays`` package (``GB``, subdivision ``ENG``: England
-and Wales share the same bank holidays), so one-off holidays — the 2022 Platinum Jubilee, the Queen's
-funeral, the 2023 coronation — are in without us keeping a list.
+Bank holidays are England and Wales's (:mod:`carelens.model.bank_holidays`, from the maintained
+``holidays`` package), so one-off holidays — the 2022 Platinum Jubilee, the Queen's funeral, the
+2023 coronation — are in without us keeping a list.
 
 Statutory timescales count working days *after* the start day: an assessment authorised on the
 45th working day after the referral is in time. That is ``number(end) - number(start)``, where a
@@ -16,31 +16,22 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-import holidays
 import ibis
 import ibis.expr.types as ir
 import numpy as np
 import polars as pl
+
+from carelens.model.bank_holidays import england_and_wales
 
 FIRST = dt.date(2000, 1, 1)
 LAST = dt.date(2040, 12, 31)
 
 
 @cache
-def bank_holidays(first_year: int = FIRST.year, last_year: int = LAST.year) -> frozenset[dt.date]:
-    """England and Wales bank holidays (and their substitute days) in the years given."""
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1)))
-
-
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays()
-
-
-@cache
 def calendar() -> pl.DataFrame:
     """One row per day from 2000 to 2040: ``day``, ``working_day`` and ``working_day_number``."""
     days = pl.date_range(FIRST, LAST, "1d", eager=True)
-    bank = pl.Series(sorted(bank_holidays()), dtype=pl.Date)
+    bank = pl.Series(england_and_wales(FIRST.year, LAST.year), dtype=pl.Date)
     working = (days.dt.weekday() <= 5) & ~days.is_in(bank.implode())
     return pl.DataFrame({"day": days, "working_day": working,
                          "working_day_number": np.cumsum(working.to_numpy()).astype(np.int32)})

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-import holidays
 import numpy as np
+
+from carelens.model.bank_holidays import england_and_wales
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -30,8 +31,7 @@ def to_date(n: int) -> dt.date:
 @lru_cache(maxsize=8)
 def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
     """England and Wales bank holidays between two years, as ``datetime64[D]``."""
-    days = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
-    return np.array(sorted(days), dtype="datetime64[D]")
+    return np.array(england_and_wales(first_year, last_year), dtype="datetime64[D]")
 
 
 def _holidays_for(days: np.ndarray) -> np.ndarray:
