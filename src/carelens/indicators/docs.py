@@ -64,7 +64,12 @@ def how_computed(ind: Indicator) -> str:
 
 
 def page(ind: Indicator) -> str:
-    dfe = f"LAIT measure {ind.dfe_measure}" if ind.dfe_measure else "none (local definition)"
+    dfe = "none (local definition)"
+    if ind.dfe_measure:
+        dfe = f"LAIT measure {ind.dfe_measure}" + (f" (`{ind.dfe_short}`)" if ind.dfe_short else "")
+        dfe += ("; our financial-year value should equal the published one" if ind.dfe_comparable
+                else "; not directly comparable with our financial-year value")
+        dfe += f". {ind.dfe_note}" if ind.dfe_note else ""
     polarity = {"low": "lower is better", "high": "higher is better", "neutral": "context (no better direction)"}
     params = "\n".join(f"| `{p.name}` | {p.default} | {p.description} |" for p in ind.parameters)
     params = ("## Parameters\n\n| parameter | default | meaning |\n|---|---|---|\n" + params + "\n\n") if params else ""
@@ -100,6 +105,12 @@ children behind any value are listed by `carelens.indicators.engine.counted_rows
 """
 
 
+def _dfe_cell(ind: Indicator) -> str:
+    if not ind.dfe_measure:
+        return ""
+    return f"{ind.dfe_measure} `{ind.dfe_short}`" if ind.dfe_short else ind.dfe_measure
+
+
 def index() -> str:
     lines = ["# Indicators", "", "Generated from the catalogue (`src/carelens/indicators/catalogue/`); one page per "
              "indicator. Engine and conventions: [engine.md](engine.md).", ""]
@@ -108,7 +119,7 @@ def index() -> str:
         for ind in CATALOGUE:
             if ind.group == title:
                 lines.append(f"| [{ind.id}]({ind.id}.md) | {ind.title} | {ind.counting_unit} | {ind.unit} | "
-                             f"{ind.dfe_measure or ''} |")
+                             f"{_dfe_cell(ind)} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -45,6 +45,9 @@ class Indicator:
     unit: str  # a key of UNITS
     polarity: str  # "low" (lower is better), "high", or "neutral" (context, not a target)
     dfe_measure: str | None = None  # LAIT measure code, where DfE publishes the measure
+    dfe_short: str | None = None  # LAIT Measure_short: the code alone is ambiguous (290, 287, 3 … name several)
+    dfe_comparable: bool = False  # our financial-year value should equal the published one (same definition)
+    dfe_note: str = ""  # why it may not, or what differs from the DfE measure
     windows: tuple[str, ...] | None = None  # default: by shape and unit (see .series)
     breakdowns: tuple[str, ...] = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
     parameters: tuple[Parameter, ...] = ()

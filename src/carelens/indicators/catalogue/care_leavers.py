@@ -177,7 +177,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "to be suitable.",
         Flow(care_leavers, "birthday", where=_suitability_known(19, 20, 21), numerator="suitable",
              attributes={"birthday_age": "birthday_age", "accommodation_type": _accommodation_type}),
-        "children", "percent", "high", "112", reference="report §5.10.2 (90%)",
+        "children", "percent", "high", "112", dfe_short="CareLeaverAcc", dfe_comparable=True, reference="report §5.10.2 (90%)",
         computation=EXCLUSIONS + " So are young people gone abroad, deported or whose residence is not known "
         "(ACCOM G, H, R), as DfE does for LAIT 112."),
     Indicator(
@@ -206,14 +206,14 @@ INDICATORS: tuple[Indicator, ...] = (
         "known to be.",
         Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator="in_eet",
              attributes={"birthday_age": "birthday_age", "activity": _activity}),
-        "children", "percent", "high", "113", reference="report §5.10.3 (47%)", computation=EXCLUSIONS),
+        "children", "percent", "high", "113", dfe_short="CareLeaverEET", dfe_comparable=True, reference="report §5.10.3 (47%)", computation=EXCLUSIONS),
     Indicator(
         "F3b", "care_leavers_in_higher_education_19_21", "Care leavers aged 19–21 in higher education",
         "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in higher "
         "education (studies beyond A level) around that birthday (903 ACTIV F1 or P1).",
         Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator="in_higher_education",
              attributes={"birthday_age": "birthday_age"}),
-        "children", "percent", "high", "220", reference="report §5.10.3 (1 in 9)", computation=EXCLUSIONS),
+        "children", "percent", "high", "220", dfe_short="LAC_19_HE", dfe_comparable=True, reference="report §5.10.3 (1 in 9)", computation=EXCLUSIONS),
     Indicator(
         "F4", "care_leavers_looked_after_to_18", "Care leavers who remained looked after until 18",
         "Of the care leavers whose 18th birthday falls in the period, the percentage who were still looked "

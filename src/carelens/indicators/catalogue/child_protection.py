@@ -241,7 +241,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "C3", "s47_enquiries_started", "Section 47 enquiries started",
         "Section 47 enquiries that started in the period. Rate per 10,000 children aged 0–17, annualised.",
-        Flow("s47_enquiries", "start_date"), "events", "rate", "neutral", "217"),
+        Flow("s47_enquiries", "start_date"), "events", "rate", "neutral", "217", dfe_short="Section_47", dfe_comparable=True),
     Indicator(
         "C4", "s47_to_icpc", "Section 47 enquiries leading to an initial child protection conference",
         "Of the section 47 enquiries that started in the period, the percentage that concluded an initial "
@@ -283,7 +283,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "discussion or enquiry in this authority.",
         Flow("initial_cp_conferences", "conference_date", prepare=_icpc_timed, where=_icpc_timeable,
              numerator=lambda t, ctx: t.working_days <= 15),
-        "events", "percent", "high", "218", reference="report §5.4.3 (30% of 13 ICPCs in May)",
+        "events", "percent", "high", "218", dfe_short="CP_conf_15days", dfe_comparable=True,
+        reference="report §5.4.3 (30% of 13 ICPCs in May)",
         computation="The clock starts on the strategy discussion reached through the conference's enquiry "
                     "(`initial_cp_conferences.s47_id` → `s47_enquiries.strategy_discussion_id` → "
                     "`strategy_discussions.discussion_date`); when the enquiry records no strategy discussion, "
@@ -300,13 +301,15 @@ INDICATORS: tuple[Indicator, ...] = (
         Flow("initial_cp_conferences", "conference_date", prepare=_icpc_timed, where=_icpc_timeable,
              attributes={"working_days_band": _icpc_band}),
         "events", "count", "neutral", "268",
+        dfe_note="DfE publishes one count per band (LAIT 10_ICPC, 15_ICPC, 20_ICPC, 21_ICPC); compare each "
+                 "`working_days_band` group with its own measure.",
         computation="Working days as in C6a. A conference recorded before its strategy discussion (a data "
                     "error) falls in the 0–10 band."),
     Indicator(
         "C6c", "icpcs", "Initial child protection conferences",
         "Initial child protection conferences held in the period, including transfer-in conferences; a child "
         "with two conferences counts twice. Rate per 10,000 children aged 0–17, annualised.",
-        Flow("initial_cp_conferences", "conference_date"), "events", "rate", "neutral", "269",
+        Flow("initial_cp_conferences", "conference_date"), "events", "rate", "neutral", "269", dfe_short="ISCP_Conf", dfe_comparable=True,
         reference="report §5.5.3"),
     Indicator(
         "C7", "icpc_to_cp_plan", "ICPCs resulting in a child protection plan",
@@ -318,20 +321,20 @@ INDICATORS: tuple[Indicator, ...] = (
         "C8", "children_on_cp_plans", "Children on child protection plans",
         "Children subject to a child protection plan at the end of the period: the plan started on or before "
         "that day and had not ended by it. Rate per 10,000 children aged 0–17.",
-        Stock("cp_plans"), "children", "rate", "neutral", "215", reference="report §5.5.1",
+        Stock("cp_plans"), "children", "rate", "neutral", "215", dfe_short="CPP_rate", dfe_comparable=True, reference="report §5.5.1",
         computation=C12_NOTE),
     Indicator(
         "C9", "cp_plans_starting", "Child protection plans starting",
         "Child protection plans that started in the period. Rate per 10,000 children aged 0–17, annualised. "
         "Breakdown `initial_category`: the plan's initial category of abuse.",
         Flow("cp_plans", "start_date", attributes={"initial_category": "initial_category"}), "events", "rate",
-        "low", "219", reference="report §5.5.8", computation=C12_NOTE),
+        "low", "219", dfe_short="CPP_Abuse_Rate", dfe_comparable=True, reference="report §5.5.8", computation=C12_NOTE),
     Indicator(
         "C10", "cp_plans_ending", "Child protection plans ending",
         "Child protection plans that ended in the period. Rate per 10,000 children aged 0–17, annualised. "
         "Breakdown `destination`, from the plan's end reason: stepped down to CIN, closed, became looked "
         "after, or other (transferred out, reached 18); unknown when no end reason is recorded.",
-        Flow("cp_plans", "end_date", attributes={"destination": _destination}), "events", "rate", "neutral", "16",
+        Flow("cp_plans", "end_date", attributes={"destination": _destination}), "events", "rate", "neutral", "16", dfe_short="DeRegCPR", dfe_comparable=True,
         reference="report §5.5.8, §5.5.11", computation=C12_NOTE),
     Indicator(
         "C11", "cp_plans_by_category", "Children on child protection plans by category of abuse",
@@ -347,7 +350,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "twice), the percentage for a child who had been the subject of a plan before, however long ago.",
         Flow("cp_plans", "start_date", prepare=_earlier_plans,
              numerator=lambda t, ctx: (t.previous_plans.fill_null(0) > 0) | (t.earlier_plans > 0)),
-        "events", "percent", "low", "15", reference="report §5.5.15 (20%)",
+        "events", "percent", "low", "15", dfe_short="PrevRegCPR", dfe_comparable=True,
+        reference="report §5.5.15 (20%)",
         computation="A plan is a second or subsequent plan when the return recorded earlier plans "
                     "(`previous_plans` above 0, which counts plans the store may not hold, such as plans in "
                     "another authority) or when the store holds an earlier-starting plan for the child. A "
@@ -371,7 +375,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "had lasted two years or more by that day: more than 729 calendar days counting both the plan's first "
         "day and the day counted on (DfE).",
         Stock("cp_plans", numerator=lambda t, ctx: t.start_date <= _days_before(t.window_end, TWO_YEARS_DAYS)),
-        "children", "percent", "low", "264",
+        "children", "percent", "low", "264", dfe_short="CPPlans2yrsActive", dfe_comparable=True,
+        dfe_note="DfE's methodology text gives a denominator of plans during the year; its title and our definition use plans at 31 March.",
         computation="LAIT 264 is titled \"as at 31 March\"; its methodology text repeats measure 98's "
                     "denominator (\"during the year\"), which we take to be a copying slip: this is the stock "
                     "at the end of the period."),
@@ -383,7 +388,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "the first day and the day the plan ceased (DfE).",
         Flow("cp_plans", "end_date", numerator=lambda t, ctx: t.start_date <= _days_before(t.end_date,
                                                                                           TWO_YEARS_DAYS)),
-        "events", "percent", "low", "98"),
+        "events", "percent", "low", "98", dfe_short="CPPlans2yrs", dfe_comparable=True),
     Indicator(
         "C15", "children_with_cp_visits_in_timescale", "Children on child protection plans visited in timescale",
         "Of the children subject to a child protection plan at the end of the period, the percentage whose "
@@ -432,7 +437,8 @@ INDICATORS: tuple[Indicator, ...] = (
                "after the start (the first) or 6 months after the review before. A child is in the numerator "
                "when no review up to the period's last day was late and the next review was not overdue on "
                "that day.", sources=("cp_plans", "cp_reviews")),
-        "children", "percent", "high", "19", reference="report §5.5.14",
+        "children", "percent", "high", "19", dfe_short="RevCP", dfe_comparable=True,
+        reference="report §5.5.14",
         computation="Months are calendar months (a plan starting on 30 November is due its first review by 28 "
                     "February). The whole plan up to the period's end is judged, not only the period."),
 )

@@ -129,6 +129,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "child protection plan or looked after are included, as in the CIN census. A child is counted once. "
         "Rate per 10,000 children aged 0–17.",
         Stock("referrals", "referral_date", "closure_date"), "children", "rate", "neutral", "171",
+        dfe_short="CIN", dfe_comparable=True,
         reference="LAIT CIN rate; report §5.2"),
     _representation("A2", "open_cases_representation", "Representation of open cases by sex and age",
                     ALL_LEVELS, "Children open to children's services at any level"),

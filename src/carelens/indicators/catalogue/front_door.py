@@ -158,7 +158,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "Referrals to children's social care received in the period, counting every referral (a child "
         "referred twice counts twice). The rate is per 10,000 children aged 0–17, annualised for periods "
         "shorter or longer than a year.",
-        Flow("referrals", "referral_date"), "events", "rate", "neutral", "305", reference="report §5.3.2"),
+        Flow("referrals", "referral_date"), "events", "rate", "neutral", "305",
+        dfe_short="CPP_Total_Rateper10,000", dfe_comparable=True, reference="report §5.3.2"),
     Indicator(
         "B4a", "referrals_per_week", "Referrals per week",
         "Referrals to children's social care received in the period, counting every referral, per week: the "
@@ -172,7 +173,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "earlier referral is dated on or after the same day 12 months before. Every referral counts, as in "
         "the DfE figure.",
         Flow("referrals", "referral_date", prepare=_re_referrals, numerator=_is_re_referral),
-        "events", "percent", "low", "271",
+        "events", "percent", "low", "271", dfe_short="ReReferral", dfe_comparable=True,
         parameters=(Parameter("within_months", 12, "Calendar months after a referral within which a new "
                                                    "referral is a re-referral (DfE: 12)."),),
         reference="report §5.3.4 (17% for referrals received in the past three months)",
@@ -184,7 +185,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "assessment (CIN census ReferralNFA; DfE: referrals to children's social care closed with no further "
         "action, LAIT CIN_Refferals_NFA).",
         Flow("referrals", "referral_date", numerator="referral_nfa"), "events", "percent", "neutral", "290",
-        reference="INDICATORS.md B6"),
+        dfe_short="CIN_Refferals_NFA", dfe_comparable=True, reference="INDICATORS.md B6"),
     Indicator(
         "B7", "open_assessments", "Open assessments",
         "Assessments open on the last day of the period: started on or before that day and neither authorised "
@@ -211,7 +212,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Flow("assessments", "authorised_date", prepare=_completed_assessments,
              numerator=lambda t, ctx: t.working_days <= int(ctx.param("timescale_working_days")),
              amount="working_days"),
-        "events", "percent", "high", "304", windows=FOUR_WEEK_SHARE_WINDOWS, parameters=(TIMESCALE,),
+        "events", "percent", "high", "304", dfe_short="Continue_Assess_Comp", dfe_comparable=True,
+        windows=FOUR_WEEK_SHARE_WINDOWS, parameters=(TIMESCALE,),
         reference="report §5.3.4 (about three quarters)",
         computation="Working days exclude weekends and England and Wales bank holidays; the day of the referral "
                     "is not counted. Each counted row's amount is its working days, for the drill-down."),
@@ -248,7 +250,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_assessed_not_in_need, "Rows of `referrals` whose `referral_date` falls in the period; in the "
                "numerator when `referral_nfa` is false and `closure_reason` is RC8 or RC9 with `closure_date` on "
                "or before the period's last day.", sources=("referrals",)),
-        "events", "percent", "neutral", "290",
+        "events", "percent", "neutral", "290", dfe_short="Referrals_AssessedNotNeed", dfe_comparable=True,
         computation="A referral still open at the end of the period is not (yet) in the numerator, as in the "
                     "census; recent periods therefore rise as their assessments finish."),
 )

@@ -363,13 +363,14 @@ GROUPS_HOW = (f"Placement groups (DfE's for children looked after at 31 March): 
 
 
 def _cla_share(id_: str, name: str, title: str, groups: tuple[str, ...], codes: str, dfe: str | None,
-               polarity: str = "neutral", reference: str = "report §5.8.1") -> Indicator:
+               polarity: str = "neutral", reference: str = "report §5.8.1", dfe_short: str | None = None) -> Indicator:
     return Indicator(
         id_, name, title,
         f"Of the children looked after at the end of the period, the percentage whose placement that day was "
         f"{codes}.",
         Stock(_in_care_not_short_break, numerator=_has_placement(groups), attributes=PLACEMENT_ATTRIBUTES),
-        "children", "percent", polarity, dfe, reference=reference, computation=IN_FORCE_HOW + " " + GROUPS_HOW)
+        "children", "percent", polarity, dfe, dfe_short=dfe_short, dfe_comparable=dfe_short is not None,
+        reference=reference, computation=IN_FORCE_HOW + " " + GROUPS_HOW)
 
 
 def _groups_text(label: str) -> str:
@@ -612,7 +613,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Children looked after at the end of the period: a period of care started on or before that day and "
         "had not ended by it, excluding children looked after under an agreed series of short breaks (DfE). "
         "Rate per 10,000 children aged 0–17. Broken down by the legal status and placement in force that day.",
-        Stock(_in_care_not_short_break, attributes=IN_FORCE), "children", "rate", "neutral", "124",
+        Stock(_in_care_not_short_break, attributes=IN_FORCE), "children", "rate", "neutral", "124", dfe_short="LAC", dfe_comparable=True,
         reference="report §5.6.1, §5.7 (D4)", computation=f"{IN_FORCE_HOW} {GROUPS_HOW} {D4_NOTE}"),
     Indicator(
         "D2", "children_starting_care", "Children starting to be looked after",
@@ -623,7 +624,8 @@ INDICATORS: tuple[Indicator, ...] = (
              distinct_children=True,
              attributes={"legal_status_group": lambda t, ctx: legal_status_group(t.first_legal_status),
                          "placement_group": lambda t, ctx: placement_group(t.first_placement_type)}),
-        "children", "rate", "neutral", "376", reference="report §5.6.2, §5.7 (D4)",
+        "children", "rate", "neutral", "376", dfe_short="LAC_Start_Rate", dfe_comparable=True,
+        reference="report §5.6.2, §5.7 (D4)",
         computation="Legal status and placement are the first episode's. " + D4_NOTE),
     Indicator(
         "D3", "children_ceasing_care", "Children ceasing to be looked after",
@@ -635,7 +637,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_ceasing_rows, "Each child whose period of care ended in the period (`periods_of_care.end_date`), "
                "once, on the last day they ceased to be looked after in it, with that period's reason.",
                ("periods_of_care", "looked_after_episodes", "person")),
-        "children", "rate", "neutral", "392", breakdowns=BREAKDOWNS + ("reason_group", "reason_ceased"),
+        "children", "rate", "neutral", "392", dfe_short="LAC_Cease_Rate", dfe_comparable=True,
+        breakdowns=BREAKDOWNS + ("reason_group", "reason_ceased"),
         reference="report §5.6.3, §5.7.7–5.7.9 (D4)", computation=D4_NOTE),
     # --------------------------------------------------------------------------------- D5 legal status
     Indicator(
@@ -652,27 +655,27 @@ INDICATORS: tuple[Indicator, ...] = (
     _cla_share("D6", "looked_after_in_foster_care", "Children looked after in foster care", (FOSTER,),
                f"foster care ({_groups_text(FOSTER)}). Broken down by provision, the share of each group is the "
                "split between the authority's own foster carers (in-house, PR1) and others", "396", "high",
-               "report §5.8.1 (71%, 75% of them in-house)"),
+               "report §5.8.1 (71%, 75% of them in-house)", dfe_short="LAC_Foster_Placements"),
     _cla_share("D6a", "looked_after_placed_for_adoption", "Children looked after placed for adoption",
                ("placed for adoption",), f"placed for adoption ({_groups_text('placed for adoption')})", None),
     _cla_share("D6b", "looked_after_placed_with_parents", "Children looked after placed with parents",
                ("placed with parents",), "with parents or another person with parental responsibility (P1)",
-               "401", reference="report §5.8.1 (9%)"),
+               "401", reference="report §5.8.1 (9%)", dfe_short="LAC_Parents_OR_Others"),
     _cla_share("D6c", "looked_after_in_childrens_homes", "Children looked after in secure and children's homes",
                ("secure and children's homes",), "a secure children's home (K1) or a children's home (K2)", "397",
-               reference="report §5.8.1 (57 children)"),
+               reference="report §5.8.1 (57 children)", dfe_short="LAC_SecHome_And_ChildHome"),
     _cla_share("D6d", "looked_after_in_independent_living", "Children looked after in independent living or "
                "supported accommodation", ("independent and supported accommodation",),
                "independent living (P2), semi-independent accommodation (H5) or supported accommodation "
-               "registered with Ofsted (K3)", "398"),
+               "registered with Ofsted (K3)", "398", dfe_short="LAC_Ind_SInd_Liv_Arr"),
     _cla_share("D6e", "looked_after_in_other_residential_settings", "Children looked after in other residential "
                "settings", ("other residential settings",),
                "another residential setting: a residential care home (R1), an NHS or health establishment (R2), a "
                "family centre or mother and baby unit (R3), a young offender institution (R5), a residential "
-               "school (S1) or residential employment (P3)", "399"),
+               "school (S1) or residential employment (P3)", "399", dfe_short="LAC_Other_Res_Settings"),
     _cla_share("D6f", "looked_after_in_other_placements", "Children looked after in other placements",
                (OTHER_PLACEMENTS,), "any other placement (Z1 and its 2025/26 subdivisions, temporary placements "
-               "T0–T4)", "400"),
+               "T0–T4)", "400", dfe_short="LAC_Other_Place_Inc_Unreg"),
     # ------------------------------------------------------------------------------------ D7, D8 stability
     Indicator(
         "D7", "looked_after_three_or_more_placements", "Children looked after with three or more placements "
@@ -685,7 +688,7 @@ INDICATORS: tuple[Indicator, ...] = (
                "aside), with their placements open at any time in the 12 months ending on that day — those "
                "that ended on the first of the 12 months included, those that started and ended on the same "
                "day left out. In the numerator with three or more.", ("looked_after_episodes", "periods_of_care")),
-        "children", "percent", "low", "372", windows=STOCK_WINDOWS,
+        "children", "percent", "low", "372", dfe_short="LACStable_2016on", dfe_comparable=True, windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("number_of_placements", "placement_group", "provision"),
         reference="report §5.8.3–5.8.4 (12%)", computation=PLACEMENT_HOW),
     Indicator(
@@ -701,7 +704,7 @@ INDICATORS: tuple[Indicator, ...] = (
                "started at least 24 months before the day, or it is an adoptive placement (A3–A6) and the "
                "placement before it in the period of care started at least 24 months before the day.",
                ("looked_after_episodes", "periods_of_care", "person")),
-        "children", "percent", "high", "393", windows=STOCK_WINDOWS,
+        "children", "percent", "high", "393", dfe_short="LAC_LongStable%", dfe_comparable=True, windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("placement_group",), reference="report §5.8.3 (64%)", computation=PLACEMENT_HOW),
     # ---------------------------------------------------------------------------------------- D9 missing
     Indicator(
@@ -714,7 +717,8 @@ INDICATORS: tuple[Indicator, ...] = (
                "types in `missing_types` was open at any time in the period (started on or before its last day, "
                "ended on or after its first or not yet).", ("looked_after_episodes", "periods_of_care",
                                                             "missing_episodes")),
-        "children", "percent", "low", "161", breakdowns=BREAKDOWNS + ("missing_episodes",),
+        "children", "percent", "low", "161", dfe_short="Children_missing", dfe_comparable=True,
+        breakdowns=BREAKDOWNS + ("missing_episodes",),
         parameters=(MISSING_TYPES,), reference="report §5.8.5 (14%)"),
     Indicator(
         "D9a", "missing_return_interview_offered", "Return home interviews offered",
@@ -776,14 +780,16 @@ INDICATORS: tuple[Indicator, ...] = (
         "months, the percentage whose annual health assessment was up to date, as the 903 return (OC2) records "
         "it (DfE 3).",
         Flow("annual_outcomes", "year_ending", numerator="health_assessment_up_to_date"),
-        "children", "percent", "high", "3", windows=("financial_year",), reference="report §5.7.10"),
+        "children", "percent", "high", "3", dfe_short="LACHealth%", dfe_comparable=True, windows=("financial_year",),
+        reference="report §5.7.10"),
     Indicator(
         "D10c", "dental_checks_at_31_march", "Dental checks (year-end return)",
         "Of the children looked after at 31 March who had been looked after continuously for at least 12 "
         "months, the percentage whose teeth were checked by a dentist in the year, as the 903 return (OC2) "
         "records it (DfE 3).",
         Flow("annual_outcomes", "year_ending", numerator="teeth_checked"),
-        "children", "percent", "high", "3", windows=("financial_year",), reference="report §5.7.10"),
+        "children", "percent", "high", "3", dfe_short="LACDental%", dfe_comparable=True, windows=("financial_year",),
+        reference="report §5.7.10"),
     # ------------------------------------------------------------------------------ D11 visits, reviews
     Indicator(
         "D11", "looked_after_visits_in_timescale", "Statutory visits in timescale",
@@ -826,7 +832,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "placement's distance or location is not recorded are counted in the denominator only (the "
         "`distance_band` and `placement_location` breakdowns show how many).",
         Stock(_in_care_not_short_break, numerator=_far_outside, attributes=LOCATION_ATTRIBUTES),
-        "children", "percent", "low", "87", computation=IN_FORCE_HOW + " Distance and location are the "
+        "children", "percent", "low", "87", dfe_short="LACDistance", dfe_comparable=True, computation=IN_FORCE_HOW + " Distance and location are the "
         "placement's (`placements.distance_miles`, `inside_la`).", reference="INDICATORS.md D12"),
     Indicator(
         "D12a", "looked_after_placed_outside", "Children placed outside the authority",

@@ -226,7 +226,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "episode ceased E11 or E12).",
         Flow("periods_of_care", "end_date", where=_ceased_with(ADOPTED), distinct_children=True,
              prepare=_last_day_in_care("end_date")),
-        "children", "count", "neutral", "208", windows=COUNT_WINDOWS, reference="report §5.9.1",
+        "children", "count", "neutral", "208", dfe_short="No_of LAC Adopted", dfe_comparable=True,
+        windows=COUNT_WINDOWS, reference="report §5.9.1",
         computation=LAST_DAY_TEAM.strip()),
     Indicator(
         "E1a", "ceased_care_adopted", "Children ceasing care who were adopted",
@@ -235,7 +236,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_ceased_last_occasion(ADOPTED), "Each child who ceased to be looked after in the period (a "
                "`periods_of_care` row whose `end_date` falls in it), once, on the last day they ceased; in the "
                "numerator when that period of care ended with E11 or E12.", ("periods_of_care",)),
-        "children", "percent", "high", "208", breakdowns=BREAKDOWNS + ("reason_ceased",),
+        "children", "percent", "high", "208", dfe_short="%_of LAC Adopted", dfe_comparable=True,
+        breakdowns=BREAKDOWNS + ("reason_ceased",),
         reference="report §5.9.1 (14% in the last 6 months)", computation=LAST_DAY_TEAM.strip()),
     Indicator(
         "E2", "children_waiting_for_adoption", "Children waiting to be adopted",
@@ -317,7 +319,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "(903 reason episode ceased E43–E44 before 2019, E45–E48 from 2019).",
         Flow("periods_of_care", "end_date", where=_ceased_with(SPECIAL_GUARDIANSHIP), distinct_children=True,
              prepare=_last_day_in_care("end_date")),
-        "children", "count", "neutral", "390", windows=COUNT_WINDOWS, reference="report §5.9.3",
+        "children", "count", "neutral", "390", dfe_short="LAC_ceased_SGO", dfe_comparable=True,
+        windows=COUNT_WINDOWS, reference="report §5.9.3",
         computation=LAST_DAY_TEAM.strip()),
     Indicator(
         "E5a", "ceased_care_on_sgo", "Children ceasing care on a special guardianship order",

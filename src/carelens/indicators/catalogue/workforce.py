@@ -178,7 +178,9 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_caseholder_rows, "One row per worker in post on the last day of the period (`workers`: started "
                "on or before it, `end_date` empty or on or after it); in the numerator with a case that day. "
                + CASE_HOW, ("allocations", "workers")),
-        "workers", "percent", "high", "287", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
+        "workers", "percent", "high", "287", dfe_short="Social_Work_Caseholders_%",
+        dfe_note='DfE counts at 30 September (workforce census), so compare our value on 30 September, not at 31 March.',
+        windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
         parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11",
         computation="LAIT 287 holds several workforce measures under one code; this one is "
         "Social_Work_Caseholders_%."),
@@ -206,7 +208,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "G3", "agency_social_workers", "Agency social workers",
         "Of the social workers in post at the end of the period, the percentage who are agency (not employed) "
         "workers, by headcount (DfE publishes the rate by headcount and by FTE).",
-        Stock(workers, "start_date", "left", numerator="agency"), "workers", "percent", "low", "287",
+        Stock(workers, "start_date", "left", numerator="agency"), "workers", "percent", "low", "287", dfe_short="Work_Force_Agecy_Rate",
+        dfe_note='DfE counts at 30 September and by full-time equivalent; ours is by headcount.',
         windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
         reference="report §5.12.1",
         computation="In post: `start_date` on or before the day and `end_date` (the last day in post) empty or "
