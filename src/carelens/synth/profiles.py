@@ -52,6 +52,9 @@ class Profile:
     workforce: dict
     ethnicity: dict = field(default_factory=dict)
     postcode_areas: tuple[str, ...] = ()
+    # the real authority (DfE 3-digit number) whose published figures and statistical neighbours this
+    # profile imitates; None: the authority's own number (as for `synth --england`)
+    benchmark_against: str | None = None
 
     def with_children(self, children: int) -> "Profile":
         """The same profile for an authority of a different size."""
@@ -95,6 +98,10 @@ def load_profile(name_or_path: str | Path) -> Profile:
         values = (data.get("care") or {}).get(mix) or {}
         if values and abs(sum(values.values()) - 1) > 1e-6:
             problems.append(f"care.{mix} adds up to {sum(values.values()):.3f}: expected 1")
+    against = data.get("benchmark_against")
+    if against is not None and not (isinstance(against, str) and against.isdigit() and len(against) == 3):
+        problems.append(f"benchmark_against = {against!r}: expected a quoted 3-digit DfE authority number "
+                        "such as \"890\"")
     if not isinstance(data.get("children"), int) or data["children"] <= 0:
         problems.append(f"children = {data.get('children')!r}: expected a positive whole number")
     if problems:
@@ -103,5 +110,5 @@ def load_profile(name_or_path: str | Path) -> Profile:
         name=data["name"], description=data.get("description", ""), children=data["children"],
         targets=data.get("targets", {}), rates=data["rates"], durations=data["durations"],
         care=data["care"], workforce=data["workforce"], ethnicity=data.get("ethnicity", {}),
-        postcode_areas=tuple(data.get("postcode_areas", ())),
+        postcode_areas=tuple(data.get("postcode_areas", ())), benchmark_against=against,
     )
