@@ -16,12 +16,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from carelens.benchmark.cli import app as benchmarks_app
+from carelens.benchmark.command import benchmark
 
 app = typer.Typer(help="CareLens: one trustworthy picture of children's social care.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 returns_app = typer.Typer(help="Write statutory returns (SSDA903, CIN census) from a store.", no_args_is_help=True)
 app.add_typer(returns_app, name="returns")
 app.add_typer(benchmarks_app, name="benchmarks")
+app.command(name="benchmark")(benchmark)
 console = Console()
 
 COLLECTION_YEARS = tuple(range(2017, 2027))  # every year both writers support (2025 = 2024/25)
