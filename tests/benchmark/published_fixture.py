@@ -48,7 +48,7 @@ def area_figure(measure_id: str, year: str, year_ending: int, geography: str, co
 
 
 def authority(la_code: str, name: str, region_code: str = "E12000002", gss: str | None = None) -> tuple:
-    return (la_code, gss or f"E0600{la_code}", name, region_code, REGIONS.get(region_code, region_code),
+    return (la_code, gss or f"E06000{la_code}", name, region_code, REGIONS.get(region_code, region_code),
             REGIONS.get(region_code, region_code), 2010, 2025)
 
 

@@ -64,13 +64,14 @@ def computed_vs_published(tables: Tables, la_code: str, years_ending: Sequence[i
     labels = [Period.financial_year(y).label for y in years_ending]
     computed = computed_financial_years(tables, la_code, years_ending, inds)
     published = benchmark(data, real, sorted({i.dfe_short for i in inds}), labels)
-    pub = {(r["measure_id"], r["year"]): r for r in published.iter_rows(named=True)}
+    # keyed by the year's end: a census figure labelled '2025' (September) answers '2024-25' too
+    pub = {(r["measure_id"], r["year_ending"]): r for r in published.iter_rows(named=True)}
     mine = {(r["indicator"], r["period"]): r for r in computed.iter_rows(named=True)}
     rows = []
     for ind in inds:
-        for label in labels:
+        for ending, label in zip(years_ending, labels, strict=True):
             c = mine.get((ind.id, label), {})
-            p = pub.get((ind.dfe_short, label), {})
+            p = pub.get((ind.dfe_short, ending), {})
             value, figure = c.get("value"), p.get("value")
             rows.append({
                 "indicator": ind.id, "title": ind.title, "measure_id": ind.dfe_short, "year": label,
