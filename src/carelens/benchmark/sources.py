@@ -87,7 +87,7 @@ def kind_of(columns: list[str]) -> str | None:
     if {"SN1", "SNP"} <= names:
         return NEIGHBOURS_2021
     if {"time_period", "geographic_level"} <= names:
-        if {"age_group", "population_estimate"} <= names:
+        if "age_group" in names:  # the population file; its other columns are checked when read
             return POPULATION
         return CSC_FILE
     return None
