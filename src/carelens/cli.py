@@ -334,11 +334,43 @@ def demo(
         table.add_row(r["indicator"], r["title"], *("" if r[k] is None else f"{r[k]:,.1f}"
                                                     for k in ("month", "rolling_12", "year_to_date")), r["unit"])
     console.print(table)
+    _demo_ratio_table(store_path, profile.benchmark_against or "890", month_end)
     console.print(f"Store: {store_path}")
     console.print(f"Store loaded from the returns: {ingested_path} ({loaded.children:,} children, "
                   f"{loaded.rows:,} rows from {len(written)} returns)")
     for path in written:
         console.print(f"Return: {path}")
+
+
+def _demo_ratio_table(store_path: Path, against: str, month_end: dt.date) -> None:
+    """The report's ratio table (§5.5.3): the synthetic authority's latest complete financial year against
+    the published median of the real authority's statistical neighbours."""
+    from carelens.benchmark.comparison import BenchmarkError
+    from carelens.benchmark.computed_vs_published import computed_financial_years
+    from carelens.benchmark.published import BenchmarkDataError, open_published
+    from carelens.benchmark.ratio_table import RATIO_ROWS, latest_published_year, published_ratio_table
+    from carelens.indicators.catalogue import indicator
+    from carelens.model.store import Store
+
+    year = month_end.year if month_end >= dt.date(month_end.year, 3, 31) else month_end.year - 1
+    try:
+        with Store(store_path, read_only=True) as store, open_published() as data:
+            computed = computed_financial_years(store, "890", [year], [indicator(i) for _, i in RATIO_ROWS])
+            values = {r["indicator"]: r["value"] for r in computed.iter_rows(named=True)}
+            published_year = latest_published_year(data, against)
+            rows = published_ratio_table(data, against, published_year, computed=values)
+            name = data.find_authority(against).name
+    except (BenchmarkError, BenchmarkDataError) as e:
+        console.print(f"Ratio table not shown: {e}")
+        return
+    table = Table(title=f"Ratio table: Coastal (synthetic) {year - 1}-{year % 100:02d} against {name}'s "
+                        f"statistical neighbours ({published_year} published median)")
+    for column in ("Per 10,000 children", "Coastal", "Neighbour median", "Ratio"):
+        table.add_column(column, justify="left" if column.startswith("Per") else "right")
+    for r in rows.iter_rows(named=True):
+        table.add_row(r["row"], *("" if r[k] is None else f"{r[k]:,.{d}f}"
+                                  for k, d in (("la_value", 0), ("sn_median", 0), ("ratio", 1))))
+    console.print(table)
 
 
 def main():  # pragma: no cover - entry point
