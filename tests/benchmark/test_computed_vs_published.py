@@ -55,3 +55,19 @@ def test_computed_beside_published_with_the_difference(coastal_store_path):
     assert rows["C8"]["numerator"] == on_plans and rows["C8"]["published"] == 86.1
     # the workforce census is taken in September: shown, but flagged as not directly comparable
     assert rows["G3"]["comparable"] is False and "30 September" in rows["G3"]["note"]
+
+
+def test_profiles_name_the_real_authority_they_imitate(tmp_path):
+    from carelens.synth import ProfileError, load_profile
+    from carelens.synth.profiles import shipped_profiles
+
+    assert load_profile("coastal-high-demand").benchmark_against == "890"  # Blackpool
+    assert load_profile("england").benchmark_against is None  # each authority: its own code
+    assert "england" in shipped_profiles()
+    text = (tmp_path / "x.yaml")
+    from importlib import resources
+
+    coastal = (resources.files("carelens.synth") / "profiles" / "coastal-high-demand.yaml").read_text()
+    text.write_text(coastal.replace('benchmark_against: "890"', "benchmark_against: 890"), encoding="utf-8")
+    with pytest.raises(ProfileError, match="benchmark_against = 890: expected a quoted 3-digit"):
+        load_profile(text)
