@@ -157,12 +157,16 @@ def test_a_broken_download_reports_every_problem_and_leaves_the_output_untouched
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
-def test_a_missing_required_file_is_a_problem(download, tmp_path):
+def test_a_missing_required_file_is_a_problem_reported_with_those_of_the_other_files(download, tmp_path):
     (download / "lait_data_dictionary.csv").unlink()
+    b1 = download / B1_STEM
+    b1.write_text(b1.read_text(encoding="utf-8").replace(",404710,x", ",4O4710,x"), encoding="utf-8")
     with pytest.raises(IngestError) as raised:
         build(download, tmp_path / "benchmarks.duckdb")
-    [problem] = raised.value.problems
-    assert "LAIT's data dictionary" in problem.expected
+    first, second = raised.value.problems
+    assert "LAIT's data dictionary" in first.expected
+    assert (second.file, second.location, second.field, second.value) == (B1_STEM, "row 2", "At31_episodes",
+                                                                          "4O4710")  # letter O, not zero
     assert not (tmp_path / "benchmarks.duckdb").exists()
 
 

@@ -104,9 +104,8 @@ def _read_all(folder: Path) -> tuple[_Tables, list[Problem], list[Problem]]:
             problems.append(Problem(source.path.name, "", None, stems[stem],
                                     "one download of each statistics file (remove the older)"))
         stems[stem] = source.path.name
-    if problems:
-        return _Tables(), problems, notes
 
+    # every file present is still read, so one run reports every problem of the download
     tables = _Tables()
     logs: list[ProblemLog] = []
 
@@ -117,24 +116,26 @@ def _read_all(folder: Path) -> tuple[_Tables, list[Problem], list[Problem]]:
                                "licence": sources.LICENCE, "origin": source.origin})
         return logs[-1]
 
-    dictionary = by_kind[sources.LAIT_DICTIONARY][0]
-    lait_measures, every_short = lait.read_dictionary(dictionary.path, log_for(dictionary))
-    table = by_kind[sources.LAIT_FIGURES][0]
-    table_log = log_for(table)
-    lait_figures, tables.lait_authorities, unknown = lait.read_figures(table.path, lait_measures, every_short,
-                                                                      table_log)
-    if unknown:
-        notes.append(Problem(table.path.name, "", "Short Desc", ", ".join(sorted(unknown)[:20]),
-                             "a measure in the data dictionary; these measures were left out"))
-    tables.measures.append(lait_measures)
-    tables.figures.append(lait_figures)
+    if sources.LAIT_DICTIONARY in by_kind:
+        dictionary = by_kind[sources.LAIT_DICTIONARY][0]
+        lait_measures, every_short = lait.read_dictionary(dictionary.path, log_for(dictionary))
+        tables.measures.append(lait_measures)
+        if sources.LAIT_FIGURES in by_kind:  # LAIT's figures are only read against its dictionary
+            table = by_kind[sources.LAIT_FIGURES][0]
+            lait_figures, tables.lait_authorities, unknown = lait.read_figures(
+                table.path, lait_measures, every_short, log_for(table))
+            tables.figures.append(lait_figures)
+            if unknown:
+                notes.append(Problem(table.path.name, "", "Short Desc", ", ".join(sorted(unknown)[:20]),
+                                     "a measure in the data dictionary; these measures were left out"))
     for source in by_kind.get(sources.CSC_FILE, []):
         measures, figures, authorities = csc_files.read_csc_file(source.path, log_for(source))
         tables.measures.append(measures)
         tables.figures.append(figures)
         tables.statistics_authorities.append(authorities)
-    people = by_kind[sources.POPULATION][0]
-    tables.population = population.read_population(people.path, log_for(people))
+    if sources.POPULATION in by_kind:
+        people = by_kind[sources.POPULATION][0]
+        tables.population = population.read_population(people.path, log_for(people))
     for kind, default in ((sources.NEIGHBOURS_2025, "2025"), (sources.NEIGHBOURS_2021, "2021")):
         for source in by_kind.get(kind, []):
             rows, names = neighbours.read_neighbours(source.path, neighbours.model_label(source.path, default),
