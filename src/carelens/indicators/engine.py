@@ -34,6 +34,7 @@ from carelens.indicators.breakdowns import AGE_BANDS, with_group
 from carelens.indicators.indicator import Indicator
 from carelens.indicators.measures import Context, Custom, Flow, Stock, Tables
 from carelens.indicators.periods import Period
+from carelens.indicators.sweep import counts_on_days, sweepable
 
 RESULT_COLUMNS = ["indicator", "name", "period", "period_kind", "period_start", "period_end", "breakdown",
                   "group", "value", "unit", "numerator", "denominator", "share"]
@@ -130,6 +131,12 @@ def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdow
         joined = frame.select("period_id", "period_start", "period_end").join_where(
             days, pl.col("counting_day") >= pl.col("period_start"), pl.col("counting_day") <= pl.col("period_end"))
         return _sum_days(joined)
+    if sweepable(ind, ctx, breakdown):
+        # the count on each distinct last day from one pass along the intervals (indicators/sweep.py)
+        counts = counts_on_days(ind, ctx, [p.end for p in periods]).rename({"counting_day": "period_end"})
+        return frame.select("period_id", "period_end").join(counts, on="period_end").drop("period_end").with_columns(
+            group=pl.lit("all"), amount_sum=pl.lit(None, pl.Float64), amount_n=pl.lit(0, pl.Int64),
+            amount_median=pl.lit(None, pl.Float64))
     if (isinstance(m, Stock) and not m.during) or (isinstance(m, Custom) and _on_last_day(m, ctx)):
         # count each distinct last day once; a month end serves the month, rolling windows and year
         ends = sorted({p.end for p in periods})

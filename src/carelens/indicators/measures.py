@@ -25,6 +25,7 @@ counted on) and, for a cohort, ``window_start``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -61,6 +62,9 @@ class Context:
     def with_working_days(t: ir.Table, start: str, end: str, name: str) -> ir.Table:
         return with_working_days(t, start, end, name)
 
+
+# stands for "not ended" in interval tests
+NOT_ENDED = dt.date(9999, 12, 31)
 
 Source = str | Callable[[Context], ir.Table]
 Predicate = Callable[[ir.Table, Context], ir.BooleanValue]
@@ -137,16 +141,22 @@ class Stock:
         return _prepare(source_table(self.source, ctx), ctx, self.prepare, self.where)
 
     def in_window(self, t: ir.Table, window_start: ir.Value, window_end: ir.Value) -> ir.BooleanValue:
+        # an empty end is filled with a far-off day rather than tested with OR, so that the condition
+        # stays a pair of inequalities the engines can answer with a range join
+        end = t[self.end].fill_null(ibis.date(NOT_ENDED))
         if self.during:
-            return (t[self.start] <= window_end) & (t[self.end].isnull() | (t[self.end] >= window_start))
-        return (t[self.start] <= window_end) & (t[self.end].isnull() | (t[self.end] > window_end))
+            return (t[self.start] <= window_end) & (end >= window_start)
+        return (t[self.start] <= window_end) & (end > window_end)
+
+    def numerator_of(self, t: ir.Table, ctx: Context) -> ir.BooleanValue:
+        return _value(self.numerator, t, ctx, True).cast("boolean").fill_null(False)
 
     def counted(self, t: ir.Table, ctx: Context) -> ir.Table:
         """The counted rows of intervals already joined to their window (``window_end`` present)."""
         # the window's id arrives as _window_id: a source may have its own period_id (a period of care)
         window = {"period_id": t._window_id} if "_window_id" in t.columns else {}
         return t.select(**window, child_id=t.child_id, counting_day=t.window_end,
-                        numerator=_value(self.numerator, t, ctx, True).cast("boolean").fill_null(False),
+                        numerator=self.numerator_of(t, ctx),
                         amount=_value(self.amount, t, ctx, None).cast("float64"),
                         **_carried(t), **_attributes(self.attributes, t, ctx))
 
