@@ -169,11 +169,19 @@ class Custom:
     ``window_end``) and returns one row per counted child or event with ``period_id``, ``child_id``,
     ``counting_day``, ``numerator`` (boolean) and ``amount`` (float, may be null), plus any
     attributes. ``how`` says in words how it is computed, for the docs page.
+
+    ``on_day`` optionally says the same figure another way, so that it can be counted on hundreds of
+    days in one pass (``indicators/sweep.py``): for the ``all`` breakdown, the children counted on a day
+    are those open on it in signed sets of intervals, and likewise the numerator. It returns
+    ``(counted, numerator)``, each a list of ``(sign, table)`` with ``child_id``, ``start`` and ``end``:
+    the children whose highest level is early help are ``[(+1, open at any level), (-1, open at child
+    in need or above)]``. ``tests/indicators/test_sweep.py`` checks that it agrees with ``rows``.
     """
 
     rows: Callable[[Context, ir.Table], ir.Table]
     how: str
     sources: tuple[str, ...] = ()
+    on_day: Callable[[Context], tuple[list[tuple[int, ir.Table]], list[tuple[int, ir.Table]]]] | None = None
 
 
 Measure = Flow | Stock | Custom

@@ -30,17 +30,21 @@ from ibis.common.exceptions import IbisError
 import polars as pl
 
 from carelens.indicators.indicator import Indicator
-from carelens.indicators.measures import NOT_ENDED, Context, Stock
+from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock
 # units whose figure needs only the count and the numerator's count (no amounts)
 COUNTED_UNITS = ("rate", "count", "percent", "representation", "per_week")
 
 
 def sweepable(ind: Indicator, ctx: Context, breakdown: str) -> bool:
-    """Whether ``ind``'s value on each day can be counted by sweeping: a stock (not a cohort) in the
-    ``all`` breakdown, counted without amounts, whose numerator does not use the day counted and whose
-    dates are days (not timestamps)."""
+    """Whether ``ind``'s value on each day can be counted by sweeping, in the ``all`` breakdown and
+    without amounts: a custom measure that says how (``on_day``), or a stock (not a cohort) whose
+    numerator does not use the day counted and whose dates are days (not timestamps)."""
     m = ind.measure
-    if not isinstance(m, Stock) or m.during or breakdown != "all" or ind.unit not in COUNTED_UNITS:
+    if breakdown != "all" or ind.unit not in COUNTED_UNITS:
+        return False
+    if isinstance(m, Custom):
+        return m.on_day is not None
+    if not isinstance(m, Stock) or m.during:
         return False
     try:
         t = m.intervals(ctx)
@@ -50,45 +54,72 @@ def sweepable(ind: Indicator, ctx: Context, breakdown: str) -> bool:
     return all(isinstance(t.schema()[c], dt_types.Date) for c in (m.start, m.end))
 
 
+def intervals(t: ir.Table) -> ir.Table:
+    """``child_id``, ``start``, ``end`` of the intervals that are open on some day: [start, end), an empty
+    end filled with a far-off day. An interval that ends as it starts is never open."""
+    t = t.select(child_id=t.child_id, start=t.start, end=t.end.fill_null(ibis.date(NOT_ENDED)))
+    return t.filter(t.start.notnull() & (t.end > t.start))
+
+
+def islands(t: ir.Table) -> ir.Table:
+    """Each child's overlapping intervals merged: ``child_id``, ``start``, ``end``, disjoint per child."""
+    t = intervals(t)
+    order = [t.start, t.end]
+    # reach: the latest end among the child's intervals before this one. An interval that starts at or
+    # after it begins a new island; numbering the islands by a running count of those beginnings
+    # gathers each island's intervals.
+    before = ibis.window(group_by=t.child_id, order_by=order, rows=(None, -1))
+    reach = t.end.max().over(before)
+    t = t.mutate(_begins=(reach.isnull() | (t.start >= reach)).cast("int64"))
+    upto = ibis.window(group_by=t.child_id, order_by=[t.start, t.end], rows=(None, 0))
+    t = t.mutate(_island=t._begins.sum().over(upto))
+    return t.group_by("child_id", "_island").aggregate(start=t.start.min(), end=t.end.max()).drop("_island")
+
+
+def in_both(a: ir.Table, b: ir.Table) -> ir.Table:
+    """The stretches in which a child is in an interval of ``a`` and in one of ``b`` (``child_id``, ``start``,
+    ``end``): open cases that are allocated, say. Disjoint per child, as the islands they come from are."""
+    a = islands(a)
+    b = islands(b).rename(_b_child="child_id", _b_start="start", _b_end="end")
+    j = a.join(b, (a.child_id == b._b_child) & (a.start < b._b_end) & (b._b_start < a.end))
+    return j.select(child_id=j.child_id, start=ibis.greatest(j.start, j._b_start), end=ibis.least(j.end, j._b_end))
+
+
 def _deltas(t: ir.Table, per_child: bool) -> ir.Table:
     """``day`` and ``delta``: +1 for each interval (or child's island) starting that day, −1 for each
     ending. Intervals are [start, end): a plan ending on a day no longer counts on it."""
-    t = t.select(child_id=t.child_id, start=t.start, end=t.end.fill_null(ibis.date(NOT_ENDED)))
-    t = t.filter(t.start.notnull() & (t.end > t.start))  # an interval that ends as it starts is never open
-    if not per_child:
-        starts, ends = t.select(day=t.start, delta=ibis.literal(1)), t.select(day=t.end, delta=ibis.literal(-1))
-    else:
-        order = [t.start, t.end]
-        before = ibis.window(group_by=t.child_id, order_by=order, rows=(None, -1))
-        upto = ibis.window(group_by=t.child_id, order_by=order, rows=(None, 0))
-        following = ibis.window(group_by=t.child_id, order_by=order)
-        # reach: the latest end among the child's intervals so far. An interval starting at or after the
-        # reach of those before it begins a new island; an island ends at its reach when the next
-        # interval starts at or after that reach (or there is no next interval).
-        s = t.mutate(_reach_before=t.end.max().over(before), _reach=t.end.max().over(upto),
-                     _next_start=t.start.lead().over(following))
-        first = s.filter(s._reach_before.isnull() | (s.start >= s._reach_before))
-        last = s.filter(s._next_start.isnull() | (s._next_start >= s._reach))
-        starts = first.select(day=first.start, delta=ibis.literal(1))
-        ends = last.select(day=last._reach, delta=ibis.literal(-1))
+    t = islands(t) if per_child else intervals(t)
+    parts = (t.select(day=t.start, delta=ibis.literal(1)), t.select(day=t.end, delta=ibis.literal(-1)))
     both = ibis.union(*(p.select(day=p.day.cast(dt_types.Date(nullable=True)), delta=p.delta.cast("int64"))
-                        for p in (starts, ends)), distinct=False)
+                        for p in parts), distinct=False)
     return both.group_by("day").aggregate(delta=both.delta.sum())
+
+
+def _terms(ind: Indicator, ctx: Context) -> dict[str, list[tuple[int, ir.Table]]]:
+    """The signed interval sets whose children open on a day make the count (``n``) and the numerator
+    (``hits``)."""
+    m = ind.measure
+    if isinstance(m, Custom):
+        counted, hits = m.on_day(ctx)
+        return {"n": list(counted), "hits": list(hits)}
+    t = m.intervals(ctx)
+    t = t.mutate(start=t[m.start], end=t[m.end], _hit=m.numerator_of(t, ctx))
+    return {"n": [(1, t)], "hits": [(1, t.filter(t._hit))]}
 
 
 def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.DataFrame:
     """``counting_day``, ``n`` (counted) and ``hits`` (in the numerator) on each of ``days``."""
-    m = ind.measure
-    per_child = ind.counting_unit == "children"
-    t = m.intervals(ctx)
-    t = t.mutate(start=t[m.start], end=t[m.end], _hit=m.numerator_of(t, ctx))
-    counted = _deltas(t, per_child).mutate(kind=ibis.literal("n"))
-    hits = _deltas(t.filter(t._hit), per_child).mutate(kind=ibis.literal("hits"))
-    deltas = ibis.union(counted, hits, distinct=False).to_polars()
-    wanted = pl.DataFrame({"counting_day": pl.Series(sorted(set(days)), dtype=pl.Date)})
-    out = wanted
+    per_child = ind.counting_unit == "children" or isinstance(ind.measure, Custom)
+    parts = []
+    for kind, terms in _terms(ind, ctx).items():
+        for sign, t in terms:
+            d = _deltas(t, per_child)
+            parts.append(d.select(day=d.day, delta=d.delta * sign, kind=ibis.literal(kind)))
+    deltas = ibis.union(*parts, distinct=False).to_polars()
+    out = pl.DataFrame({"counting_day": pl.Series(sorted(set(days)), dtype=pl.Date)})
     for kind in ("n", "hits"):
-        running = (deltas.filter(pl.col("kind") == kind).select(pl.col("day").cast(pl.Date), pl.col("delta"))
-                   .sort("day").with_columns(pl.col("delta").cum_sum().alias(kind)).drop("delta"))
+        running = (deltas.filter(pl.col("kind") == kind).group_by(pl.col("day").cast(pl.Date))
+                   .agg(pl.col("delta").sum()).sort("day").with_columns(pl.col("delta").cum_sum().alias(kind))
+                   .drop("delta"))
         out = out.join_asof(running, left_on="counting_day", right_on="day", strategy="backward").drop("day")
     return out.with_columns(pl.col("n").fill_null(0).cast(pl.Int64), pl.col("hits").fill_null(0).cast(pl.Int64))

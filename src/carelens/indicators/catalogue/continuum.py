@@ -86,6 +86,25 @@ def _rows(levels: tuple[str, ...], numerator: tuple[str, ...] = ()):
     return rows
 
 
+def _open_on_day(levels: tuple[str, ...], numerator: tuple[str, ...] = ()):
+    """The same children as ``_rows``, as signed sets for counting on many days at once: those whose
+    highest level lies from ``lo`` to ``hi`` are those open at ``lo`` or above less those open above ``hi``."""
+    ranks = sorted(_rank(label) for label in levels)
+    hit_ranks = sorted(_rank(label) for label in numerator) or ranks
+
+    def between(ctx: Context, lo: int, hi: int) -> list[tuple[int, ir.Table]]:
+        terms = [(1, open_intervals(ctx, lo))]
+        return terms + [(-1, open_intervals(ctx, hi + 1))] if hi < len(LEVELS) else terms
+
+    def on_day(ctx: Context):
+        return between(ctx, ranks[0], ranks[-1]), between(ctx, hit_ranks[0], hit_ranks[-1])
+
+    if hit_ranks != list(range(hit_ranks[0], hit_ranks[-1] + 1)):
+        raise ValueError(f"numerator levels must be contiguous: {numerator}")
+    return on_day
+
+
+SOURCES = tuple(t for _, _, t, *_ in LEVELS)
 HOW = ("Each child open on the last day of the period is found in every table of the continuum "
        "(`periods_of_care`, `cp_plans`, `referrals` from referral to closure, `early_help_episodes`): a row "
        "counts when it started on or before that day and had not ended by it. The child is counted once, at "
@@ -98,7 +117,7 @@ def _representation(id_: str, name: str, title: str, levels: tuple[str, ...], wh
         f"{who} on the last day of the period (each child once, at their highest level of need), by sex and by "
         "age band, against the population of children aged 0–17: the group's share of these children divided "
         "by its share of the 0–17 population. Above 1 the group is over-represented, below 1 under-represented.",
-        Custom(_rows(levels), HOW, sources=tuple(t for _, _, t, *_ in LEVELS)), "children", "representation",
+        Custom(_rows(levels), HOW, sources=SOURCES, on_day=_open_on_day(levels)), "children", "representation",
         "neutral", windows=STOCK_WINDOWS, breakdowns=("age_band", "sex"), reference="report §5.2.4–5.2.5",
         computation="Children aged 18 or over, and children whose sex is unknown, count in the shares of the "
                     "groups that have a population but have no population share themselves (no ratio).")
@@ -110,7 +129,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "Children open to children's services on the last day of the period, each counted once at the highest "
         "level they are open at: looked after, child protection plan, child in need (an open referral, including "
         "children under assessment) or early help. Break down by `level` for the continuum.",
-        Custom(_rows(ALL_LEVELS), HOW, sources=tuple(t for _, _, t, *_ in LEVELS)), "children", "count", "neutral",
+        Custom(_rows(ALL_LEVELS), HOW, sources=SOURCES, on_day=_open_on_day(ALL_LEVELS)), "children", "count",
+        "neutral",
         windows=STOCK_WINDOWS, breakdowns=("level", "age_band", "sex", "ethnicity", "team", "worker"),
         reference="report §5.2.2"),
     Indicator(
@@ -119,7 +139,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "protection plan or looked after; early help is not social care and is left out, as in the comparison "
         "with similar authorities and England, where about a third of children in need are on a plan or looked "
         "after), the percentage whose highest level is a child protection plan or being looked after.",
-        Custom(_rows(SOCIAL_CARE, HIGHER_END), HOW, sources=tuple(t for _, _, t, *_ in LEVELS)), "children",
+        Custom(_rows(SOCIAL_CARE, HIGHER_END), HOW, sources=SOURCES, on_day=_open_on_day(SOCIAL_CARE, HIGHER_END)),
+        "children",
         "percent", "neutral", windows=STOCK_WINDOWS,
         reference="report §5.2.2 (49%)"),
     Indicator(

@@ -34,6 +34,7 @@ import ibis.expr.types as ir
 from carelens.indicators.breakdowns import allocated_on
 from carelens.indicators.indicator import PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator, Parameter
 from carelens.indicators.measures import Context, Custom, Flow, Stock
+from carelens.indicators.sweep import in_both
 
 FLOW_WINDOWS = ("month", "rolling_3", "rolling_6", "rolling_12", "financial_year", "year_to_date")
 WORKER_BREAKDOWNS = ("team", "worker")
@@ -129,6 +130,16 @@ def _unallocated_rows(ctx: Context, windows: ir.Table) -> ir.Table:
                     amount=ibis.null("float64"))
 
 
+def _unallocated_on_day(ctx: Context):
+    """The same children as ``_unallocated_rows``, for counting on many days at once: the open children
+    less those open and allocated."""
+    o = open_cases(ctx)
+    o = o.select("child_id", start=o.start_date, end=o.end_date)
+    a = ctx.table("allocations")
+    a = a.select("child_id", start=a.start_date, end=a.end_date)
+    return [(1, o)], [(1, o), (-1, in_both(o, a))]
+
+
 # ---------------------------------------------------------------------------------------- workers
 def workers(ctx: Context) -> ir.Table:
     """Workers counted (see ``social_workers_only``) with ``left`` (the day after their last day in post)
@@ -201,7 +212,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_unallocated_rows, "Each child open to children's social care on the last day of the period (an "
                "open `referrals` episode, `cp_plans` plan or `periods_of_care` period), in the numerator when no "
                "`allocations` row is open for them that day.", ("referrals", "cp_plans", "periods_of_care",
-                                                                 "allocations")),
+                                                                 "allocations"),
+               on_day=_unallocated_on_day),
         "children", "percent", "low", windows=STOCK_WINDOWS, breakdowns=PERSON_BREAKDOWNS,
         reference="report §5.11"),
     Indicator(
