@@ -10,21 +10,9 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMA = """
-CREATE TABLE measures (measure_id VARCHAR PRIMARY KEY, source VARCHAR, lait_code VARCHAR, name VARCHAR,
-    title VARCHAR, topic VARCHAR, polarity VARCHAR, unit VARCHAR, quartiles BOOLEAN, year_type VARCHAR,
-    description VARCHAR);
-CREATE TABLE figures (measure_id VARCHAR, year VARCHAR, published_year VARCHAR, year_ending INTEGER,
-    geography VARCHAR, area_code VARCHAR, area_name VARCHAR, value DOUBLE, status VARCHAR);
-CREATE TABLE authorities (la_code VARCHAR PRIMARY KEY, gss_code VARCHAR, name VARCHAR, region_code VARCHAR,
-    region_name VARCHAR, lait_region VARCHAR, first_year INTEGER, last_year INTEGER);
-CREATE TABLE neighbours (model VARCHAR, la_code VARCHAR, rank INTEGER, neighbour_code VARCHAR,
-    closeness VARCHAR);
-CREATE TABLE population (geography VARCHAR, area_code VARCHAR, year INTEGER, children_0_17 BIGINT);
-CREATE TABLE sources (file VARCHAR, sha256 VARCHAR, rows BIGINT, publisher VARCHAR, licence VARCHAR,
-    origin VARCHAR);
-CREATE TABLE about (key VARCHAR, value VARCHAR);
-"""
+from carelens.benchmark.build import SCHEMA_SQL
+
+SCHEMA = SCHEMA_SQL  # the shipped file's own tables
 
 ENGLAND = "E92000001"
 REGIONS = {"E12000001": "North East", "E12000002": "North West"}

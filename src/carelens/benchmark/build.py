@@ -30,7 +30,8 @@ _DESCRIBE_KIND = {
     sources.NEIGHBOURS_2025: "the statistical neighbour model (columns old_la_code, SN_1 … SN_10, SN_1P …)",
 }
 
-_SCHEMA_SQL = """
+# the contract every reader relies on (docs/benchmarks.md); tests write hand-made files with it too
+SCHEMA_SQL = """
 CREATE TABLE measures (measure_id VARCHAR PRIMARY KEY, source VARCHAR, lait_code VARCHAR, name VARCHAR,
     title VARCHAR, topic VARCHAR, polarity VARCHAR, unit VARCHAR, quartiles BOOLEAN, year_type VARCHAR,
     description VARCHAR);
@@ -184,7 +185,7 @@ def build(folder: Path, out: Path = SHIPPED_FILE) -> BuildSummary:
     try:
         connection = duckdb.connect(temporary)
         try:
-            connection.execute(_SCHEMA_SQL)
+            connection.execute(SCHEMA_SQL)
             for name, frame in frames.items():
                 connection.register("incoming", frame.to_arrow())
                 connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
