@@ -113,7 +113,10 @@ def _dfe_cell(ind: Indicator) -> str:
 
 def index() -> str:
     lines = ["# Indicators", "", "Generated from the catalogue (`src/carelens/indicators/catalogue/`); one page per "
-             "indicator. Engine and conventions: [engine.md](engine.md).", ""]
+             "indicator. Engine and conventions: [engine.md](engine.md).", "",
+             "C17, the ratio table of report §5.5.3 (six of these rates against the statistical neighbours' "
+             "median), is a comparison rather than a measure of the store: `carelens benchmark --ratio-table` "
+             "([benchmark comparisons](../benchmark-comparisons.md)).", ""]
     for letter, title, _ in SECTIONS:
         lines += [f"## {letter}. {title}", "", "| id | indicator | counts | unit | DfE |", "|---|---|---|---|---|"]
         for ind in CATALOGUE:
