@@ -210,13 +210,13 @@ def test_the_command_prints_a_summary_or_the_problems(download, tmp_path):
     out = tmp_path / "benchmarks.duckdb"
     runner = CliRunner()
     result = runner.invoke(app, ["benchmarks", "build", "--from", str(download), "--out", str(out)],
-                           env={"COLUMNS": "160"})
+                           env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "measures" in result.output and "15" in result.output  # 5 LAIT + 10 from the statistics files
     assert "LA_Inspection_Outcomes" in result.output
     (download / "sn_model_2025_wide.csv").unlink()
     result = runner.invoke(app, ["benchmarks", "build", "--from", str(download), "--out", str(out)],
-                           env={"COLUMNS": "160"})
+                           env={"COLUMNS": "250"})
     assert result.exit_code == 1
     assert "was not changed" in result.output and "statistical neighbour model" in result.output
     assert "Traceback" not in result.output

@@ -11,7 +11,6 @@ from rich.table import Table
 
 app = typer.Typer(help="Published DfE benchmarks: build the shipped file from a DfE download.",
                   no_args_is_help=True)
-console = Console()
 
 
 def _problem_table(title: str, problems) -> Table:
@@ -35,13 +34,15 @@ def build_command(
     from carelens.benchmark.build import SHIPPED_FILE, build
     from carelens.benchmark.problems import IngestError
 
+    console = Console()  # made here, not on import, so that it takes the terminal's width at the time
     target = out or SHIPPED_FILE
     try:
         with console.status(f"Reading {source}"):
             summary = build(source, target)
     except IngestError as error:
-        console.print(_problem_table(f"{len(error.problems)} problem(s) found — {target} was not changed",
-                                     error.problems))
+        console.print(f"{len(error.problems)} problem(s) found; nothing was written: {target} was not changed.",
+                      soft_wrap=True)
+        console.print(_problem_table("Problems", error.problems))
         if len(error.problems) > 200:
             console.print(f"… and {len(error.problems) - 200} more")
         raise typer.Exit(code=1) from None

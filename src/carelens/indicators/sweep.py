@@ -70,7 +70,8 @@ def islands(t: ir.Table) -> ir.Table:
     # gathers each island's intervals.
     before = ibis.window(group_by=t.child_id, order_by=order, rows=(None, -1))
     reach = t.end.max().over(before)
-    t = t.mutate(_begins=(reach.isnull() | (t.start >= reach)).cast("int64"))
+    # ifelse, not a cast: PostgreSQL cannot cast a boolean to a number
+    t = t.mutate(_begins=(reach.isnull() | (t.start >= reach)).ifelse(1, 0))
     upto = ibis.window(group_by=t.child_id, order_by=[t.start, t.end], rows=(None, 0))
     t = t.mutate(_island=t._begins.sum().over(upto))
     return t.group_by("child_id", "_island").aggregate(start=t.start.min(), end=t.end.max()).drop("_island")
