@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import ibis
-from ibis.common.exceptions import IbisError
 import ibis.expr.types as ir
 import polars as pl
+from ibis.common.exceptions import IbisError
 
 from carelens.indicators.breakdowns import AGE_BANDS, with_group
 from carelens.indicators.indicator import Indicator

@@ -26,11 +26,12 @@ import datetime as dt
 import ibis
 import ibis.expr.datatypes as dt_types
 import ibis.expr.types as ir
-from ibis.common.exceptions import IbisError
 import polars as pl
+from ibis.common.exceptions import IbisError
 
 from carelens.indicators.indicator import Indicator
 from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock
+
 # units whose figure needs only the count and the numerator's count (no amounts)
 COUNTED_UNITS = ("rate", "count", "percent", "representation", "per_week")
 
