@@ -8,7 +8,14 @@ import polars as pl
 import pytest
 
 from carelens.indicators.catalogue import CATALOGUE, indicator
-from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_many, population_year
+from carelens.indicators.engine import (
+    Period,
+    counted_rows,
+    evaluate,
+    evaluate_many,
+    population_year,
+    population_years,
+)
 from carelens.indicators.indicator import UNITS
 from carelens.indicators.periods import periods_at
 from carelens.model.store import Store
@@ -95,13 +102,19 @@ def test_children_starting_care_count_a_child_once(store):
     assert (starting.numerator, looked_after.numerator) == (2, 2)
 
 
-def test_rolling_windows_and_population_years():
+def test_rolling_windows_andpopulation_years():
     assert Period.rolling(D(2019, 5, 31), 12) == Period(D(2018, 6, 1), D(2019, 5, 31), "12 months to 2019-05-31",
                                                                "rolling_12")
     assert Period.rolling(D(2024, 2, 29), 12).start == D(2023, 3, 1)
     assert population_year(D(2025, 3, 31)) == 2024  # DfE: mid-2024 for the year ending March 2025
     assert population_year(D(2024, 6, 30)) == 2024
     assert population_year(D(2024, 6, 29)) == 2023
+
+
+def test_the_population_year_of_a_column_of_days_is_that_of_each_day():
+    days = [D(2023, 1, 1) + dt.timedelta(days=n) for n in range(3 * 366)]  # every day, a leap year among them
+    years = pl.DataFrame({"day": days}).select(population_years(pl.col("day")))["day"].to_list()
+    assert years == [population_year(day) for day in days]
 
 
 def test_long_form_output(store):

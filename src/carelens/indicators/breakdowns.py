@@ -20,7 +20,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from carelens.indicators.measures import Context
+from carelens.indicators.measures import Context, open_on
 
 AGE_BANDS = ((0, 1, "under 1"), (1, 5, "1-4"), (5, 10, "5-9"), (10, 16, "10-15"), (16, 18, "16-17"))
 
@@ -71,8 +71,7 @@ def allocated_on(ctx: Context, days: ir.Table) -> ir.Table:
     """For each (child, day), the team and worker allocated that day (the earliest-started allocation
     when two overlap, so that every backend picks the same one)."""
     a = ctx.table("allocations")
-    joined = days.join(a, (days.child_id == a.child_id) & (a.start_date <= days.counting_day)
-                       & (a.end_date.isnull() | (a.end_date > days.counting_day)))
+    joined = days.join(a, (days.child_id == a.child_id) & open_on(a.start_date, a.end_date, days.counting_day))
     first = joined.group_by(_a_child=joined.child_id, _a_day=joined.counting_day).aggregate(
         _a_start=joined.start_date.min())
     picked = joined.join(first, (joined.child_id == first._a_child) & (joined.counting_day == first._a_day)

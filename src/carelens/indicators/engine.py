@@ -21,8 +21,9 @@ per-day counts is plain arithmetic done in Polars.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ibis
@@ -61,15 +62,29 @@ def population_year(period_end: dt.date) -> int:
     return period_end.year if period_end >= dt.date(period_end.year, 6, 30) else period_end.year - 1
 
 
-def context(tables: Tables, ind: Indicator, la_code: str, params: Mapping[str, Any] | None = None) -> Context:
-    return Context(tables, la_code, {**ind.defaults(), **(params or {})})
+def population_years(period_end: pl.Expr) -> pl.Expr:
+    """:func:`population_year` for a column of days."""
+    before_30_june = (period_end.dt.month().cast(pl.Int32) * 100 + period_end.dt.day()) < 630  # month is Int8
+    return (period_end.dt.year() - before_30_june.cast(pl.Int32)).cast(pl.Int32)
+
+
+def context(tables: Tables, ind: Indicator, la_code: str, params: Mapping[str, Any] | None = None,
+            blocks: dict | None = None) -> Context:
+    return Context(tables, la_code, {**ind.defaults(), **(params or {})}, blocks)
 
 
 def _windows_table(periods: list[Period]) -> ir.Table:
+    return _windows_memtable(tuple((p.start, p.end) for p in periods))
+
+
+@functools.lru_cache(maxsize=32)
+def _windows_memtable(windows: tuple[tuple[dt.date, dt.date], ...]) -> ir.Table:
+    # the same windows give the same table, so that indicators of one run share the building blocks
+    # computed over them (measures.shared), such as the workers' caseloads on each last day
     return ibis.memtable(pl.DataFrame({
-        "period_id": pl.Series(range(len(periods)), dtype=pl.Int32),
-        "window_start": pl.Series([p.start for p in periods], dtype=pl.Date),
-        "window_end": pl.Series([p.end for p in periods], dtype=pl.Date)}).to_arrow())
+        "period_id": pl.Series(range(len(windows)), dtype=pl.Int32),
+        "window_start": pl.Series([start for start, _ in windows], dtype=pl.Date),
+        "window_end": pl.Series([end for _, end in windows], dtype=pl.Date)}).to_arrow())
 
 
 def _periods_frame(periods: list[Period]) -> pl.DataFrame:
@@ -164,13 +179,18 @@ def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdow
 def _on_last_day(m: Custom, ctx: Context) -> bool:
     """Whether a custom measure's rows depend only on each window's last day: its expression can be
     built from windows that have no ``window_start``. Then it is evaluated once per distinct last
-    day, not once per window."""
-    day = dt.date(2000, 1, 1)
-    try:
-        m.rows(ctx, _windows_table([Period(day, day, "", "as_at")]).drop("window_start"))
-    except (AttributeError, IbisError):
-        return False
-    return True
+    day, not once per window. The answer depends on the measure's code alone, so it is worked out once."""
+    if m not in _ON_LAST_DAY:
+        day = dt.date(2000, 1, 1)
+        try:
+            m.rows(replace(ctx, blocks=None), _windows_table([Period(day, day, "", "as_at")]).drop("window_start"))
+            _ON_LAST_DAY[m] = True
+        except (AttributeError, IbisError):
+            _ON_LAST_DAY[m] = False
+    return _ON_LAST_DAY[m]
+
+
+_ON_LAST_DAY: dict[Custom, bool] = {}
 
 
 def _sum_days(joined: pl.DataFrame) -> pl.DataFrame:
@@ -207,16 +227,21 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
     frames = []
     breakdowns = tuple(breakdowns)
     populations: dict[str, pl.DataFrame] = {}
-    for ind in indicators:
-        own = periods if every_window else [p for p in periods if p.kind in ind.series]
-        if not own:
-            continue
-        ctx = context(tables, ind, la_code, (params or {}).get(ind.id))
-        for breakdown in breakdowns:
-            if breakdown in ind.all_breakdowns:
-                if breakdown not in populations:  # one population query per breakdown, not per indicator
-                    populations[breakdown] = _population(ctx, breakdown)
-                frames.append(_values(ind, ctx, own, breakdown, populations[breakdown]))
+    blocks: dict = {}  # building blocks computed once for every indicator of this run (measures.shared)
+    try:
+        for ind in indicators:
+            own = periods if every_window else [p for p in periods if p.kind in ind.series]
+            if not own:
+                continue
+            ctx = context(tables, ind, la_code, (params or {}).get(ind.id), blocks)
+            for breakdown in breakdowns:
+                if breakdown in ind.all_breakdowns:
+                    if breakdown not in populations:  # one population query per breakdown, not per indicator
+                        populations[breakdown] = _population(ctx, breakdown)
+                    frames.append(_values(ind, ctx, own, breakdown, populations[breakdown]))
+    finally:
+        for table in blocks.values():  # temporary tables on the backend: drop them now, not at exit
+            table.release()
     if not frames:
         return pl.DataFrame(schema=RESULT_SCHEMA)
     return pl.concat(frames, how="vertical")
@@ -225,7 +250,7 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
 def _values(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str,
             population: pl.DataFrame) -> pl.DataFrame:
     frame = _periods_frame(periods).with_columns(
-        year=pl.col("period_end").map_elements(population_year, return_dtype=pl.Int32))
+        year=population_years(pl.col("period_end")))
     counts = grouped_counts(ind, ctx, periods, breakdown)
     population_groups = breakdown in ("all", "age_band", "sex")
     if population_groups:

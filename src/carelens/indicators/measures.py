@@ -26,8 +26,9 @@ counted on) and, for a cohort, ``window_start``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import ibis
@@ -49,6 +50,8 @@ class Context:
     tables: Tables
     la_code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    # the building blocks already computed in this run of the engine (see ``shared``); None outside a run
+    blocks: dict[tuple, ir.Table] | None = field(default=None, compare=False)
 
     def table(self, name: str) -> ir.Table:
         """The store table, holding only this authority's rows."""
@@ -63,8 +66,50 @@ class Context:
         return with_working_days(t, start, end, name)
 
 
+def shared(*params: str) -> Callable[[Callable[..., ir.Table]], Callable[..., ir.Table]]:
+    """Marks a building block that many indicators read (the episode in force on any day, the periods of
+    care), so that one run of the engine computes it once per authority.
+
+    The first indicator to ask for it stores it on the backend as a temporary table (Ibis ``cache``); the
+    others read that table, so their queries are smaller to compile and quicker to run. Outside a run (one
+    value, a drill-down) the block is built as usual. ``params`` names the indicator parameters the block
+    reads: they are part of what it is stored under, and the only ones it is given, so that a block reading
+    another one fails at once rather than being shared between indicators it differs for. A block may also
+    take tables (the windows): the same tables, the same block.
+    """
+
+    def mark(build: Callable[..., ir.Table]) -> Callable[..., ir.Table]:
+        @functools.wraps(build)
+        def block(ctx: Context, *tables: ir.Table) -> ir.Table:
+            own = replace(ctx, params={p: ctx.params[p] for p in params if p in ctx.params})
+            if ctx.blocks is None:
+                return build(own, *tables)
+            key = (build.__module__, build.__qualname__, ctx.la_code, tuple(sorted(own.params.items())),
+                   tuple(t.op() for t in tables))
+            if key not in ctx.blocks:
+                ctx.blocks[key] = build(own, *tables).cache()
+            return ctx.blocks[key]
+
+        return block
+
+    return mark
+
+
 # stands for "not ended" in interval tests
 NOT_ENDED = dt.date(9999, 12, 31)
+
+
+def not_ended(end: ir.DateValue) -> ir.DateValue:
+    """``end``, or a far-off day when it is empty (not ended yet).
+
+    Interval tests written with it stay plain inequalities, which the engines answer with a range join
+    (DuckDB's inequality join); ``end IS NULL OR end > day`` makes them compare every pair instead."""
+    return end.fill_null(ibis.date(NOT_ENDED))
+
+
+def open_on(start: ir.DateValue, end: ir.DateValue, day: ir.DateValue) -> ir.BooleanValue:
+    """Started on or before ``day`` and not ended by it: a plan ending on a day no longer counts on it."""
+    return (start <= day) & (not_ended(end) > day)
 
 Source = str | Callable[[Context], ir.Table]
 Predicate = Callable[[ir.Table, Context], ir.BooleanValue]
@@ -141,12 +186,9 @@ class Stock:
         return _prepare(source_table(self.source, ctx), ctx, self.prepare, self.where)
 
     def in_window(self, t: ir.Table, window_start: ir.Value, window_end: ir.Value) -> ir.BooleanValue:
-        # an empty end is filled with a far-off day rather than tested with OR, so that the condition
-        # stays a pair of inequalities the engines can answer with a range join
-        end = t[self.end].fill_null(ibis.date(NOT_ENDED))
         if self.during:
-            return (t[self.start] <= window_end) & (end >= window_start)
-        return (t[self.start] <= window_end) & (end > window_end)
+            return (t[self.start] <= window_end) & (not_ended(t[self.end]) >= window_start)
+        return open_on(t[self.start], t[self.end], window_end)
 
     def numerator_of(self, t: ir.Table, ctx: Context) -> ir.BooleanValue:
         return _value(self.numerator, t, ctx, True).cast("boolean").fill_null(False)

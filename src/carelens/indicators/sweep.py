@@ -55,27 +55,56 @@ def sweepable(ind: Indicator, ctx: Context, breakdown: str) -> bool:
     return all(isinstance(t.schema()[c], dt_types.Date) for c in (m.start, m.end))
 
 
-def intervals(t: ir.Table) -> ir.Table:
-    """``child_id``, ``start``, ``end`` of the intervals that are open on some day: [start, end), an empty
-    end filled with a far-off day. An interval that ends as it starts is never open."""
-    t = t.select(child_id=t.child_id, start=t.start, end=t.end.fill_null(ibis.date(NOT_ENDED)))
+def intervals(t: ir.Table, by: tuple[str, ...] = ("child_id",)) -> ir.Table:
+    """``by`` (the child, by default), ``start``, ``end`` of the intervals that are open on some day: [start,
+    end), an empty end filled with a far-off day. An interval that ends as it starts is never open."""
+    t = t.select(*by, start=t.start, end=t.end.fill_null(ibis.date(NOT_ENDED)))
     return t.filter(t.start.notnull() & (t.end > t.start))
 
 
-def islands(t: ir.Table) -> ir.Table:
-    """Each child's overlapping intervals merged: ``child_id``, ``start``, ``end``, disjoint per child."""
-    t = intervals(t)
+def islands(t: ir.Table, by: tuple[str, ...] = ("child_id",)) -> ir.Table:
+    """The overlapping intervals of each ``by`` (each child, by default) merged: ``by``, ``start``, ``end``,
+    disjoint per ``by``."""
+    t = intervals(t, by)
     order = [t.start, t.end]
     # reach: the latest end among the child's intervals before this one. An interval that starts at or
     # after it begins a new island; numbering the islands by a running count of those beginnings
     # gathers each island's intervals.
-    before = ibis.window(group_by=t.child_id, order_by=order, rows=(None, -1))
+    before = ibis.window(group_by=list(by), order_by=order, rows=(None, -1))
     reach = t.end.max().over(before)
     # ifelse, not a cast: PostgreSQL cannot cast a boolean to a number
     t = t.mutate(_begins=(reach.isnull() | (t.start >= reach)).ifelse(1, 0))
-    upto = ibis.window(group_by=t.child_id, order_by=[t.start, t.end], rows=(None, 0))
+    upto = ibis.window(group_by=list(by), order_by=[t.start, t.end], rows=(None, 0))
     t = t.mutate(_island=t._begins.sum().over(upto))
-    return t.group_by("child_id", "_island").aggregate(start=t.start.min(), end=t.end.max()).drop("_island")
+    return t.group_by(*by, "_island").aggregate(start=t.start.min(), end=t.end.max()).drop("_island")
+
+
+def open_counts(t: ir.Table, by: tuple[str, ...], unit: str, windows: ir.Table) -> ir.Table:
+    """How many distinct ``unit`` (children) each ``by`` (a worker) has open on each window's last day:
+    ``period_id``, ``window_end``, ``by`` and ``count``, for the windows on which the count is above nought.
+
+    A running total along each worker's days: +1 where one of their islands of ``unit`` starts, −1 where it
+    ends, and a row for every day counted on, which reads the total so far. Every worker is given every
+    day by a cross join, so no interval is joined to a day by inequalities: the rows are the islands' ends
+    plus workers × days (a caseload on 700 days for 2,000 workers is 1.4 million rows, where joining
+    every allocation to every day it is open on gives ten million)."""
+    isl = islands(t, (*by, unit))
+    days = windows.select(_day=windows.window_end).distinct()
+    keys = isl.select(*by).distinct()
+
+    def part(rows: ir.Table, day: ir.DateValue, delta: int, reads: int) -> ir.Table:
+        keys = {c: rows[c].cast(rows[c].type().copy(nullable=True)) for c in by}  # one type for the union
+        return rows.select(**keys, _day=day.cast(dt_types.Date(nullable=True)), _delta=ibis.literal(delta, "int64"),
+                           _reads=ibis.literal(reads, "int8"))
+
+    steps = ibis.union(part(isl, isl.start, 1, 0), part(isl, isl.end, -1, 0),
+                       part(keys.cross_join(days), days._day, 0, 1), distinct=False)
+    # a day's starts and ends come before its reading: [start, end) counts on its start, not on its end
+    upto = ibis.window(group_by=list(by), order_by=[steps._day, steps._reads], rows=(None, 0))
+    steps = steps.mutate(count=steps._delta.sum().over(upto))
+    read = steps.filter((steps._reads == 1) & (steps["count"] > 0))
+    out = read.join(windows, read._day == windows.window_end)
+    return out.select("period_id", "window_end", *by, count=out["count"])
 
 
 def in_both(a: ir.Table, b: ir.Table) -> ir.Table:

@@ -84,6 +84,10 @@ class Store:
             raise FileNotFoundError(f"no store at {self.path}")
         # Nothing may be downloaded at run time: children's data stays on the machine.
         config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        # Indicators join intervals to a few hundred days (every Sunday and month end) with two
+        # inequalities. Below 1,000 rows on one side DuckDB would choose a piecewise merge join, which
+        # tests one inequality for every pair; its inequality join (IEJoin) is several times faster there.
+        config["merge_join_threshold"] = 0
         if memory_limit:
             # DuckDB otherwise lets its buffer pool grow to 80% of the machine's memory
             config["memory_limit"] = memory_limit
@@ -92,12 +96,17 @@ class Store:
             for t in TABLES:
                 self._duck.execute(create_table_sql(t))
         self.ibis = ibis.duckdb.from_connection(self._duck)
+        self._tables: dict[str, ibis.Table] = {}
 
     # -------------------------------------------------------------- reading
     def table(self, name: str) -> ibis.Table:
         """An Ibis expression over one canonical table."""
-        table(name)  # a clear error for an unknown name
-        return self.ibis.table(name)
+        if name not in self._tables:
+            # kept: every lookup would otherwise ask DuckDB for the table's columns again, and the
+            # indicator catalogue looks tables up hundreds of times (the columns never change)
+            table(name)  # a clear error for an unknown name
+            self._tables[name] = self.ibis.table(name)
+        return self._tables[name]
 
     def to_polars(self, name: str) -> pl.DataFrame:
         """A whole table as a Polars frame, typed as declared."""

@@ -23,7 +23,7 @@ import ibis
 import ibis.expr.types as ir
 
 from carelens.indicators.indicator import Indicator, Parameter
-from carelens.indicators.measures import Context, Conversion, Custom, Flow, Stock
+from carelens.indicators.measures import Context, Conversion, Custom, Flow, Stock, not_ended, open_on
 from carelens.indicators.working_days import calendar_table
 
 # DfE: a plan has lasted two years or more when it covers more than 729 calendar days, counting both
@@ -126,8 +126,7 @@ def _plans_open_at_end(ctx: Context, windows: ir.Table) -> ir.Table:
     """Per window, the plans open on its last day: ``period_id``, ``window_start``, ``window_end``,
     ``plan``, ``child_id``, ``plan_start``."""
     p = ctx.table("cp_plans")
-    j = p.join(windows, (p.start_date <= windows.window_end)
-               & (p.end_date.isnull() | (p.end_date > windows.window_end)))
+    j = p.join(windows, open_on(p.start_date, p.end_date, windows.window_end))
     return j.select("period_id", "window_start", "window_end", plan=j.cp_plan_id, child_id=j.child_id,
                     plan_start=j.start_date)
 
@@ -153,7 +152,7 @@ def _in_timescale_rows(plans: ir.Table, checkpoints: ir.Table, late_from_window_
     g = checkpoints.select(_g_plan=checkpoints.plan, _g_day=checkpoints.day, _g_next=checkpoints.next_day,
                            _g_overdue_on=checkpoints.overdue_on)
     last = plans.join(g, (plans.plan == g._g_plan) & (g._g_day <= plans.window_end)
-                      & (g._g_next.isnull() | (g._g_next > plans.window_end)))
+                      & (not_ended(g._g_next) > plans.window_end))
     rows = last.left_join(hit, (last.period_id == hit._h_period) & (last.plan == hit._h_plan))
     in_time = rows._h_late.isnull() & (rows._g_overdue_on > rows.window_end)
     return rows.select(period_id=rows.period_id, child_id=rows.child_id, counting_day=rows.window_end,

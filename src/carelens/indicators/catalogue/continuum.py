@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from carelens.indicators.indicator import STOCK_WINDOWS, Indicator
-from carelens.indicators.measures import Context, Custom, Stock
+from carelens.indicators.measures import Context, Custom, Stock, open_on
 
 # The levels of the continuum, lowest first: (rank, label, table, start column, end column).
 LEVELS = (
@@ -52,7 +52,7 @@ def open_cases(ctx: Context, windows: ir.Table, lowest: int = 1) -> ir.Table:
     children kept, since a child's highest level is at or above any level they are open at.
     """
     t = open_intervals(ctx, lowest)
-    joined = t.join(windows, (t.start <= windows.window_end) & (t.end.isnull() | (t.end > windows.window_end)))
+    joined = t.join(windows, open_on(t.start, t.end, windows.window_end))
     top = joined.group_by("period_id", "child_id", "window_end").aggregate(rank=joined.rank.max())
     return top.select(period_id=top.period_id, child_id=top.child_id, counting_day=top.window_end, rank=top.rank,
                       level=level_label(top.rank))

@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 
 from carelens.indicators.breakdowns import allocated_on
 from carelens.indicators.indicator import CASE_BREAKDOWNS, PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator
-from carelens.indicators.measures import Context, Conversion, Custom, Flow
+from carelens.indicators.measures import Context, Conversion, Custom, Flow, open_on
 
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
 COUNT_WINDOWS = ("week", "4_weeks", "month", "rolling_3", "rolling_6", "rolling_12", "financial_year",
@@ -51,8 +51,7 @@ def _at(day: str, days_before: int = 0):
 
 def _open_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     e = ctx.table("early_help_episodes")
-    j = e.join(windows, (e.start_date <= windows.window_end)
-               & (e.end_date.isnull() | (e.end_date > windows.window_end)))
+    j = e.join(windows, open_on(e.start_date, e.end_date, windows.window_end))
     j = own_or_allocated(j, ctx, "window_end")
     return j.select("period_id", "child_id", "team_id", "worker_id", counting_day=j.window_end.cast("date"),
                     numerator=ibis.literal(True), amount=ibis.null("float64"), primary_need=j.reason)

@@ -47,7 +47,7 @@ from carelens.indicators.indicator import (
     Indicator,
     Parameter,
 )
-from carelens.indicators.measures import Context, Custom, Flow, Stock
+from carelens.indicators.measures import Context, Custom, Flow, Stock, not_ended, open_on, shared
 from carelens.indicators.working_days import calendar_table
 
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
@@ -188,6 +188,7 @@ def _plus_working_days(t: ir.Table, day: str, n: int, name: str) -> ir.Table:
 
 
 # ---------------------------------------------------------------------------- the episode in force
+@shared()
 def _tiled_episodes(ctx: Context) -> ir.Table:
     """Every period of care with its 903 episodes laid end to end (see the module's notes).
 
@@ -226,6 +227,7 @@ def _tiled_episodes(ctx: Context) -> ir.Table:
         placement_type=j.placement_type, provider=j.provider, last_legal_status=j.last_legal_status)
 
 
+@shared()
 def _episodes_with_placements(ctx: Context) -> ir.Table:
     """:func:`_tiled_episodes` with the placement each episode belongs to: ``placement_start``,
     ``placement_end`` (the next placement's start, else the period's end; empty while open) and
@@ -254,6 +256,7 @@ def placement_spells(ctx: Context) -> ir.Table:
                                             "placement_end", "previous_placement_start")
 
 
+@shared()
 def in_care(ctx: Context) -> ir.Table:
     """The episode in force at any time (see :func:`_episodes_with_placements`), with the placement's
     ``distance_miles`` and ``inside_la``, and the groups: ``legal_status_group``, ``placement_group``,
@@ -272,6 +275,7 @@ def _in_care_not_short_break(ctx: Context) -> ir.Table:
     return t.filter(_not_short_break(t.legal_status))
 
 
+@shared()
 def periods(ctx: Context) -> ir.Table:
     """Each period of care (``child_id``, ``care_period_id``, ``start_date``, ``end_date``,
     ``reason_ceased``) with its first episode's legal status and placement (``first_legal_status``,
@@ -298,8 +302,7 @@ def looked_after_on(ctx: Context, windows: ir.Table) -> ir.Table:
     """Per window, each child looked after on its last day (short breaks aside): the window's columns and
     the episode in force that day (see :func:`in_care`)."""
     t = _in_care_not_short_break(ctx)
-    return t.join(windows, (t.start_date <= windows.window_end)
-                  & (t.end_date.isnull() | (t.end_date > windows.window_end)))
+    return t.join(windows, open_on(t.start_date, t.end_date, windows.window_end))
 
 
 def _with_count(rows: ir.Table, matches: ir.Table, value: ir.Value, name: str = "_n") -> ir.Table:
@@ -308,6 +311,20 @@ def _with_count(rows: ir.Table, matches: ir.Table, value: ir.Value, name: str = 
     n = matches.group_by(_n_window=matches.period_id, _n_child=matches.child_id).aggregate(**{name: value})
     out = _join(rows, n, lambda r, n: (r.period_id == n._n_window) & (r.child_id == n._n_child), "left")
     return out.drop("_n_window", "_n_child")
+
+
+def _last_on_or_before(rows: ir.Table, dated: ir.Table) -> ir.Table:
+    """``rows`` (one per window and child) with ``_l_day``: the day of the child's latest ``dated`` row (a
+    visit, a check; ``_l_child``, ``_l_day``) on or before the window's last day, empty when none.
+
+    Each dated row is given the day of the child's next one, so that exactly one row holds any day: the
+    join yields one row per window and child, not every visit the child ever had (tens of millions of
+    rows for a large authority over hundreds of days)."""
+    after = ibis.window(group_by="_l_child", order_by="_l_day")
+    dated = dated.filter(dated._l_day.notnull()).mutate(_l_next=dated._l_day.lead().over(after))
+    j = _join(rows, dated, lambda r, d: (r.child_id == d._l_child) & (d._l_day <= r.window_end)
+              & (not_ended(d._l_next) > r.window_end), "left")
+    return j.drop("_l_child", "_l_next")
 
 
 def _counted(t: ir.Table, numerator: ir.BooleanValue, **attributes: ir.Value) -> ir.Table:
@@ -386,7 +403,7 @@ def _placements_in_year_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     sp = sp.filter(sp.placement_end.isnull() | (sp.placement_end > sp.placement_start))
     sp = sp.select(_p_child=sp.child_id, _p_start=sp.placement_start, _p_end=sp.placement_end)
     k = _join(cla, sp, lambda c, s: (c.child_id == s._p_child) & (s._p_start <= c.window_end)
-              & (s._p_end.isnull() | (s._p_end >= c._from)))
+              & (not_ended(s._p_end) >= c._from))
     rows = _with_count(cla, k, k.count())
     placements = rows._n.fill_null(0)
     return _counted(rows, placements >= 3, number_of_placements=_count_band(placements),
@@ -412,13 +429,13 @@ def _missing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     """Children looked after at any time in the window, with the missing episodes they had in it."""
     t = _in_care_not_short_break(ctx)
     j = t.join(windows, (t.start_date <= windows.window_end)
-               & (t.end_date.isnull() | (t.end_date >= windows.window_start)))
+               & (not_ended(t.end_date) >= windows.window_start))
     cohort = j.select("period_id", "window_start", "window_end", "child_id").distinct()
     m = ctx.table("missing_episodes")
     m = m.filter(m.missing_type.isin(_missing_types(ctx)))
     m = m.select(_m_child=m.child_id, _m_start=m.start_date, _m_end=m.end_date)
     k = cohort.join(m, (cohort.child_id == m._m_child) & (m._m_start <= cohort.window_end)
-                    & (m._m_end.isnull() | (m._m_end >= cohort.window_start)))
+                    & (not_ended(m._m_end) >= cohort.window_start))
     rows = _with_count(cohort, k, k.count())
     episodes = rows._n.fill_null(0)
     return _counted(rows, episodes > 0, missing_episodes=_count_band(episodes, "none"))
@@ -438,8 +455,7 @@ def missing_episodes(ctx: Context) -> ir.Table:
     c = in_care(ctx)
     c = c.select(_c_child=c.child_id, _c_start=c.start_date, _c_end=c.end_date, _c_group=c.placement_group,
                  _c_location=c.placement_location, _c_short_break=ibis.ifelse(_not_short_break(c.legal_status), 0, 1))
-    p = _join(m, c, lambda m, c: (m.child_id == c._c_child) & (c._c_start <= m.start_date)
-              & (c._c_end.isnull() | (c._c_end > m.start_date)))
+    p = _join(m, c, lambda m, c: (m.child_id == c._c_child) & open_on(c._c_start, c._c_end, m.start_date))
     p = p.group_by(_p_id=p.missing_id).aggregate(placement_group=p._c_group.min(),
                                                   placement_location=p._c_location.min(),
                                                   short_break=p._c_short_break.max() == 1)
@@ -478,11 +494,9 @@ def _checks_rows(check_type: str, months_param: str, under_5_param: str | None =
         cla = cla.mutate(_since=since)
         hc = ctx.table("health_checks")
         hc = hc.filter(hc.check_type == check_type)
-        hc = hc.select(_h_child=hc.child_id, _h_day=hc.check_date)
-        k = cla.join(hc, (cla.child_id == hc._h_child) & (hc._h_day <= cla.window_end) & (hc._h_day > cla._since))
-        out = _with_count(cla, k, k.count())
-        return _counted(out, out._n.fill_null(0) > 0, placement_group=out.placement_group,
-                        placement_location=out.placement_location)
+        last = _last_on_or_before(cla, hc.select(_l_child=hc.child_id, _l_day=hc.check_date))
+        return _counted(last, last._l_day > last._since, placement_group=last.placement_group,
+                        placement_location=last.placement_location)
 
     return rows
 
@@ -496,9 +510,9 @@ def _visit_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     cla = looked_after_on(ctx, windows)
     v = ctx.table("looked_after_visits")
     v = v.filter(v.child_seen.fill_null(True))
-    v = v.select(_v_child=v.child_id, _v_day=v.visit_date)
-    k = cla.join(v, (cla.child_id == v._v_child) & (v._v_day >= cla.placement_start) & (v._v_day <= cla.window_end))
-    r = _with_count(cla, k, k._v_day.max(), "_last_visit")
+    r = _last_on_or_before(cla, v.select(_l_child=v.child_id, _l_day=v.visit_date))
+    # a visit before the placement started is not a visit in it
+    r = r.mutate(_last_visit=ibis.ifelse(r._l_day >= r.placement_start, r._l_day, ibis.null("date")))
     first_year = r._last_visit < add_months(r.placement_start, 12)
     long_term = r.placement_type.isin(list(LONG_TERM_FOSTERING)).fill_null(False)
     due = ibis.cases(
@@ -596,7 +610,7 @@ def _social_workers_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     a = a.filter(~a._w_role.isin(list(NOT_SOCIAL_WORKERS)).fill_null(False))
     a = a.select(_a_child=a.child_id, _a_worker=a.worker_id, _a_start=a.start_date, _a_end=a.end_date)
     k = cla.join(a, (cla.child_id == a._a_child) & (a._a_start <= cla.window_end)
-                 & (a._a_end.isnull() | (a._a_end >= cla._from)))
+                 & (not_ended(a._a_end) >= cla._from))
     rows = _with_count(cla, k, k._a_worker.nunique())
     workers = rows._n.fill_null(0)
     return _counted(rows, workers >= 3, number_of_social_workers=_count_band(workers, "none"))
