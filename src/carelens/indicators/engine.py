@@ -20,9 +20,13 @@ per-day counts is plain arithmetic done in Polars.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
+import os
+import threading
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -217,34 +221,79 @@ def _population(ctx: Context, breakdown: str) -> pl.DataFrame:
 # --------------------------------------------------------------------------------------- values
 def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: list[Period], la_code: str,
                     breakdowns: Iterable[str] = ("all",), params: Mapping[str, Mapping[str, Any]] | None = None,
-                    every_window: bool = False) -> pl.DataFrame:
+                    every_window: bool = False, threads: int | None = None) -> pl.DataFrame:
     """Long-form results: one row per indicator, window, breakdown and group.
 
     Each indicator is evaluated over the windows of ``periods`` whose kind it is reported over (or
     all of them, with ``every_window``), and for each requested breakdown it offers. ``params``
     overrides parameters by indicator id.
+
+    When ``tables`` can open more connections (a :class:`~carelens.model.store.Store`), the catalogue's
+    sections are evaluated on ``threads`` threads at once (default: one per core), each on its own
+    connection: while one thread's query runs, another builds and compiles the next. A section stays on
+    one thread, so that its indicators share the building blocks they read (``measures.shared``). The
+    rows come back in the order of ``indicators`` whatever the threads did.
     """
+    numbered = list(enumerate(indicators))
+    job = functools.partial(_evaluate, periods=periods, la_code=la_code, breakdowns=tuple(breakdowns),
+                            params=params or {}, every_window=every_window)
+    sections: dict[str, list[tuple[int, Indicator]]] = {}
+    for item in numbered:
+        sections.setdefault(item[1].group, []).append(item)
+    threads = min(threads or os.cpu_count() or 1, len(sections))
+    if threads < 2 or not hasattr(tables, "reader"):
+        frames = job(tables, numbered)
+    else:
+        frames = _on_threads(tables, sorted(sections.values(), key=len, reverse=True), job, threads)
+    if not frames:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
+    return pl.concat([frame for _, frame in sorted(frames, key=lambda f: f[0])], how="vertical")
+
+
+def _on_threads(tables: Tables, sections: list[list[tuple[int, Indicator]]], job, threads: int) -> list:
+    """``job`` for each section, on ``threads`` threads, each with its own connection (``tables.reader()``);
+    the largest sections first, each thread taking the next one left when it is done."""
+    left = collections.deque(sections)
+    lock = threading.Lock()
+
+    def work() -> list:
+        done = []
+        with tables.reader() as reader:
+            while True:
+                with lock:
+                    if not left:
+                        return done
+                    section = left.popleft()
+                done += job(reader, section)
+
+    with ThreadPoolExecutor(threads) as pool:
+        running = [pool.submit(work) for _ in range(threads)]
+        return [frame for r in running for frame in r.result()]
+
+
+def _evaluate(tables: Tables, numbered: list[tuple[int, Indicator]], periods: list[Period], la_code: str,
+              breakdowns: tuple[str, ...], params: Mapping[str, Mapping[str, Any]],
+              every_window: bool) -> list[tuple[tuple[int, int], pl.DataFrame]]:
+    """The frames of ``numbered`` indicators on one connection, each keyed by (position, breakdown)."""
     frames = []
-    breakdowns = tuple(breakdowns)
     populations: dict[str, pl.DataFrame] = {}
-    blocks: dict = {}  # building blocks computed once for every indicator of this run (measures.shared)
+    blocks: dict = {}  # building blocks computed once for the indicators evaluated here (measures.shared)
     try:
-        for ind in indicators:
+        for position, ind in numbered:
             own = periods if every_window else [p for p in periods if p.kind in ind.series]
             if not own:
                 continue
-            ctx = context(tables, ind, la_code, (params or {}).get(ind.id), blocks)
-            for breakdown in breakdowns:
+            ctx = context(tables, ind, la_code, params.get(ind.id), blocks)
+            for number, breakdown in enumerate(breakdowns):
                 if breakdown in ind.all_breakdowns:
                     if breakdown not in populations:  # one population query per breakdown, not per indicator
                         populations[breakdown] = _population(ctx, breakdown)
-                    frames.append(_values(ind, ctx, own, breakdown, populations[breakdown]))
+                    frames.append(((position, number), _values(ind, ctx, own, breakdown, populations[breakdown])))
     finally:
-        for table in blocks.values():  # temporary tables on the backend: drop them now, not at exit
-            table.release()
-    if not frames:
-        return pl.DataFrame(schema=RESULT_SCHEMA)
-    return pl.concat(frames, how="vertical")
+        for block in blocks.values():  # temporary tables on the backend: drop them now, not at exit
+            if isinstance(block, ir.Table):
+                block.release()
+    return frames
 
 
 def _values(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str,

@@ -50,8 +50,9 @@ class Context:
     tables: Tables
     la_code: str
     params: Mapping[str, Any] = field(default_factory=dict)
-    # the building blocks already computed in this run of the engine (see ``shared``); None outside a run
-    blocks: dict[tuple, ir.Table] | None = field(default=None, compare=False)
+    # what this run of the engine has already computed: building blocks (see ``shared``) and swept
+    # interval sets (``sweep.counts_on_days``); None outside a run
+    blocks: dict[tuple, Any] | None = field(default=None, compare=False)
 
     def table(self, name: str) -> ir.Table:
         """The store table, holding only this authority's rows."""

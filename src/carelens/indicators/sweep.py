@@ -135,22 +135,29 @@ def _terms(ind: Indicator, ctx: Context) -> dict[str, list[tuple[int, ir.Table]]
         return {"n": list(counted), "hits": list(hits)}
     t = m.intervals(ctx)
     t = t.mutate(start=t[m.start], end=t[m.end], _hit=m.numerator_of(t, ctx))
-    return {"n": [(1, t)], "hits": [(1, t.filter(t._hit))]}
+    # the counted set without the numerator's column, so that stocks of one source share it (see below)
+    return {"n": [(1, t.select("child_id", "start", "end"))], "hits": [(1, t.filter(t._hit))]}
 
 
 def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.DataFrame:
-    """``counting_day``, ``n`` (counted) and ``hits`` (in the numerator) on each of ``days``."""
+    """``counting_day``, ``n`` (counted) and ``hits`` (in the numerator) on each of ``days``.
+
+    Within a run of the engine each set of intervals is read once: the per-day changes of a set are kept
+    with the run's building blocks, under the set's expression, so the children looked after (the
+    denominator of a dozen section D shares) or the children open at each level of need (section A) are
+    swept once for all the indicators that count them."""
     per_child = ind.counting_unit == "children" or isinstance(ind.measure, Custom)
-    parts = []
-    for kind, terms in _terms(ind, ctx).items():
-        for sign, t in terms:
-            d = _deltas(t, per_child)
-            parts.append(d.select(day=d.day, delta=d.delta * sign, kind=ibis.literal(kind)))
-    deltas = ibis.union(*parts, distinct=False).to_polars()
+    known = ctx.blocks if ctx.blocks is not None else {}
     out = pl.DataFrame({"counting_day": pl.Series(sorted(set(days)), dtype=pl.Date)})
-    for kind in ("n", "hits"):
-        running = (deltas.filter(pl.col("kind") == kind).group_by(pl.col("day").cast(pl.Date))
-                   .agg(pl.col("delta").sum()).sort("day").with_columns(pl.col("delta").cum_sum().alias(kind))
-                   .drop("delta"))
+    for kind, terms in _terms(ind, ctx).items():
+        parts = []
+        for sign, t in terms:
+            key = ("sweep", t.op(), per_child)
+            if key not in known:
+                d = _deltas(t, per_child)
+                known[key] = d.select(day=d.day.cast(dt_types.Date(nullable=True)), delta=d.delta).to_polars()
+            parts.append(known[key].with_columns(pl.col("delta") * sign))
+        running = (pl.concat(parts).group_by(pl.col("day").cast(pl.Date)).agg(pl.col("delta").sum()).sort("day")
+                   .with_columns(pl.col("delta").cum_sum().alias(kind)).drop("delta"))
         out = out.join_asof(running, left_on="counting_day", right_on="day", strategy="backward").drop("day")
     return out.with_columns(pl.col("n").fill_null(0).cast(pl.Int64), pl.col("hits").fill_null(0).cast(pl.Int64))

@@ -69,6 +69,32 @@ def conform(t: Table | str, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(exprs)
 
 
+class TableReader:
+    """Ibis expressions over the canonical tables, read through one DuckDB connection.
+
+    The store reads through one; :meth:`Store.reader` gives another, on its own cursor, so that a second
+    thread can run queries while the first does (DuckDB runs the queries of several connections at
+    once). Each has its own Ibis backend, and so its own temporary tables.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+        self.ibis = ibis.duckdb.from_connection(con)
+        self._tables: dict[str, ibis.Table] = {}
+
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis expression over one canonical table."""
+        if name not in self._tables:
+            # kept: every lookup would otherwise ask DuckDB for the table's columns again, and the
+            # indicator catalogue looks tables up hundreds of times (the columns never change)
+            table(name)  # a clear error for an unknown name
+            self._tables[name] = self.ibis.table(name)
+        return self._tables[name]
+
+    def close(self) -> None:
+        self._con.close()
+
+
 class Store:
     """A CareLens store in a DuckDB file.
 
@@ -95,18 +121,22 @@ class Store:
         if not read_only:
             for t in TABLES:
                 self._duck.execute(create_table_sql(t))
-        self.ibis = ibis.duckdb.from_connection(self._duck)
-        self._tables: dict[str, ibis.Table] = {}
+        self._reader = TableReader(self._duck)
+        self.ibis = self._reader.ibis
 
     # -------------------------------------------------------------- reading
     def table(self, name: str) -> ibis.Table:
         """An Ibis expression over one canonical table."""
-        if name not in self._tables:
-            # kept: every lookup would otherwise ask DuckDB for the table's columns again, and the
-            # indicator catalogue looks tables up hundreds of times (the columns never change)
-            table(name)  # a clear error for an unknown name
-            self._tables[name] = self.ibis.table(name)
-        return self._tables[name]
+        return self._reader.table(name)
+
+    @contextmanager
+    def reader(self):
+        """Another connection to the store, for reading it on another thread (:class:`TableReader`)."""
+        reader = TableReader(self._duck.cursor())
+        try:
+            yield reader
+        finally:
+            reader.close()
 
     def to_polars(self, name: str) -> pl.DataFrame:
         """A whole table as a Polars frame, typed as declared."""
