@@ -45,8 +45,9 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return last - first
 
 
+@cache
 def calendar_table() -> ir.Table:
-    """The calendar as an Ibis table any backend can join."""
+    """The calendar as an Ibis table any backend can join (one table, registered once per backend)."""
     return ibis.memtable(calendar().select("day", "working_day_number").to_arrow())
 
 

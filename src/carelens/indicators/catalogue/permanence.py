@@ -34,7 +34,7 @@ import ibis.expr.types as ir
 
 from carelens.indicators.catalogue.early_help import own_or_allocated
 from carelens.indicators.indicator import CASE_BREAKDOWNS, PERSON_BREAKDOWNS, Indicator, Parameter
-from carelens.indicators.measures import Context, Custom, Flow, Stock
+from carelens.indicators.measures import Context, Custom, Flow, Stock, shared
 
 ADOPTED = ("E11", "E12")
 SPECIAL_GUARDIANSHIP = ("E43", "E44", "E45", "E46", "E47", "E48")  # E43/E44 until 2018, E45–E48 from 2019
@@ -112,6 +112,7 @@ def _last_day_in_care(column: str):
 
 
 # ---------------------------------------------------------------------------------------- adoptions
+@shared()
 def adoptions(ctx: Context) -> ir.Table:
     """Children adopted from care: one row per period of care that ended in adoption (E11/E12).
 
@@ -180,6 +181,7 @@ def _over_years(column: str):
 
 
 # ------------------------------------------------------------------------------------------ pipeline
+@shared()
 def pipeline(ctx: Context) -> ir.Table:
     """Adoption decisions with ``waiting_until``: the first of the decision being reversed, an adoption or
     other order, and the period of care ending (far in the future while none has happened)."""

@@ -34,7 +34,7 @@ import ibis.expr.types as ir
 from carelens.indicators.breakdowns import allocated_on
 from carelens.indicators.indicator import PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator, Parameter
 from carelens.indicators.measures import Context, Custom, Flow, Stock, not_ended, open_on, shared
-from carelens.indicators.sweep import in_both, islands, open_counts
+from carelens.indicators.sweep import in_both, islands, steps
 
 FLOW_WINDOWS = ("month", "rolling_3", "rolling_6", "rolling_12", "financial_year", "year_to_date")
 WORKER_BREAKDOWNS = ("team", "worker")
@@ -57,6 +57,18 @@ def _band(cases: ir.IntegerValue, edges) -> ir.StringValue:
     return ibis.cases(*branches, (cases >= edges[-1], f"{edges[-1]}+"), else_="0")
 
 
+def _allocations(ctx: Context) -> ir.Table:
+    a = ctx.table("allocations")
+    return a.select("worker_id", "team_id", "child_id", start=a.start_date, end=a.end_date)
+
+
+@shared()
+def caseload_steps(ctx: Context) -> ir.Table:
+    """Each worker's caseload as a step function (:func:`~carelens.indicators.sweep.steps`): ``worker_id``,
+    ``start``, ``end``, ``count`` (children allocated from ``start`` to the day before ``end``)."""
+    return steps(_allocations(ctx), ("worker_id",), "child_id")
+
+
 @shared()
 def caseloads(ctx: Context, windows: ir.Table) -> ir.Table:
     """Per window and worker with a case on the window's last day: ``cases`` (children allocated),
@@ -64,16 +76,14 @@ def caseloads(ctx: Context, windows: ir.Table) -> ir.Table:
     ``swe_registration`` (empty when the worker is not in ``workers``).
 
     A worker's caseload changes only when an allocation starts or ends, so it is read from each worker's
-    caseload steps (:func:`~carelens.indicators.sweep.steps`: a few per worker), not by joining every
-    allocation to every day: the same counts from tens of times fewer rows. The team is the first (in sort
-    order) of the teams the worker holds an allocation in that day, from the stretches in which they hold
-    one in each team."""
-    a = ctx.table("allocations")
-    a = a.select("worker_id", "team_id", "child_id", start=a.start_date, end=a.end_date)
-    per = open_counts(a, ("worker_id",), "child_id", windows)
+    caseload steps (a few per worker), not by joining every allocation to every day: the same counts from
+    tens of times fewer rows. The team is the first (in sort order) of the teams the worker holds an
+    allocation in that day, from the stretches in which they hold one in each team."""
+    load = caseload_steps(ctx)
+    per = load.join(windows, open_on(load.start, load.end, windows.window_end))
     per = per.select("period_id", "window_end", "worker_id", cases=per["count"])
-    teams = islands(a, ("worker_id", "team_id"))
-    held = teams.join(windows, (teams.start <= windows.window_end) & (teams.end > windows.window_end))
+    teams = islands(_allocations(ctx), ("worker_id", "team_id"))
+    held = teams.join(windows, open_on(teams.start, teams.end, windows.window_end))
     held = held.group_by(_t_period=held.period_id, _t_worker=held.worker_id).aggregate(_alloc_team=held.team_id.min())
     per = per.join(held, (per.period_id == held._t_period) & (per.worker_id == held._t_worker))
     w = ctx.table("workers")
@@ -118,6 +128,7 @@ OPEN_CASES = (("child in need episode", "referrals", "referral_date", "closure_d
               ("looked after", "periods_of_care", "start_date", "end_date"))
 
 
+@shared()
 def open_cases(ctx: Context) -> ir.Table:
     """Spells in which a child is open to children's social care, with ``case_type``: child-in-need episodes
     (referral to closure), child protection plans and periods of care (as section A counts them)."""
