@@ -79,19 +79,15 @@ def islands(t: ir.Table, by: tuple[str, ...] = ("child_id",)) -> ir.Table:
     return t.group_by(*by, "_island").aggregate(start=t.start.min(), end=t.end.max()).drop("_island")
 
 
-def steps(t: ir.Table, by: tuple[str, ...], unit: str) -> ir.Table:
-    """How many distinct ``unit`` (children) each ``by`` (a worker) has open, as a step function: ``by``,
-    ``start``, ``end`` and ``count``, the count constant from ``start`` up to the day before ``end``, for
-    the stretches in which it is above nought. A worker's caseload on any day is the step holding it, so
+def steps(t: ir.Table, by: tuple[str, ...]) -> ir.Table:
+    """How many distinct children each ``by`` (a worker) has open, as a step function: ``by``, ``start``,
+    ``end`` and ``count``, the count constant from ``start`` up to the day before ``end``, for the
+    stretches in which it is above nought. A worker's caseload on any day is the step holding it, so
     days are joined to a few steps per worker rather than to every allocation."""
-    isl = islands(t, (*by, unit))
-    parts = (isl.select(*by, day=isl.start, delta=ibis.literal(1)), isl.select(*by, day=isl.end, delta=ibis.literal(-1)))
-    both = ibis.union(*(p.mutate(day=p.day.cast(dt_types.Date(nullable=True)), delta=p.delta.cast("int64"))
-                        for p in parts), distinct=False)
-    d = both.group_by(*by, "day").aggregate(delta=both.delta.sum())
+    d = _deltas(t, True, by)
     d = d.mutate(count=d.delta.sum().over(ibis.cumulative_window(group_by=list(by), order_by=d.day)),
                  end=d.day.lead().over(ibis.window(group_by=list(by), order_by=d.day)))
-    # after a unit's last interval the count is nought; every open interval ends (on a far-off day)
+    # after a child's last interval the count is nought; every open interval ends (on a far-off day)
     return d.filter(d["count"] > 0).select(*by, start=d.day, end=d.end, count=d["count"])
 
 
@@ -104,14 +100,15 @@ def in_both(a: ir.Table, b: ir.Table) -> ir.Table:
     return j.select(child_id=j.child_id, start=ibis.greatest(j.start, j._b_start), end=ibis.least(j.end, j._b_end))
 
 
-def _deltas(t: ir.Table, per_child: bool) -> ir.Table:
-    """``day`` and ``delta``: +1 for each interval (or child's island) starting that day, −1 for each
-    ending. Intervals are [start, end): a plan ending on a day no longer counts on it."""
-    t = islands(t) if per_child else intervals(t)
-    parts = (t.select(day=t.start, delta=ibis.literal(1)), t.select(day=t.end, delta=ibis.literal(-1)))
-    both = ibis.union(*(p.select(day=p.day.cast(dt_types.Date(nullable=True)), delta=p.delta.cast("int64"))
+def _deltas(t: ir.Table, per_child: bool, by: tuple[str, ...] = ()) -> ir.Table:
+    """``by``, ``day`` and ``delta``: +1 for each interval (or child's island) starting that day, −1 for
+    each ending, per ``by`` (nothing: the whole authority). Intervals are [start, end): a plan ending on a
+    day no longer counts on it."""
+    t = islands(t, (*by, "child_id")) if per_child else intervals(t, (*by, "child_id"))
+    parts = (t.select(*by, day=t.start, delta=ibis.literal(1)), t.select(*by, day=t.end, delta=ibis.literal(-1)))
+    both = ibis.union(*(p.mutate(day=p.day.cast(dt_types.Date(nullable=True)), delta=p.delta.cast("int64"))
                         for p in parts), distinct=False)
-    return both.group_by("day").aggregate(delta=both.delta.sum())
+    return both.group_by(*by, "day").aggregate(delta=both.delta.sum())
 
 
 def _terms(ind: Indicator, ctx: Context) -> dict[str, list[tuple[int, ir.Table]]]:

@@ -66,7 +66,7 @@ def _allocations(ctx: Context) -> ir.Table:
 def caseload_steps(ctx: Context) -> ir.Table:
     """Each worker's caseload as a step function (:func:`~carelens.indicators.sweep.steps`): ``worker_id``,
     ``start``, ``end``, ``count`` (children allocated from ``start`` to the day before ``end``)."""
-    return steps(_allocations(ctx), ("worker_id",), "child_id")
+    return steps(_allocations(ctx), ("worker_id",))
 
 
 @shared()
