@@ -23,8 +23,8 @@ def _by_joining(ind, ctx, days: list[dt.date]) -> pl.DataFrame:
     """The same counts the slow way: every interval joined to every day it is open on."""
     rows = with_group(windowed_rows(ind, ctx, _windows_table([Period(d, d, "", "as_at") for d in days])), "all", ctx)
     if ind.counting_unit == "children":
-        rows = _children_once(rows, "period_id")
-    counts = _aggregate(rows, "period_id", False).to_polars()
+        rows = _children_once(rows, "period_id", ctx)
+    counts = _aggregate(rows, "period_id", False, ctx)
     ids = pl.DataFrame({"period_id": pl.Series(range(len(days)), dtype=pl.Int32),
                         "counting_day": pl.Series(days, dtype=pl.Date)})
     return (ids.join(counts.with_columns(pl.col("period_id").cast(pl.Int32)), on="period_id", how="left")

@@ -45,19 +45,28 @@ class Tables(Protocol):
 
 @dataclass(frozen=True)
 class Context:
-    """One authority's tables and one indicator's parameters: what a measure is evaluated against."""
+    """One authority's tables (or several authorities', see :attr:`authorities`) and one indicator's
+    parameters: what a measure is evaluated against."""
 
     tables: Tables
-    la_code: str
+    # one authority, or several evaluated in one pass (each counted row then says whose it is:
+    # engine.with_authority); identifiers are unique across a store, so measures join on them as they are
+    la_code: str | tuple[str, ...]
     params: Mapping[str, Any] = field(default_factory=dict)
     # what this run of the engine has already computed: building blocks (see ``shared``) and swept
     # interval sets (``sweep.counts_on_days``); None outside a run
     blocks: dict[tuple, Any] | None = field(default=None, compare=False)
 
     def table(self, name: str) -> ir.Table:
-        """The store table, holding only this authority's rows."""
+        """The store table, holding only this authority's rows (or these authorities')."""
         t = self.tables.table(name)
-        return t.filter(t.la_code == self.la_code) if "la_code" in t.columns else t
+        if "la_code" not in t.columns:
+            return t
+        return t.filter(t.la_code == self.la_code if isinstance(self.la_code, str) else t.la_code.isin(self.la_code))
+
+    @property
+    def authorities(self) -> tuple[str, ...]:
+        return (self.la_code,) if isinstance(self.la_code, str) else self.la_code
 
     def param(self, name: str) -> Any:
         return self.params[name]
@@ -159,7 +168,7 @@ class Flow:
         rows = t.select(child_id=t.child_id, counting_day=t[self.date].cast("date"),
                         numerator=_value(self.numerator, t, ctx, True).cast("boolean").fill_null(False),
                         amount=_value(self.amount, t, ctx, None).cast("float64"),
-                        **_carried(t), **_attributes(self.attributes, t, ctx))
+                        **_carried(t, ctx), **_attributes(self.attributes, t, ctx))
         return rows.filter(rows.counting_day.notnull())
 
 
@@ -201,7 +210,7 @@ class Stock:
         return t.select(**window, child_id=t.child_id, counting_day=t.window_end,
                         numerator=self.numerator_of(t, ctx),
                         amount=_value(self.amount, t, ctx, None).cast("float64"),
-                        **_carried(t), **_attributes(self.attributes, t, ctx))
+                        **_carried(t, ctx), **_attributes(self.attributes, t, ctx))
 
 
 @dataclass(frozen=True)
@@ -233,8 +242,31 @@ Measure = Flow | Stock | Custom
 CARRIED = ("team_id", "worker_id")
 
 
-def _carried(t: ir.Table) -> dict[str, ir.Value]:
-    return {c: t[c] for c in CARRIED if c in t.columns}
+def _carried(t: ir.Table, ctx: Context) -> dict[str, ir.Value]:
+    # over several authorities, each row also keeps whose it is (see with_authority)
+    carried = CARRIED if isinstance(ctx.la_code, str) else (*CARRIED, "la_code")
+    return {c: t[c] for c in carried if c in t.columns}
+
+
+def with_authority(rows: ir.Table, ctx: Context, counting_unit: str) -> ir.Table:
+    """Over several authorities, ``rows`` with ``la_code``: the authority of the child (or, counting
+    workers, of the worker) each row counts. Over one authority, ``rows`` as they are: the engine adds
+    the code after counting rather than carry a constant through every query."""
+    if isinstance(ctx.la_code, str) or "la_code" in rows.columns:
+        return rows
+    if counting_unit == "workers":
+        w = ctx.table("workers")
+        owner, key = w.select(_o_id=w.worker_id, _o_la=w.la_code), rows.worker_id
+    else:
+        p = ctx.table("person")
+        owner, key = p.select(_o_id=p.child_id, _o_la=p.la_code), rows.child_id
+    j = rows.left_join(owner, key == owner._o_id)
+    return j.mutate(la_code=j._o_la).drop("_o_id", "_o_la")
+
+
+def authority_key(ctx: Context) -> tuple[str, ...]:
+    """What counts are grouped by besides the window and group: the authority, over several."""
+    return () if isinstance(ctx.la_code, str) else ("la_code",)
 
 
 def _attributes(attributes: Mapping[str, str | Derived], t: ir.Table, ctx: Context) -> dict[str, ir.Value]:

@@ -30,7 +30,7 @@ import polars as pl
 from ibis.common.exceptions import IbisError
 
 from carelens.indicators.indicator import Indicator
-from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock
+from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock, authority_key, with_authority
 
 # units whose figure needs only the count and the numerator's count (no amounts)
 COUNTED_UNITS = ("rate", "count", "percent", "representation", "per_week")
@@ -121,11 +121,13 @@ def _terms(ind: Indicator, ctx: Context) -> dict[str, list[tuple[int, ir.Table]]
     t = m.intervals(ctx)
     t = t.mutate(start=t[m.start], end=t[m.end], _hit=m.numerator_of(t, ctx))
     # the counted set without the numerator's column, so that stocks of one source share it (see below)
-    return {"n": [(1, t.select("child_id", "start", "end"))], "hits": [(1, t.filter(t._hit))]}
+    kept = ("child_id", *(c for c in authority_key(ctx) if c in t.columns), "start", "end")
+    return {"n": [(1, t.select(*kept))], "hits": [(1, t.filter(t._hit).select(*kept))]}
 
 
 def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.DataFrame:
-    """``counting_day``, ``n`` (counted) and ``hits`` (in the numerator) on each of ``days``.
+    """``counting_day``, ``n`` (counted) and ``hits`` (in the numerator) on each of ``days`` (and, over
+    several authorities, for each ``la_code``).
 
     Within a run of the engine each set of intervals is read once: the per-day changes of a set are kept
     with the run's building blocks, under the set's expression, so the children looked after (the
@@ -133,16 +135,22 @@ def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.Data
     swept once for all the indicators that count them."""
     per_child = ind.counting_unit == "children" or isinstance(ind.measure, Custom)
     known = ctx.blocks if ctx.blocks is not None else {}
+    by = authority_key(ctx)
     out = pl.DataFrame({"counting_day": pl.Series(sorted(set(days)), dtype=pl.Date)})
+    if by:
+        out = pl.DataFrame({"la_code": pl.Series(ctx.authorities, dtype=pl.String)}).join(out, how="cross")
     for kind, terms in _terms(ind, ctx).items():
         parts = []
         for sign, t in terms:
             key = ("sweep", t.op(), per_child)
             if key not in known:
-                d = _deltas(t, per_child)
-                known[key] = d.select(day=d.day.cast(dt_types.Date(nullable=True)), delta=d.delta).to_polars()
+                d = _deltas(with_authority(t, ctx, ind.counting_unit), per_child, by)
+                known[key] = d.select(*by, day=d.day.cast(dt_types.Date(nullable=True)), delta=d.delta).to_polars()
             parts.append(known[key].with_columns(pl.col("delta") * sign))
-        running = (pl.concat(parts).group_by(pl.col("day").cast(pl.Date)).agg(pl.col("delta").sum()).sort("day")
-                   .with_columns(pl.col("delta").cum_sum().alias(kind)).drop("delta"))
-        out = out.join_asof(running, left_on="counting_day", right_on="day", strategy="backward").drop("day")
+        total = pl.col("delta").cum_sum()
+        running = (pl.concat(parts).group_by(*by, pl.col("day").cast(pl.Date)).agg(pl.col("delta").sum())
+                   .sort(*by, "day").with_columns((total.over(by) if by else total).alias(kind)).drop("delta"))
+        out = out.sort(*by, "counting_day").join_asof(running, left_on="counting_day", right_on="day",
+                                                      by=list(by) or None, strategy="backward",
+                                                      check_sortedness=False).drop("day")  # sorted above
     return out.with_columns(pl.col("n").fill_null(0).cast(pl.Int64), pl.col("hits").fill_null(0).cast(pl.Int64))

@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 
 from carelens.indicators.breakdowns import allocated_on
 from carelens.indicators.indicator import CASE_BREAKDOWNS, PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator
-from carelens.indicators.measures import Context, Conversion, Custom, Flow, open_on
+from carelens.indicators.measures import Context, Conversion, Flow, Stock
 
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
 COUNT_WINDOWS = ("week", "4_weeks", "month", "rolling_3", "rolling_6", "rolling_12", "financial_year",
@@ -49,14 +49,6 @@ def _at(day: str, days_before: int = 0):
     return lambda t, ctx: own_or_allocated(t, ctx, day, days_before)
 
 
-def _open_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    e = ctx.table("early_help_episodes")
-    j = e.join(windows, open_on(e.start_date, e.end_date, windows.window_end))
-    j = own_or_allocated(j, ctx, "window_end")
-    return j.select("period_id", "child_id", "team_id", "worker_id", counting_day=j.window_end.cast("date"),
-                    numerator=ibis.literal(True), amount=ibis.null("float64"), primary_need=j.reason)
-
-
 def _stepped_up(t: ir.Table, ctx: Context) -> ir.BooleanValue:
     return t.end_reason == "STEP_UP"
 
@@ -72,6 +64,10 @@ def _ended(t: ir.Table, ctx: Context) -> ir.BooleanValue:
 NEED = {"primary_need": "reason"}
 TEAM = ("Team and worker: the episode's own when it records a team, else those allocated to the child on the day "
         "counted.")
+# open episodes are a stock: the team is looked up only when split by team (breakdowns.with_group), so the
+# total is counted by sweeping along the episodes
+TEAM_OPEN = ("Team and worker: the episode's own when it records them, else those allocated to the child on the "
+             "day counted.")
 TEAM_ENDING = ("Team and worker: the episode's own when it records a team, else those allocated to the child the day "
                "before the episode ended (the allocation ends with it).")
 
@@ -79,10 +75,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "H1", "early_help_episodes_open", "Open early help episodes",
         "Early help episodes open at the end of the period: started on or before that day and not ended by it.",
-        Custom(_open_rows, "Rows of `early_help_episodes` whose `start_date` is on or before the last day of the "
-               "period and whose `end_date` is empty or after it.", ("early_help_episodes", "allocations")),
+        Stock("early_help_episodes", attributes=NEED),
         "episodes", "count", "neutral", windows=STOCK_WINDOWS, breakdowns=BREAKDOWNS + ("primary_need",),
-        reference="report §5.2.2", computation=TEAM),
+        reference="report §5.2.2", computation=TEAM_OPEN),
     Indicator(
         "H1a", "early_help_episodes_starting", "Early help episodes starting",
         "Early help episodes that started in the period. Rate per 10,000 children aged 0–17, annualised.",

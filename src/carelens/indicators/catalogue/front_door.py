@@ -93,19 +93,19 @@ def _completed_assessments(t: ir.Table, ctx: Context) -> ir.Table:
     return ctx.with_working_days(with_referral_date(t, ctx), "referral_date", "authorised_date", "working_days")
 
 
-def _assessment_flow(ctx: Context, windows: ir.Table) -> ir.Table:
-    """Assessments started (numerator false) and completed (numerator true), each on its own day."""
+def assessment_moves(ctx: Context) -> ir.Table:
+    """Every assessment start and every authorisation, each an event on its own day (``day``), with
+    ``completion`` true for the authorisations. As events, they are counted once per day and the days
+    added into each window (a flow), not joined to every window."""
     a = ctx.table("assessments")
 
     def moves(t: ir.Table, day: str, completion: bool) -> ir.Table:
-        return t.select(child_id=t.child_id, counting_day=t[day].cast("date"), numerator=ibis.literal(completion),
-                        amount=ibis.null("float64"), team_id=t.team_id, worker_id=t.worker_id)
+        return t.select(child_id=t.child_id, day=t[day].cast("date"), completion=ibis.literal(completion),
+                        team_id=t.team_id, worker_id=t.worker_id)
 
     started = moves(a, "start_date", False)
     completed = moves(a.filter(a.authorised_date.notnull()), "authorised_date", True)
-    events = ibis.union(started, completed, distinct=False)
-    joined = events.join(windows, events.counting_day.between(windows.window_start, windows.window_end))
-    return joined.select("period_id", "child_id", "counting_day", "numerator", "amount", "team_id", "worker_id")
+    return ibis.union(started, completed, distinct=False)
 
 
 def _assessed_not_in_need(ctx: Context, windows: ir.Table) -> ir.Table:
@@ -232,9 +232,10 @@ INDICATORS: tuple[Indicator, ...] = (
         "Assessments completed as a percentage of all assessment movements in the period (assessments started "
         "plus assessments completed). 50% is equilibrium — as many completed as started; above 50% the number of "
         "open assessments falls, below 50% it grows. Completed ÷ started = value ÷ (100 − value).",
-        Custom(_assessment_flow, "Every assessment start (`start_date`) and every authorisation (`authorised_date`) "
-               "in the period is a row; the authorisations are the numerator.", sources=("assessments",)),
-        "events", "percent", "neutral", windows=FOUR_WEEK_SHARE_WINDOWS, reference="report §5.3.4 (equilibrium)"),
+        Flow(assessment_moves, "day", numerator="completion"), "events", "percent", "neutral",
+        windows=FOUR_WEEK_SHARE_WINDOWS, reference="report §5.3.4 (equilibrium)",
+        computation="The events are every assessment start (`assessments.start_date`) and every authorisation "
+                    "(`authorised_date`), each on its own day; the authorisations are the numerator."),
     Indicator(
         "B10", "assessments_ending_nfa", "Assessments ending with no further involvement",
         "Of the assessments completed (authorised) in the period, the percentage that ended with no further "
