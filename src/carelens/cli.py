@@ -190,7 +190,9 @@ def ingest(
 def indicators(
     store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
     as_at: Annotated[str, typer.Option("--as-at", help="The day to report at (YYYY-MM-DD), usually a month end.")],
-    la: Annotated[str | None, typer.Option(help="Authority, when the store holds several.")] = None,
+    la: Annotated[str | None, typer.Option(help="Authority, when the store holds several; several as 301,886, or "
+                                                "all: evaluated in one pass, each row then starting with la_code.")
+                  ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, json or parquet.")] = "table",
     out: Annotated[Path | None, typer.Option(help="File to write (csv, json, parquet); default: print.")] = None,
     indicator_ids: Annotated[list[str] | None, typer.Option(
@@ -233,21 +235,31 @@ def indicators(
     periods = standard_periods(first, day) if first else periods_at(day)
     with _open_store(store) as s:
         try:
-            la = s.authority(la)
+            if la == "all":
+                chosen_las: str | list[str] = [r[0] for r in s.sql('SELECT DISTINCT la_code FROM "person" ORDER BY 1')]
+            elif la and "," in la:
+                chosen_las = [s.authority(code.strip()) for code in la.split(",") if code.strip()]
+            else:
+                chosen_las = s.authority(la)
         except ValueError as e:
             _fail(str(e))
+        if engine == "spark" and not isinstance(chosen_las, str):
+            _fail("--engine spark: one authority at a time (--la CODE)")
         tables = s
         if engine == "spark":
             from carelens.indicators.backends import copy_store, spark_local
 
-            tables = copy_store(s, spark_local(), la_code=la)
-        result = evaluate_series(tables, chosen, periods, la, breakdowns)
+            tables = copy_store(s, spark_local(), la_code=chosen_las)
+        result = evaluate_series(tables, chosen, periods, chosen_las, breakdowns)
     if fmt == "table":
-        table = Table(title=f"Indicators for {la} at {day}")
-        for column in ("indicator", "period", "breakdown", "group", "value", "unit", "numerator", "denominator"):
+        several = not isinstance(chosen_las, str)
+        table = Table(title=f"Indicators for {', '.join(chosen_las) if several else chosen_las} at {day}")
+        columns = ("la_code",) * several + ("indicator", "period", "breakdown", "group", "value", "unit", "numerator",
+                                            "denominator")
+        for column in columns:
             table.add_column(column, justify="right" if column in ("value", "numerator", "denominator") else "left")
         for r in result.iter_rows(named=True):
-            table.add_row(r["indicator"], r["period"], r["breakdown"], r["group"],
+            table.add_row(*((r["la_code"],) if several else ()), r["indicator"], r["period"], r["breakdown"], r["group"],
                           "" if r["value"] is None else f"{r['value']:,.1f}", r["unit"], f"{r['numerator']:,}",
                           "" if r["denominator"] is None else f"{r['denominator']:,}")
         console.print(table)

@@ -21,14 +21,19 @@ SPLIT = [Period.month(2025, 3), Period.financial_year(2025)]
 
 
 @pytest.fixture(scope="module")
-def pooled_store(tmp_path_factory):
+def pooled_path(tmp_path_factory):
     """Three small authorities of different profiles in one store."""
     path = tmp_path_factory.mktemp("pooled") / "pooled.duckdb"
     specs = [AuthoritySpec("301", "Pooled A", load_profile("coastal-high-demand"), children=3_000),
              AuthoritySpec("886", "Pooled B", load_profile("england"), children=5_000),
              AuthoritySpec("919", "Pooled C", load_profile("england"), children=2_000)]
     synthesise(path, specs, years=4, seed=11)
-    with Store(path, read_only=True) as store:
+    return path
+
+
+@pytest.fixture()
+def pooled_store(pooled_path):
+    with Store(pooled_path, read_only=True) as store:
         yield store
 
 
@@ -74,3 +79,26 @@ def test_one_authority_of_a_pooled_store_is_its_own(pooled_store):
                                 "start_date <= DATE '2025-03-31' AND coalesce(end_date, DATE '9999-12-31') > "
                                 "DATE '2025-03-31'")[0][0]
     assert rates["numerator"].to_list() == [on_plans, on_plans]
+
+
+def test_the_command_line_evaluates_all_or_some_authorities_of_a_pooled_store(pooled_path, tmp_path):
+    from typer.testing import CliRunner
+
+    from carelens.cli import app
+
+    runner = CliRunner()
+    base = ["indicators", "--store", str(pooled_path), "--as-at", "2025-03-31", "--format", "csv"]
+    every = runner.invoke(app, [*base, "--la", "all", "--out", str(tmp_path / "all.csv")])
+    assert every.exit_code == 0, every.output
+    out = pl.read_csv(tmp_path / "all.csv", schema_overrides={"la_code": pl.String})
+    assert out.columns[:2] == ["la_code", "indicator"]
+    assert sorted(out["la_code"].unique()) == AUTHORITIES
+    some = runner.invoke(app, [*base, "--la", "301,919", "--out", str(tmp_path / "some.csv")])
+    assert some.exit_code == 0, some.output
+    two = pl.read_csv(tmp_path / "some.csv", schema_overrides={"la_code": pl.String})
+    assert sorted(two["la_code"].unique()) == ["301", "919"]
+    assert_frame_equal(_key(two), _key(out.filter(pl.col("la_code").is_in(["301", "919"]))))
+    table = runner.invoke(app, ["indicators", "--store", str(pooled_path), "--as-at", "2025-03-31", "--la", "all"])
+    assert table.exit_code == 0 and "Indicators for 301, 886, 919 at 2025-03-31" in table.output
+    wrong = runner.invoke(app, [*base, "--la", "301,999"])
+    assert wrong.exit_code != 0 and "no children for authority '999'" in wrong.output
