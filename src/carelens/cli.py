@@ -259,7 +259,8 @@ def indicators(
         for column in columns:
             table.add_column(column, justify="right" if column in ("value", "numerator", "denominator") else "left")
         for r in result.iter_rows(named=True):
-            table.add_row(*((r["la_code"],) if several else ()), r["indicator"], r["period"], r["breakdown"], r["group"],
+            whose = (r["la_code"],) if several else ()
+            table.add_row(*whose, r["indicator"], r["period"], r["breakdown"], r["group"],
                           "" if r["value"] is None else f"{r['value']:,.1f}", r["unit"], f"{r['numerator']:,}",
                           "" if r["denominator"] is None else f"{r['denominator']:,}")
         console.print(table)

@@ -157,7 +157,8 @@ def _counted(ind: Indicator, ctx: Context, rows: ir.Table, breakdown: str) -> ir
 def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
     """Per window and group: ``n`` rows counted, ``hits`` in the numerator, amount sum/count/median."""
     m = ind.measure
-    per_child = ind.counting_unit == "children"
+    # each child once per window, unless the measure's rows already are
+    per_child = ind.counting_unit == "children" and not (isinstance(m, Custom) and m.once_per_child)
     median = ind.unit == "median"
     frame = _periods_frame(periods)
     if isinstance(m, Flow) and not per_child and not median:

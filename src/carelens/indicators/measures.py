@@ -234,6 +234,9 @@ class Custom:
     how: str
     sources: tuple[str, ...] = ()
     on_day: Callable[[Context], tuple[list[tuple[int, ir.Table]], list[tuple[int, ir.Table]]]] | None = None
+    # the rows are one per window and child by construction (grouped by them): counting children, the
+    # engine need not group them by child again
+    once_per_child: bool = False
 
 
 Measure = Flow | Stock | Custom

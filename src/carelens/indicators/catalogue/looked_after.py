@@ -36,6 +36,8 @@ Choices made where the catalogue (``INDICATORS.md`` §D) leaves room, each also 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ibis
 import ibis.expr.types as ir
 
@@ -305,12 +307,18 @@ def looked_after_on(ctx: Context, windows: ir.Table) -> ir.Table:
     return t.join(windows, open_on(t.start_date, t.end_date, windows.window_end))
 
 
-def _with_count(rows: ir.Table, matches: ir.Table, value: ir.Value, name: str = "_n") -> ir.Table:
-    """``rows`` (one per window and child) with ``name``: ``value`` aggregated over the child's ``matches``
-    in the window (empty when there are none). ``matches`` is ``rows`` joined to what is counted."""
-    n = matches.group_by(_n_window=matches.period_id, _n_child=matches.child_id).aggregate(**{name: value})
-    out = _join(rows, n, lambda r, n: (r.period_id == n._n_window) & (r.child_id == n._n_child), "left")
-    return out.drop("_n_window", "_n_child")
+def _with_count(rows: ir.Table, counted: ir.Table, on, value: Callable[[ir.Table], ir.Value],
+                *carried: str) -> ir.Table:
+    """One row per window and child of ``rows``, with ``_n``: ``value`` over the rows of ``counted`` matched to
+    the child's row by ``on`` (nought when none match), and ``window_end`` and the ``carried`` columns of
+    ``rows``.
+
+    One aggregation of ``rows`` left-joined to ``counted``, rather than counting the matches and joining the
+    counts back: its rows are one per window and child by construction, so the measure says so
+    (``Custom(once_per_child=True)``) and the engine does not group them by child a second time."""
+    j = _join(rows, counted, on, "left")
+    return j.group_by("period_id", "child_id").aggregate(window_end=j.window_end.max(), _n=value(j),
+                                                         **{c: j[c].min() for c in carried})
 
 
 def _last_on_or_before(rows: ir.Table, dated: ir.Table) -> ir.Table:
@@ -402,10 +410,9 @@ def _placements_in_year_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     # a placement of less than a day (ended the day it started) is not counted
     sp = sp.filter(sp.placement_end.isnull() | (sp.placement_end > sp.placement_start))
     sp = sp.select(_p_child=sp.child_id, _p_start=sp.placement_start, _p_end=sp.placement_end)
-    k = _join(cla, sp, lambda c, s: (c.child_id == s._p_child) & (s._p_start <= c.window_end)
-              & (not_ended(s._p_end) >= c._from))
-    rows = _with_count(cla, k, k.count())
-    placements = rows._n.fill_null(0)
+    rows = _with_count(cla, sp, lambda c, s: (c.child_id == s._p_child) & (s._p_start <= c.window_end)
+                       & (not_ended(s._p_end) >= c._from), lambda j: j._p_child.count(), "placement_group", "provision")
+    placements = rows._n
     return _counted(rows, placements >= 3, number_of_placements=_count_band(placements),
                     placement_group=rows.placement_group, provision=rows.provision)
 
@@ -434,10 +441,9 @@ def _missing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     m = ctx.table("missing_episodes")
     m = m.filter(m.missing_type.isin(_missing_types(ctx)))
     m = m.select(_m_child=m.child_id, _m_start=m.start_date, _m_end=m.end_date)
-    k = cohort.join(m, (cohort.child_id == m._m_child) & (m._m_start <= cohort.window_end)
-                    & (not_ended(m._m_end) >= cohort.window_start))
-    rows = _with_count(cohort, k, k.count())
-    episodes = rows._n.fill_null(0)
+    rows = _with_count(cohort, m, lambda c, m: (c.child_id == m._m_child) & (m._m_start <= c.window_end)
+                       & (not_ended(m._m_end) >= c.window_start), lambda j: j._m_child.count())
+    episodes = rows._n
     return _counted(rows, episodes > 0, missing_episodes=_count_band(episodes, "none"))
 
 
@@ -609,10 +615,9 @@ def _social_workers_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     a = a.left_join(wk, a.worker_id == wk._w_id)
     a = a.filter(~a._w_role.isin(list(NOT_SOCIAL_WORKERS)).fill_null(False))
     a = a.select(_a_child=a.child_id, _a_worker=a.worker_id, _a_start=a.start_date, _a_end=a.end_date)
-    k = cla.join(a, (cla.child_id == a._a_child) & (a._a_start <= cla.window_end)
-                 & (not_ended(a._a_end) >= cla._from))
-    rows = _with_count(cla, k, k._a_worker.nunique())
-    workers = rows._n.fill_null(0)
+    rows = _with_count(cla, a, lambda c, a: (c.child_id == a._a_child) & (a._a_start <= c.window_end)
+                       & (not_ended(a._a_end) >= c._from), lambda j: j._a_worker.nunique())
+    workers = rows._n
     return _counted(rows, workers >= 3, number_of_social_workers=_count_band(workers, "none"))
 
 
@@ -701,7 +706,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_placements_in_year_rows, "Each child looked after on the last day of the period (short breaks "
                "aside), with their placements open at any time in the 12 months ending on that day — those "
                "that ended on the first of the 12 months included, those that started and ended on the same "
-               "day left out. In the numerator with three or more.", ("looked_after_episodes", "periods_of_care")),
+               "day left out. In the numerator with three or more.", ("looked_after_episodes", "periods_of_care"),
+               once_per_child=True),
         "children", "percent", "low", "372", dfe_short="LACStable_2016on", dfe_comparable=True, windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("number_of_placements", "placement_group", "provision"),
         reference="report §5.8.3–5.8.4 (12%)", computation=PLACEMENT_HOW),
@@ -730,7 +736,7 @@ INDICATORS: tuple[Indicator, ...] = (
                "any time in the period, counted on its last day; in the numerator when a missing episode of the "
                "types in `missing_types` was open at any time in the period (started on or before its last day, "
                "ended on or after its first or not yet).", ("looked_after_episodes", "periods_of_care",
-                                                            "missing_episodes")),
+                                                            "missing_episodes"), once_per_child=True),
         "children", "percent", "low", "161", dfe_short="Children_missing", dfe_comparable=True,
         breakdowns=BREAKDOWNS + ("missing_episodes",),
         parameters=(MISSING_TYPES,), reference="report §5.8.5 (14%)"),
@@ -871,7 +877,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_social_workers_rows, "Each child looked after on the last day of the period (short breaks "
                "aside), with the distinct workers of their `allocations` open at any time in the 12 months "
                "ending that day (personal advisers and early help practitioners aside); in the numerator with "
-               "three or more.", ("allocations", "workers", "looked_after_episodes", "periods_of_care")),
+               "three or more.", ("allocations", "workers", "looked_after_episodes", "periods_of_care"),
+               once_per_child=True),
         "children", "percent", "low", windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("number_of_social_workers",), reference="INDICATORS.md D13"),
 )
