@@ -454,6 +454,32 @@ def test_three_or_more_social_workers(store):
     assert _by(store, "D13", "number_of_social_workers") == {"none": (0, 6), "2": (0, 1), "3 or more": (1, 1)}
 
 
+def _months_back(day: dt.date, months: int) -> dt.date:
+    """``add_months`` by hand: the same day ``months`` earlier, capped at the month's last day."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def test_the_reach_of_a_year_is_the_first_day_whose_12_months_miss_the_end():
+    import ibis
+
+    from carelens.indicators.catalogue.looked_after import reach_of_a_year
+
+    ends = [dt.date(2019, 1, 1) + dt.timedelta(days=n) for n in range(11 * 366)]  # 2019-2030: three leap Februaries
+    got = ibis.memtable({"end": ends}).select(r=reach_of_a_year(ibis._.end)).to_pyarrow()["r"].to_pylist()
+
+    def year_from(day: dt.date) -> dt.date:  # the first day of the 12 months ending on day
+        return _months_back(day, 12) + dt.timedelta(days=1)
+
+    for end, reach in zip(ends, got):
+        # every day from end up to the day before reach has 12 months reaching back to end; reach does not
+        assert year_from(reach - dt.timedelta(days=1)) <= end < year_from(reach), (end, reach)
+    assert got[ends.index(dt.date(2023, 3, 1))] == dt.date(2024, 3, 1)  # the year to 29 Feb 2024 starts 1 Mar 2023
+    assert got[ends.index(dt.date(2024, 3, 1))] == dt.date(2025, 3, 1)  # the year to 28 Feb 2025 starts 29 Feb 2024
+
+
 # ------------------------------------------------------------------------------------------- smoke
 @pytest.mark.parametrize("ind", INDICATORS, ids=lambda ind: ind.id)
 def test_every_indicator_and_breakdown_on_the_synthetic_authority(small_store, ind):

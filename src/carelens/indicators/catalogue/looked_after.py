@@ -50,6 +50,7 @@ from carelens.indicators.indicator import (
     Parameter,
 )
 from carelens.indicators.measures import Context, Custom, Flow, Stock, not_ended, open_on, shared
+from carelens.indicators.sweep import in_both, steps
 from carelens.indicators.working_days import calendar_table
 
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
@@ -606,19 +607,55 @@ LOCATION_ATTRIBUTES = {"placement_location": "placement_location", "distance_ban
 
 
 # -------------------------------------------------------------------------------- D13: social workers
-def _social_workers_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    cla = looked_after_on(ctx, windows)
-    cla = cla.mutate(_from=_year_from(cla.window_end))
+def reach_of_a_year(end: ir.DateValue) -> ir.DateValue:
+    """For an interval ending on ``end`` (its last day), the first day whose 12 months (:func:`_year_from`) no
+    longer reach it: the interval is within the 12 months ending on a day exactly when it started on or
+    before the day and the day is before this one. Empty when ``end`` is.
+
+    The 12 months ending on day d start the day after d less 12 months, so the last day that still reaches
+    ``end`` is ``end`` − 1 day + 12 months — or 29 February when that is 28 February before a leap year,
+    since 29 February less 12 months is 28 February too."""
+    before = _plus_days(end, -1)
+    last = add_months(before, 12)
+    leap_next = (before.month() == 2) & (before.day() == 28) & _is_leap(before.year() + 1)
+    return _plus_days(ibis.ifelse(leap_next, _plus_days(last, 1), last), 1)
+
+
+@shared()
+def social_worker_steps(ctx: Context) -> ir.Table:
+    """Per child, how many social workers were allocated to them at some time in the 12 months ending on each
+    day, as a step function (:func:`~carelens.indicators.sweep.steps`): ``child``, ``start``, ``end`` and
+    ``count``. Each allocation reaches the days from its start up to :func:`reach_of_a_year` of its end; a
+    worker allocated twice counts once."""
     a = ctx.table("allocations")
     wk = ctx.table("workers")
     wk = wk.select(_w_id=wk.worker_id, _w_role=wk.role)
     a = a.left_join(wk, a.worker_id == wk._w_id)
     a = a.filter(~a._w_role.isin(list(NOT_SOCIAL_WORKERS)).fill_null(False))
-    a = a.select(_a_child=a.child_id, _a_worker=a.worker_id, _a_start=a.start_date, _a_end=a.end_date)
-    rows = _with_count(cla, a, lambda c, a: (c.child_id == a._a_child) & (a._a_start <= c.window_end)
-                       & (not_ended(a._a_end) >= c._from), lambda j: j._a_worker.nunique())
-    workers = rows._n
+    # steps() counts distinct "child_id" per group: here the workers of each child
+    return steps(a.select(child=a.child_id, child_id=a.worker_id, start=a.start_date,
+                          end=reach_of_a_year(a.end_date)), ("child",))
+
+
+def _social_workers_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    cla = looked_after_on(ctx, windows)
+    s = social_worker_steps(ctx)
+    s = s.select(_s_child=s.child, _s_start=s.start, _s_end=s.end, _s_workers=s["count"])
+    # the child's steps are disjoint: at most one holds the day
+    rows = _with_count(cla, s, lambda c, s: (c.child_id == s._s_child) & open_on(s._s_start, s._s_end, c.window_end),
+                       lambda j: j._s_workers.max())
+    workers = rows._n.fill_null(0)
     return _counted(rows, workers >= 3, number_of_social_workers=_count_band(workers, "none"))
+
+
+def _social_workers_on_day(ctx: Context):
+    """The same children as ``_social_workers_rows``, for counting on many days at once: those looked after,
+    and of them those in a stretch with three or more social workers in the 12 months."""
+    c = _in_care_not_short_break(ctx)
+    c = c.select("child_id", start=c.start_date, end=c.end_date)
+    s = social_worker_steps(ctx)
+    s = s.filter(s["count"] >= 3).select(child_id=s.child, start=s.start, end=s.end)
+    return [(1, c)], [(1, in_both(c, s))]
 
 
 D4_NOTE = ("D4 in INDICATORS.md (D1–D3 by age band, report §5.7) is this indicator's `age_band` breakdown: age "
@@ -878,7 +915,7 @@ INDICATORS: tuple[Indicator, ...] = (
                "aside), with the distinct workers of their `allocations` open at any time in the 12 months "
                "ending that day (personal advisers and early help practitioners aside); in the numerator with "
                "three or more.", ("allocations", "workers", "looked_after_episodes", "periods_of_care"),
-               once_per_child=True),
+               on_day=_social_workers_on_day, once_per_child=True),
         "children", "percent", "low", windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("number_of_social_workers",), reference="INDICATORS.md D13"),
 )
