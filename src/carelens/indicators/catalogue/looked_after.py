@@ -404,18 +404,43 @@ def _groups_text(label: str) -> str:
 
 
 # ----------------------------------------------------------------------------------- D7: short-term
-def _placements_in_year_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    cla = looked_after_on(ctx, windows)
-    cla = cla.mutate(_from=_year_from(cla.window_end))
+@shared()
+def placement_steps(ctx: Context) -> ir.Table:
+    """Per child, how many placements (of a day or more) were open at some time in the 12 months ending on each
+    day, as a step function (:func:`~carelens.indicators.sweep.steps`): ``child``, ``start``, ``end`` and
+    ``count``. Each placement reaches the days from its start up to :func:`reach_of_a_year` of its end."""
     sp = placement_spells(ctx)
     # a placement of less than a day (ended the day it started) is not counted
     sp = sp.filter(sp.placement_end.isnull() | (sp.placement_end > sp.placement_start))
-    sp = sp.select(_p_child=sp.child_id, _p_start=sp.placement_start, _p_end=sp.placement_end)
-    rows = _with_count(cla, sp, lambda c, s: (c.child_id == s._p_child) & (s._p_start <= c.window_end)
-                       & (not_ended(s._p_end) >= c._from), lambda j: j._p_child.count(), "placement_group", "provision")
-    placements = rows._n
+    # steps() counts distinct "child_id" per group: here each of the child's placements
+    placement = sp.care_period_id.cast("string").concat("/", sp.placement_no.cast("string"))
+    return steps(sp.select(child=sp.child_id, child_id=placement, start=sp.placement_start,
+                           end=reach_of_a_year(sp.placement_end)), ("child",))
+
+
+def _placements_in_year_rows(ctx: Context, windows: ir.Table) -> ir.Table:
+    cla = looked_after_on(ctx, windows)
+    s = placement_steps(ctx)
+    s = s.select(_s_child=s.child, _s_start=s.start, _s_end=s.end, _s_placements=s["count"])
+    # the child's steps are disjoint: at most one holds the day
+    rows = _with_count(cla, s, lambda c, s: (c.child_id == s._s_child) & open_on(s._s_start, s._s_end, c.window_end),
+                       lambda j: j._s_placements.max(), "placement_group", "provision")
+    placements = rows._n.fill_null(0)
     return _counted(rows, placements >= 3, number_of_placements=_count_band(placements),
                     placement_group=rows.placement_group, provision=rows.provision)
+
+
+def _placements_in_year_on_day(ctx: Context):
+    """The same children as ``_placements_in_year_rows``, for counting on many days at once: those looked
+    after, and of them those in a stretch with three or more placements in the 12 months."""
+    return _three_or_more_on_day(ctx, placement_steps(ctx))
+
+
+def _three_or_more_on_day(ctx: Context, counts: ir.Table):
+    c = _in_care_not_short_break(ctx)
+    c = c.select("child_id", start=c.start_date, end=c.end_date)
+    counts = counts.filter(counts["count"] >= 3).select(child_id=counts.child, start=counts.start, end=counts.end)
+    return [(1, c)], [(1, in_both(c, counts))]
 
 
 # ------------------------------------------------------------------------------------ D8: long-term
@@ -651,11 +676,7 @@ def _social_workers_rows(ctx: Context, windows: ir.Table) -> ir.Table:
 def _social_workers_on_day(ctx: Context):
     """The same children as ``_social_workers_rows``, for counting on many days at once: those looked after,
     and of them those in a stretch with three or more social workers in the 12 months."""
-    c = _in_care_not_short_break(ctx)
-    c = c.select("child_id", start=c.start_date, end=c.end_date)
-    s = social_worker_steps(ctx)
-    s = s.filter(s["count"] >= 3).select(child_id=s.child, start=s.start, end=s.end)
-    return [(1, c)], [(1, in_both(c, s))]
+    return _three_or_more_on_day(ctx, social_worker_steps(ctx))
 
 
 D4_NOTE = ("D4 in INDICATORS.md (D1–D3 by age band, report §5.7) is this indicator's `age_band` breakdown: age "
@@ -744,7 +765,7 @@ INDICATORS: tuple[Indicator, ...] = (
                "aside), with their placements open at any time in the 12 months ending on that day — those "
                "that ended on the first of the 12 months included, those that started and ended on the same "
                "day left out. In the numerator with three or more.", ("looked_after_episodes", "periods_of_care"),
-               once_per_child=True),
+               on_day=_placements_in_year_on_day, once_per_child=True),
         "children", "percent", "low", "372", dfe_short="LACStable_2016on", dfe_comparable=True, windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("number_of_placements", "placement_group", "provision"),
         reference="report §5.8.3–5.8.4 (12%)", computation=PLACEMENT_HOW),
