@@ -163,6 +163,8 @@ def _born(ctx: Context) -> ir.Table:
 
 def _with_age(t: ir.Table, ctx: Context, day: str, name: str = "age") -> ir.Table:
     """``t`` with ``name``: the child's age in completed years on ``t[day]`` (empty when not known)."""
+    if "date_of_birth" in t.columns:  # the episodes in force carry it (in_care): no join to every child-day
+        return t.mutate(**{name: age_on(t[day], t.date_of_birth)})
     born = _born(ctx)
     j = t.left_join(born, t.child_id == born._b_child)
     return j.mutate(**{name: age_on(j[day], j._b_born)}).drop("_b_child", "_b_born")
@@ -263,11 +265,14 @@ def placement_spells(ctx: Context) -> ir.Table:
 def in_care(ctx: Context) -> ir.Table:
     """The episode in force at any time (see :func:`_episodes_with_placements`), with the placement's
     ``distance_miles`` and ``inside_la``, and the groups: ``legal_status_group``, ``placement_group``,
-    ``provision``, ``placement_location`` and ``distance_band``."""
+    ``provision``, ``placement_location`` and ``distance_band``; and the child's ``date_of_birth``, joined
+    once here rather than to each of the hundreds of days a child is counted on."""
     j = _episodes_with_placements(ctx)
     pl = ctx.table("placements")
     pl = pl.select(_pl_id=pl.placement_id, distance_miles=pl.distance_miles, inside_la=pl.inside_la)
     j = j.left_join(pl, j.placement_id == pl._pl_id).drop("_pl_id")
+    born = _born(ctx)
+    j = j.left_join(born, j.child_id == born._b_child).drop("_b_child").rename(date_of_birth="_b_born")
     return j.mutate(legal_status_group=legal_status_group(j.legal_status),
                     placement_group=placement_group(j.placement_type), provision=provision(j.provider),
                     placement_location=_location(j.inside_la), distance_band=_distance_band(j.distance_miles))
