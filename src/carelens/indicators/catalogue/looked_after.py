@@ -417,20 +417,31 @@ def placement_steps(ctx: Context) -> ir.Table:
     sp = placement_spells(ctx)
     # a placement of less than a day (ended the day it started) is not counted
     sp = sp.filter(sp.placement_end.isnull() | (sp.placement_end > sp.placement_start))
-    # steps() counts distinct "child_id" per group: here each of the child's placements
     placement = sp.care_period_id.cast("string").concat("/", sp.placement_no.cast("string"))
-    return steps(sp.select(child=sp.child_id, child_id=placement, start=sp.placement_start,
-                           end=reach_of_a_year(sp.placement_end)), ("child",))
+    return _counts_reaching_a_year(sp, placement, sp.placement_start, sp.placement_end)
+
+
+def _counts_reaching_a_year(t: ir.Table, counted: ir.StringValue, start: ir.DateValue, end: ir.DateValue) -> ir.Table:
+    """Per child of ``t``, how many distinct ``counted`` (placements, workers) had an interval from ``start`` to
+    ``end`` at some time in the 12 months ending on each day: a step function (``child``, ``start``, ``end``,
+    ``count``), each interval reaching up to :func:`reach_of_a_year` of its end."""
+    # steps() counts distinct "child_id" per group: here what is counted for each child
+    return steps(t.select(child=t.child_id, child_id=counted, start=start, end=reach_of_a_year(end)), ("child",))
+
+
+def _with_count_on_day(cla: ir.Table, counts: ir.Table, *carried: str) -> ir.Table:
+    """``cla`` (children looked after on each window's last day) one row per window and child, with ``_n``: the
+    child's count that day from ``counts`` (a step function per child), nought when no step holds it."""
+    s = counts.select(_s_child=counts.child, _s_start=counts.start, _s_end=counts.end, _s_n=counts["count"])
+    # the child's steps are disjoint: at most one holds the day
+    rows = _with_count(cla, s, lambda c, s: (c.child_id == s._s_child) & open_on(s._s_start, s._s_end, c.window_end),
+                       lambda j: j._s_n.max(), *carried)
+    return rows.mutate(_n=rows._n.fill_null(0))
 
 
 def _placements_in_year_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    cla = looked_after_on(ctx, windows)
-    s = placement_steps(ctx)
-    s = s.select(_s_child=s.child, _s_start=s.start, _s_end=s.end, _s_placements=s["count"])
-    # the child's steps are disjoint: at most one holds the day
-    rows = _with_count(cla, s, lambda c, s: (c.child_id == s._s_child) & open_on(s._s_start, s._s_end, c.window_end),
-                       lambda j: j._s_placements.max(), "placement_group", "provision")
-    placements = rows._n.fill_null(0)
+    rows = _with_count_on_day(looked_after_on(ctx, windows), placement_steps(ctx), "placement_group", "provision")
+    placements = rows._n
     return _counted(rows, placements >= 3, number_of_placements=_count_band(placements),
                     placement_group=rows.placement_group, provision=rows.provision)
 
@@ -662,19 +673,12 @@ def social_worker_steps(ctx: Context) -> ir.Table:
     wk = wk.select(_w_id=wk.worker_id, _w_role=wk.role)
     a = a.left_join(wk, a.worker_id == wk._w_id)
     a = a.filter(~a._w_role.isin(list(NOT_SOCIAL_WORKERS)).fill_null(False))
-    # steps() counts distinct "child_id" per group: here the workers of each child
-    return steps(a.select(child=a.child_id, child_id=a.worker_id, start=a.start_date,
-                          end=reach_of_a_year(a.end_date)), ("child",))
+    return _counts_reaching_a_year(a, a.worker_id, a.start_date, a.end_date)
 
 
 def _social_workers_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    cla = looked_after_on(ctx, windows)
-    s = social_worker_steps(ctx)
-    s = s.select(_s_child=s.child, _s_start=s.start, _s_end=s.end, _s_workers=s["count"])
-    # the child's steps are disjoint: at most one holds the day
-    rows = _with_count(cla, s, lambda c, s: (c.child_id == s._s_child) & open_on(s._s_start, s._s_end, c.window_end),
-                       lambda j: j._s_workers.max())
-    workers = rows._n.fill_null(0)
+    rows = _with_count_on_day(looked_after_on(ctx, windows), social_worker_steps(ctx))
+    workers = rows._n
     return _counted(rows, workers >= 3, number_of_social_workers=_count_band(workers, "none"))
 
 
