@@ -480,6 +480,41 @@ def test_the_reach_of_a_year_is_the_first_day_whose_12_months_miss_the_end():
     assert got[ends.index(dt.date(2024, 3, 1))] == dt.date(2025, 3, 1)  # the year to 28 Feb 2025 starts 29 Feb 2024
 
 
+
+@pytest.mark.parametrize("months", [1, 6, 12, 24, 30])
+def test_months_on_is_the_first_day_that_many_months_after(months):
+    """A condition "at least ``months`` months since x" (x <= add_months(day, -months)) holds exactly from
+    months_on(x, months): the sweeps of D8, D10 and D10a count from that day."""
+    import ibis
+
+    from carelens.indicators.catalogue.looked_after import months_on
+
+    days = [dt.date(2019, 1, 1) + dt.timedelta(days=n) for n in range(11 * 366)]  # 2019-2030: three leap Februaries
+    got = ibis.memtable({"x": days}).select(m=months_on(ibis._.x, months)).to_pyarrow()["m"].to_pylist()
+    for x, first in zip(days, got):
+        assert _months_back(first, months) >= x > _months_back(first - dt.timedelta(days=1), months), (x, first)
+    if months == 12:
+        assert got[days.index(dt.date(2024, 2, 29))] == dt.date(2025, 3, 1)
+        assert got[days.index(dt.date(2023, 3, 1))] == dt.date(2024, 3, 1)
+
+
+def test_months_on_a_birthday_is_the_day_the_child_turns_that_age():
+    """D8 counts children until they turn 16 and D10 holds the under-5s to 6 months: both sweep from
+    months_on(date of birth, 12 × age), which must be the first day age_on gives that age."""
+    import ibis
+
+    from carelens.indicators.breakdowns import age_on
+    from carelens.indicators.catalogue.looked_after import months_on
+
+    born = [dt.date(2008, 1, 1) + dt.timedelta(days=n) for n in range(5 * 366)]  # 2008-2012: two leap Februaries
+    for age in (5, 16):
+        t = ibis.memtable({"born": born}).mutate(first=months_on(ibis._.born, 12 * age))
+        t = t.mutate(on=age_on(t.first, t.born), before=age_on((t.first - ibis.interval(days=1)).cast("date"), t.born))
+        got = t.to_pyarrow()
+        assert set(got["on"].to_pylist()) == {age} and set(got["before"].to_pylist()) == {age - 1}
+    t = ibis.memtable({"born": [dt.date(2008, 2, 29)]}).select(f=months_on(ibis._.born, 60)).to_pyarrow()
+    assert t["f"].to_pylist() == [dt.date(2013, 3, 1)]  # born 29 February: five on 1 March 2013
+
 # ------------------------------------------------------------------------------------------- smoke
 @pytest.mark.parametrize("ind", INDICATORS, ids=lambda ind: ind.id)
 def test_every_indicator_and_breakdown_on_the_synthetic_authority(small_store, ind):

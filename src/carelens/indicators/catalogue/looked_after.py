@@ -118,6 +118,19 @@ def _year_from(day: ir.DateValue) -> ir.DateValue:
     return _plus_days(add_months(day, -12), 1)
 
 
+def months_on(day: ir.DateValue, months: int) -> ir.DateValue:
+    """The first day on which ``day`` is ``months`` months or more before (by :func:`add_months`): the day
+    ``months`` later, or the day after it when that was capped at the month's end — 31 January is a month
+    before 1 March, not 28 February (which is a month after 28 January). It is also the day a child born on
+    ``day`` turns ``months`` / 12 (:func:`~carelens.indicators.breakdowns.age_on`): someone born on 29
+    February turns a year older on 1 March in a common year.
+
+    A condition such as "looked after for 12 months on the day" (``start <= add_months(day, -12)``) then
+    holds from ``months_on(start, 12)`` onwards, so it can be swept as an interval."""
+    later = add_months(day, months)
+    return ibis.ifelse(later.day() < day.day(), _plus_days(later, 1), later)
+
+
 def _grouped(codes: ir.StringValue, groups: tuple[tuple[str, tuple[str, ...]], ...], other: str) -> ir.StringValue:
     """The group a code belongs to; ``other`` for any other code; empty when the code is."""
     return ibis.cases(*[(codes.isin(list(members)), label) for label, members in groups],
@@ -469,6 +482,21 @@ def _long_term_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     return _counted(cla, same | adoptive.fill_null(False), placement_group=cla.placement_group)
 
 
+def _long_term_on_day(ctx: Context):
+    """The same children as ``_long_term_rows``, for counting on many days at once. Each episode in force
+    counts from the day its period of care is 30 months old until the child turns 16, and is in the
+    numerator from the day its placement (or, in an adoptive placement, the one before) is 24 months old."""
+    c = _in_care_not_short_break(ctx)
+    c = c.filter(c.date_of_birth.notnull())  # of unknown age: never known to be under 16
+    start = ibis.greatest(c.start_date, months_on(c.period_start, 30))
+    end = ibis.least(not_ended(c.end_date), months_on(c.date_of_birth, 16 * 12))
+    settled = months_on(c.placement_start, 24)
+    adoptive = c.placement_type.isin(list(ADOPTION)) & c.previous_placement_start.notnull()
+    settled = ibis.ifelse(adoptive, ibis.least(settled, months_on(c.previous_placement_start, 24)), settled)
+    return ([(1, c.select("child_id", start=start, end=end))],
+            [(1, c.select("child_id", start=ibis.greatest(start, settled), end=end))])
+
+
 # -------------------------------------------------------------------------------------- D9: missing
 def _missing_types(ctx: Context) -> list[str]:
     return [c.strip() for c in str(ctx.param("missing_types")).split(",") if c.strip()]
@@ -549,6 +577,37 @@ def _checks_rows(check_type: str, months_param: str, under_5_param: str | None =
     return rows
 
 
+def _checks_on_day(check_type: str, months_param: str, under_5_param: str | None = None):
+    """The same children as ``_checks_rows``, for counting on many days at once: each episode in force from
+    the day its period of care is ``months_looked_after`` months old; in the numerator on the days a check
+    covers, from its date up to the day it is ``months_param`` months old (``under_5_param`` while the child
+    is under 5). Being covered by any check is being covered by the latest, which is the most recent."""
+
+    def on_day(ctx: Context):
+        c = _in_care_not_short_break(ctx)
+        counted = c.select("child_id", start=ibis.greatest(c.start_date, months_on(
+            c.period_start, int(ctx.param("months_looked_after")))), end=c.end_date)
+        hc = ctx.table("health_checks")
+        hc = hc.filter((hc.check_type == check_type) & hc.check_date.notnull())
+        hc = hc.select("child_id", day=hc.check_date.cast("date"))
+        later = months_on(hc.day, int(ctx.param(months_param)))
+        if under_5_param is None:
+            covered = hc.select("child_id", start=hc.day, end=later)
+        else:
+            born = _born(ctx)
+            hc = hc.left_join(born, hc.child_id == born._b_child)
+            # the first day the child is 5 (of unknown age: never under 5, as in the rows)
+            five = ibis.ifelse(hc._b_born.isnull(), hc.day, months_on(hc._b_born, 5 * 12))
+            under_5 = hc.select("child_id", start=hc.day,
+                                end=ibis.least(months_on(hc.day, int(ctx.param(under_5_param))), five))
+            over_5 = hc.select("child_id", start=ibis.greatest(hc.day, five), end=months_on(hc.day, int(
+                ctx.param(months_param))))
+            covered = under_5.union(over_5, distinct=False)
+        return [(1, counted)], [(1, in_both(counted, covered))]
+
+    return on_day
+
+
 MONTHS_LOOKED_AFTER = Parameter("months_looked_after", 12, "Children counted: looked after continuously for at "
                                                            "least this many months on the day (DfE: 12).")
 
@@ -568,6 +627,41 @@ def _visit_rows(ctx: Context, windows: ir.Table) -> ir.Table:
         (first_year | ~long_term, _plus_days(r._last_visit, int(ctx.param("visit_interval_days")))),
         else_=add_months(r._last_visit, int(ctx.param("long_term_interval_months"))))
     return _counted(r, r.window_end <= due, placement_group=r.placement_group)
+
+
+def _visits_on_day(ctx: Context):
+    """The same children as ``_visit_rows``, for counting on many days at once. The child's latest visit on
+    or before a day is the one whose days run from it to the next: each episode in force is paired with
+    the visits whose days overlap it, and is in the numerator over those days up to the visit's due day
+    (or the placement's first-visit day, for a visit before the placement). Before the child's first visit
+    it is in the numerator up to the placement's first-visit day."""
+    c = _in_care_not_short_break(ctx)
+    v = ctx.table("looked_after_visits")
+    v = v.filter(v.child_seen.fill_null(True) & v.visit_date.notnull())
+    v = v.select(_v_child=v.child_id, _v_day=v.visit_date.cast("date"))
+    v = v.mutate(_v_next=v._v_day.lead().over(ibis.window(group_by="_v_child", order_by="_v_day")))
+
+    def past_first_visit(placement_start: ir.DateValue) -> ir.DateValue:  # the day after the first visit is due
+        return _plus_days(placement_start, int(ctx.param("first_visit_days")) + 1)
+
+    j = _join(c, v, lambda c, v: (c.child_id == v._v_child) & (v._v_day < not_ended(c.end_date))
+              & (not_ended(v._v_next) > c.start_date))
+    in_placement = j._v_day >= j.placement_start
+    first_year = j._v_day < add_months(j.placement_start, 12)
+    long_term = j.placement_type.isin(list(LONG_TERM_FOSTERING)).fill_null(False)
+    # the day after the next visit is due
+    due_after = ibis.cases(
+        (~in_placement, past_first_visit(j.placement_start)),
+        (first_year | ~long_term, _plus_days(j._v_day, int(ctx.param("visit_interval_days")) + 1)),
+        else_=_plus_days(add_months(j._v_day, int(ctx.param("long_term_interval_months"))), 1))
+    visited = j.select("child_id", start=ibis.greatest(j.start_date, j._v_day),
+                       end=ibis.least(not_ended(j.end_date), not_ended(j._v_next), due_after))
+    first = v.group_by(_f_child=v._v_child).aggregate(_f_day=v._v_day.min())
+    k = c.left_join(first, c.child_id == first._f_child)
+    not_yet = k.select("child_id", start=k.start_date,
+                       end=ibis.least(not_ended(k.end_date), not_ended(k._f_day), past_first_visit(k.placement_start)))
+    counted = c.select("child_id", start=c.start_date, end=c.end_date)
+    return [(1, counted)], [(1, visited.union(not_yet, distinct=False))]
 
 
 VISIT_PARAMETERS = (
@@ -653,13 +747,10 @@ def reach_of_a_year(end: ir.DateValue) -> ir.DateValue:
     longer reach it: the interval is within the 12 months ending on a day exactly when it started on or
     before the day and the day is before this one. Empty when ``end`` is.
 
-    The 12 months ending on day d start the day after d less 12 months, so the last day that still reaches
-    ``end`` is ``end`` − 1 day + 12 months — or 29 February when that is 28 February before a leap year,
-    since 29 February less 12 months is 28 February too."""
-    before = _plus_days(end, -1)
-    last = add_months(before, 12)
-    leap_next = (before.month() == 2) & (before.day() == 28) & _is_leap(before.year() + 1)
-    return _plus_days(ibis.ifelse(leap_next, _plus_days(last, 1), last), 1)
+    The 12 months ending on day d start the day after d less 12 months, so they reach ``end`` while d less
+    12 months is before it: up to the day before :func:`months_on` ``end`` plus 12 months. The year to 29
+    February 2024 starts on 1 March 2023, as does the year to 28 February 2024."""
+    return months_on(end, 12)
 
 
 @shared()
@@ -790,7 +881,7 @@ INDICATORS: tuple[Indicator, ...] = (
                "carers, such as being placed for adoption with their foster carers, is the same placement) "
                "started at least 24 months before the day, or it is an adoptive placement (A3–A6) and the "
                "placement before it in the period of care started at least 24 months before the day.",
-               ("looked_after_episodes", "periods_of_care", "person")),
+               ("looked_after_episodes", "periods_of_care", "person"), on_day=_long_term_on_day),
         "children", "percent", "high", "393", dfe_short="LAC_LongStable%", dfe_comparable=True, windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("placement_group",), reference="report §5.8.3 (64%)", computation=PLACEMENT_HOW),
     # ---------------------------------------------------------------------------------------- D9 missing
@@ -839,7 +930,8 @@ INDICATORS: tuple[Indicator, ...] = (
                "`months_looked_after` months before it; in the numerator with a `health_checks` row of type "
                "HEALTH_ASSESSMENT dated after the day `months` months (`months_under_5` for a child under 5) "
                "before, and on or before the last day.", ("health_checks", "looked_after_episodes",
-                                                          "periods_of_care", "person")),
+                                                          "periods_of_care", "person"),
+               on_day=_checks_on_day("HEALTH_ASSESSMENT", "months", "months_under_5")),
         "children", "percent", "high", windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("placement_group", "placement_location"),
         parameters=(MONTHS_LOOKED_AFTER,
@@ -855,7 +947,8 @@ INDICATORS: tuple[Indicator, ...] = (
                "breaks aside) whose period of care started at least `months_looked_after` months before it; in "
                "the numerator with a `health_checks` row of type DENTAL dated after the day `months` months "
                "before, and on or before the last day.", ("health_checks", "looked_after_episodes",
-                                                           "periods_of_care", "person")),
+                                                           "periods_of_care", "person"),
+               on_day=_checks_on_day("DENTAL", "months")),
         "children", "percent", "high", windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("placement_group", "placement_location"),
         parameters=(MONTHS_LOOKED_AFTER,
@@ -890,7 +983,7 @@ INDICATORS: tuple[Indicator, ...] = (
                "when that visit was a year or more into a long-term foster placement (U1, U4). In the numerator "
                "when the last day is on or before the due day. Visits count unless recorded as the child not "
                "seen.",
-               ("looked_after_visits", "looked_after_episodes", "periods_of_care")),
+               ("looked_after_visits", "looked_after_episodes", "periods_of_care"), on_day=_visits_on_day),
         "children", "percent", "high", windows=STOCK_WINDOWS, breakdowns=BREAKDOWNS + ("placement_group",),
         parameters=VISIT_PARAMETERS, reference="report §5.7.10 (88%, teams 73–96%)", computation=PLACEMENT_HOW),
     Indicator(
