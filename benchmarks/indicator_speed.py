@@ -18,6 +18,9 @@ fresh process, computes the whole catalogue with every series for every one of t
 authorities per pass (``evaluate_series`` given several authorities: each query counts all of them at
 once; passes bound the memory a query needs); target 5 minutes and 4 GB. ``--one-by-one N`` also times
 N authorities evaluated one at a time, as a council's own store is, for comparison.
+
+Cold means a fresh process on CareLens as ``scripts/setup.sh`` installs it, its packages compiled to
+bytecode (docs/indicators/engine.md, "Speed").
 """
 
 from __future__ import annotations
