@@ -123,38 +123,47 @@ def _checkpoints(ctx: Context, events: ir.Table, key: str, day: str) -> ir.Table
 
 
 def _plans_open_at_end(ctx: Context, windows: ir.Table) -> ir.Table:
-    """Per window, the plans open on its last day: ``period_id``, ``window_start``, ``window_end``,
-    ``plan``, ``child_id``, ``plan_start``."""
+    """Per distinct last day of the windows, the plans open on it: ``window_end``, ``plan``, ``child_id``,
+    ``plan_start``."""
+    days = windows.select("window_end").distinct()
     p = ctx.table("cp_plans")
-    j = p.join(windows, open_on(p.start_date, p.end_date, windows.window_end))
-    return j.select("period_id", "window_start", "window_end", plan=j.cp_plan_id, child_id=j.child_id,
-                    plan_start=j.start_date)
+    j = p.join(days, open_on(p.start_date, p.end_date, days.window_end))
+    return j.select("window_end", plan=j.cp_plan_id, child_id=j.child_id, plan_start=j.start_date)
 
 
-def _in_timescale_rows(plans: ir.Table, checkpoints: ir.Table, late_from_window_start: bool) -> ir.Table:
-    """Counted rows for "everything in timescale": one row per plan open at the window's end, in the
-    numerator when none of the plan's counted checkpoints was ``late`` and the next one was not yet
-    overdue on the window's last day.
+def _in_timescale_rows(windows: ir.Table, plans: ir.Table, checkpoints: ir.Table,
+                       late_from_window_start: bool) -> ir.Table:
+    """Counted rows for "everything in timescale": one row per window and plan open at its end (``plans``, per
+    last day, from :func:`_plans_open_at_end`), in the numerator when none of the plan's counted checkpoints
+    was ``late`` and the next one was not yet overdue on the window's last day.
 
     ``checkpoints`` (from :func:`_checkpoints`) also has ``late`` (the visit or review came later than
     allowed after the checkpoint before it) and ``overdue_on`` (the first day on which the next one would
     be late). A checkpoint counts when it is on or before the window's last day and, with
-    ``late_from_window_start``, on or after its first day.
+    ``late_from_window_start``, on or after its first day: then a late checkpoint counts exactly when the
+    latest one on or before the last day is on or after the first.
+
+    Both the latest late checkpoint and the plan's last checkpoint depend on the last day alone, so they are
+    found once per day and only then joined to the windows ending that day (a month end closes a month,
+    three rolling windows and perhaps a financial year).
     """
+    # each late checkpoint holds the days up to the plan's next one: one row per plan and day
     late = checkpoints.filter(checkpoints.late)
-    late = late.select(_l_plan=late.plan, _l_day=late.day)
-    cond = (plans.plan == late._l_plan) & (late._l_day <= plans.window_end)
-    if late_from_window_start:
-        cond = cond & (late._l_day >= plans.window_start)
-    hit = plans.join(late, cond)
-    hit = hit.group_by(_h_period=hit.period_id, _h_plan=hit.plan).aggregate(_h_late=hit.count())
-    # the plan's last checkpoint on or before the window's last day: the one whose next is after it
+    late = late.select(_l_plan=late.plan, _l_day=late.day,
+                       _l_next=late.day.lead().over(ibis.window(group_by=late.plan, order_by=late.day)))
+    plans = plans.left_join(late, (plans.plan == late._l_plan) & (late._l_day <= plans.window_end)
+                            & (not_ended(late._l_next) > plans.window_end))
+    # the plan's last checkpoint on or before the last day: the one whose next is after it
     g = checkpoints.select(_g_plan=checkpoints.plan, _g_day=checkpoints.day, _g_next=checkpoints.next_day,
                            _g_overdue_on=checkpoints.overdue_on)
     last = plans.join(g, (plans.plan == g._g_plan) & (g._g_day <= plans.window_end)
                       & (not_ended(g._g_next) > plans.window_end))
-    rows = last.left_join(hit, (last.period_id == hit._h_period) & (last.plan == hit._h_plan))
-    in_time = rows._h_late.isnull() & (rows._g_overdue_on > rows.window_end)
+    last = last.select("window_end", "child_id", _latest_late=last._l_day, _overdue_on=last._g_overdue_on)
+    rows = last.join(windows, "window_end")
+    late_counted = rows._latest_late.notnull()
+    if late_from_window_start:
+        late_counted = late_counted & (rows._latest_late >= rows.window_start)
+    in_time = ~late_counted & (rows._overdue_on > rows.window_end)
     return rows.select(period_id=rows.period_id, child_id=rows.child_id, counting_day=rows.window_end,
                        numerator=in_time, amount=ibis.null("float64"))
 
@@ -186,7 +195,8 @@ def _visit_checkpoints(ctx: Context) -> ir.Table:
 
 
 def _cp_visit_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    return _in_timescale_rows(_plans_open_at_end(ctx, windows), _visit_checkpoints(ctx), late_from_window_start=True)
+    return _in_timescale_rows(windows, _plans_open_at_end(ctx, windows), _visit_checkpoints(ctx),
+                              late_from_window_start=True)
 
 
 def _visits_with_gap(ctx: Context) -> ir.Table:
@@ -218,7 +228,7 @@ def _cp_review_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     plans = _plans_open_at_end(ctx, windows)
     # DfE: children on a plan at the end of the period who had been on it for at least three months
     plans = plans.filter(_months_after(plans.plan_start, FIRST_REVIEW_MONTHS) <= plans.window_end)
-    return _in_timescale_rows(plans, _review_checkpoints(ctx), late_from_window_start=False)
+    return _in_timescale_rows(windows, plans, _review_checkpoints(ctx), late_from_window_start=False)
 
 
 C12_NOTE = ("C12 in INDICATORS.md (C8–C10 by age band) is this indicator's `age_band` breakdown: age on the "
