@@ -90,3 +90,21 @@ def test_every_swept_measure_in_the_catalogue_agrees_with_the_join(small_store):
     # children in need, on plans, looked after and by placement, workers in post, open cases by highest
     # level of need, unallocated cases …
     assert swept >= 25
+
+
+def test_stretches_cover_each_childs_days_once():
+    """Each interval in order of start adds only the days the ones before it do not cover."""
+    import ibis
+
+    from carelens.indicators.sweep import stretches
+
+    t = ibis.memtable({"child_id": ["A", "A", "A", "A", "B", "B", "C"],
+                       "start": [D(2024, 1, 1), D(2024, 1, 2), D(2024, 1, 3), D(2024, 1, 10), D(2024, 1, 1),
+                                 D(2024, 1, 1), D(2024, 1, 5)],
+                       "end": [D(2024, 1, 5), D(2024, 1, 4), D(2024, 1, 8), None, D(2024, 1, 3), D(2024, 1, 3),
+                               D(2024, 1, 5)]})
+    got = stretches(t).to_polars().sort("child_id", "start")
+    # A: [1, 5) then [3, 8) adds [5, 8) ([2, 4) adds nothing), then from the 10th, open; B: the same interval
+    # twice, once; C: ends as it starts, never open
+    assert got.rows() == [("A", D(2024, 1, 1), D(2024, 1, 5)), ("A", D(2024, 1, 5), D(2024, 1, 8)),
+                          ("A", D(2024, 1, 10), D(9999, 12, 31)), ("B", D(2024, 1, 1), D(2024, 1, 3))]

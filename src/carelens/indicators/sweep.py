@@ -8,8 +8,8 @@ start and −1 on the day they end, adds those up per day on the backend, and a 
 Polars gives the count on any day.
 
 When children are counted (once each, however many of their intervals are open), each child's
-overlapping intervals are first merged into islands with window functions, so that a child with two
-open plans adds one. The children in the numerator are the islands of the intervals for which the
+overlapping intervals are first made disjoint with a window function (:func:`stretches`), so that a child
+with two open plans adds one. The children in the numerator are the stretches of the intervals for which the
 numerator holds.
 
 This path gives exactly what the join gives for the ``all`` breakdown of a stock whose numerator
@@ -62,21 +62,23 @@ def intervals(t: ir.Table, by: tuple[str, ...] = ("child_id",)) -> ir.Table:
     return t.filter(t.start.notnull() & (t.end > t.start))
 
 
-def islands(t: ir.Table, by: tuple[str, ...] = ("child_id",)) -> ir.Table:
-    """The overlapping intervals of each ``by`` (each child, by default) merged: ``by``, ``start``, ``end``,
-    disjoint per ``by``."""
+def stretches(t: ir.Table, by: tuple[str, ...] = ("child_id",)) -> ir.Table:
+    """The days on which each ``by`` (each child, by default) has an interval of ``t`` open, as disjoint
+    stretches: ``by``, ``start``, ``end``.
+
+    Taken in order of start, each interval adds the days from its start, or from the latest end of the
+    intervals before it when that is later, up to its own end — nothing when they already reach its end.
+    The intervals before it all started no later, so they cover every day from its start up to that latest
+    end: what it adds is exactly what they do not cover. Stretches may touch (one ends on the day the next
+    starts): merging them would take a second window function and a grouping, and counting children open
+    on a day does not need it."""
     t = intervals(t, by)
-    order = [t.start, t.end]
-    # reach: the latest end among the child's intervals before this one. An interval that starts at or
-    # after it begins a new island; numbering the islands by a running count of those beginnings
-    # gathers each island's intervals.
-    before = ibis.window(group_by=list(by), order_by=order, rows=(None, -1))
-    reach = t.end.max().over(before)
-    # ifelse, not a cast: PostgreSQL cannot cast a boolean to a number
-    t = t.mutate(_begins=(reach.isnull() | (t.start >= reach)).ifelse(1, 0))
-    upto = ibis.window(group_by=list(by), order_by=[t.start, t.end], rows=(None, 0))
-    t = t.mutate(_island=t._begins.sum().over(upto))
-    return t.group_by(*by, "_island").aggregate(start=t.start.min(), end=t.end.max()).drop("_island")
+    # reach: the latest end among the intervals before this one
+    reach = t.end.max().over(ibis.window(group_by=list(by), order_by=[t.start, t.end], rows=(None, -1)))
+    t = t.mutate(_reach=reach)
+    t = t.filter(t._reach.isnull() | (t.end > t._reach))
+    # ifelse, not greatest: engines differ on greatest() with an empty argument
+    return t.select(*by, start=ibis.ifelse(t._reach.notnull() & (t._reach > t.start), t._reach, t.start), end=t.end)
 
 
 def steps(t: ir.Table, by: tuple[str, ...]) -> ir.Table:
@@ -93,22 +95,23 @@ def steps(t: ir.Table, by: tuple[str, ...]) -> ir.Table:
 
 def in_both(a: ir.Table, b: ir.Table) -> ir.Table:
     """The stretches in which a child is in an interval of ``a`` and in one of ``b`` (``child_id``, ``start``,
-    ``end``): open cases that are allocated, say. Disjoint per child, as the islands they come from are."""
-    a = islands(a)
-    b = islands(b).rename(_b_child="child_id", _b_start="start", _b_end="end")
+    ``end``): open cases that are allocated, say. Disjoint per child, as the stretches they come from are."""
+    a = stretches(a)
+    b = stretches(b).rename(_b_child="child_id", _b_start="start", _b_end="end")
     j = a.join(b, (a.child_id == b._b_child) & (a.start < b._b_end) & (b._b_start < a.end))
     return j.select(child_id=j.child_id, start=ibis.greatest(j.start, j._b_start), end=ibis.least(j.end, j._b_end))
 
 
 def _deltas(t: ir.Table, per_child: bool, by: tuple[str, ...] = ()) -> ir.Table:
-    """``by``, ``day`` and ``delta``: +1 for each interval (or child's island) starting that day, −1 for
+    """``by``, ``day`` and ``delta``: +1 for each interval (or child's stretch) starting that day, −1 for
     each ending, per ``by`` (nothing: the whole authority). Intervals are [start, end): a plan ending on a
     day no longer counts on it."""
-    t = islands(t, (*by, "child_id")) if per_child else intervals(t, (*by, "child_id"))
+    t = stretches(t, (*by, "child_id")) if per_child else intervals(t, (*by, "child_id"))
     parts = (t.select(*by, day=t.start, delta=ibis.literal(1)), t.select(*by, day=t.end, delta=ibis.literal(-1)))
     both = ibis.union(*(p.mutate(day=p.day.cast(dt_types.Date(nullable=True)), delta=p.delta.cast("int64"))
                         for p in parts), distinct=False)
-    return both.group_by(*by, "day").aggregate(delta=both.delta.sum())
+    d = both.group_by(*by, "day").aggregate(delta=both.delta.sum())
+    return d.filter(d.delta != 0)  # a stretch ending as the child's next begins changes nothing
 
 
 def _terms(ind: Indicator, ctx: Context) -> dict[str, list[tuple[int, ir.Table]]]:

@@ -34,7 +34,7 @@ import ibis.expr.types as ir
 from carelens.indicators.breakdowns import allocated_on
 from carelens.indicators.indicator import PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator, Parameter
 from carelens.indicators.measures import Context, Custom, Flow, Stock, not_ended, open_on, shared
-from carelens.indicators.sweep import in_both, islands, steps
+from carelens.indicators.sweep import in_both, steps, stretches
 
 FLOW_WINDOWS = ("month", "rolling_3", "rolling_6", "rolling_12", "financial_year", "year_to_date")
 WORKER_BREAKDOWNS = ("team", "worker")
@@ -82,7 +82,7 @@ def caseloads(ctx: Context, windows: ir.Table) -> ir.Table:
     load = caseload_steps(ctx)
     per = load.join(windows, open_on(load.start, load.end, windows.window_end))
     per = per.select("period_id", "window_end", "worker_id", cases=per["count"])
-    teams = islands(_allocations(ctx), ("worker_id", "team_id"))
+    teams = stretches(_allocations(ctx), ("worker_id", "team_id"))
     held = teams.join(windows, open_on(teams.start, teams.end, windows.window_end))
     held = held.group_by(_t_period=held.period_id, _t_worker=held.worker_id).aggregate(_alloc_team=held.team_id.min())
     per = per.join(held, (per.period_id == held._t_period) & (per.worker_id == held._t_worker))
