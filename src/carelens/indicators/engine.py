@@ -171,9 +171,10 @@ def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdow
         # the count on each distinct last day from one pass along the intervals (indicators/sweep.py)
         counts = counts_on_days(ind, ctx, [p.end for p in periods]).rename({"counting_day": "period_end"})
         counts = _owned(counts, ctx)
+        no_amounts = {"amount_sum": pl.lit(None, pl.Float64), "amount_n": pl.lit(0, pl.Int64),
+                      "amount_median": pl.lit(None, pl.Float64)}
         return frame.select("period_id", "period_end").join(counts, on="period_end").drop("period_end").with_columns(
-            group=pl.lit("all"), amount_sum=pl.lit(None, pl.Float64), amount_n=pl.lit(0, pl.Int64),
-            amount_median=pl.lit(None, pl.Float64))
+            group=pl.lit("all"), **{c: v for c, v in no_amounts.items() if c not in counts.columns})
     if (isinstance(m, Stock) and not m.during) or (isinstance(m, Custom) and _on_last_day(m, ctx)):
         # count each distinct last day once; a month end serves the month, rolling windows and year
         ends = sorted({p.end for p in periods})

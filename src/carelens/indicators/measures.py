@@ -228,12 +228,19 @@ class Custom:
     ``(counted, numerator)``, each a list of ``(sign, table)`` with ``child_id``, ``start`` and ``end``:
     the children whose highest level is early help are ``[(+1, open at any level), (-1, open at child
     in need or above)]``. ``tests/indicators/test_sweep.py`` checks that it agrees with ``rows``.
+
+    ``amounts_on_day`` does the same for a measure whose rows on a day are units each with an amount that
+    changes over time (a worker and their caseload): it returns each unit's amount as a step function,
+    ``worker_id`` (or ``child_id``), ``start``, ``end`` and ``amount``, a unit's steps disjoint; on a day
+    the rows are the units with a step holding it, all in the numerator, each with that step's amount.
+    The count, sum and median of the amounts on every day then come from one pass along the steps.
     """
 
     rows: Callable[[Context, ir.Table], ir.Table]
     how: str
     sources: tuple[str, ...] = ()
     on_day: Callable[[Context], tuple[list[tuple[int, ir.Table]], list[tuple[int, ir.Table]]]] | None = None
+    amounts_on_day: Callable[[Context], ir.Table] | None = None
     # the rows are one per window and child by construction (grouped by them): counting children, the
     # engine need not group them by child again
     once_per_child: bool = False

@@ -30,18 +30,25 @@ import polars as pl
 from ibis.common.exceptions import IbisError
 
 from carelens.indicators.indicator import Indicator
-from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock, authority_key, with_authority
+from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock, authority_key, not_ended, with_authority
 
 # units whose figure needs only the count and the numerator's count (no amounts)
 COUNTED_UNITS = ("rate", "count", "percent", "representation", "per_week")
+# units a measure giving its amounts as step functions (Custom.amounts_on_day) can be swept for
+AMOUNT_UNITS = ("count", "mean", "median")
 
 
 def sweepable(ind: Indicator, ctx: Context, breakdown: str) -> bool:
-    """Whether ``ind``'s value on each day can be counted by sweeping, in the ``all`` breakdown and
-    without amounts: a custom measure that says how (``on_day``), or a stock (not a cohort) whose
-    numerator does not use the day counted and whose dates are days (not timestamps)."""
+    """Whether ``ind``'s value on each day can be counted by sweeping, in the ``all`` breakdown: a custom
+    measure that says how (``on_day``, without amounts; ``amounts_on_day``, with them), or a stock (not a
+    cohort) without amounts whose numerator does not use the day counted and whose dates are days (not
+    timestamps)."""
     m = ind.measure
-    if breakdown != "all" or ind.unit not in COUNTED_UNITS:
+    if breakdown != "all":
+        return False
+    if isinstance(m, Custom) and m.amounts_on_day is not None:
+        return ind.unit in AMOUNT_UNITS
+    if ind.unit not in COUNTED_UNITS:
         return False
     if isinstance(m, Custom):
         return m.on_day is not None
@@ -128,6 +135,56 @@ def _terms(ind: Indicator, ctx: Context) -> dict[str, list[tuple[int, ir.Table]]
     return {"n": [(1, t.select(*kept))], "hits": [(1, t.filter(t._hit).select(*kept))]}
 
 
+def _days_frame(ctx: Context, days: list[dt.date]) -> pl.DataFrame:
+    out = pl.DataFrame({"counting_day": pl.Series(sorted(set(days)), dtype=pl.Date)})
+    if authority_key(ctx):
+        out = pl.DataFrame({"la_code": pl.Series(ctx.authorities, dtype=pl.String)}).join(out, how="cross")
+    return out
+
+
+def amounts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.DataFrame:
+    """``counting_day``, ``n``, ``hits`` (the same: every unit is in the numerator), ``amount_sum``,
+    ``amount_n`` and ``amount_median`` on each of ``days`` (and, over several authorities, for each
+    ``la_code``), for a measure that gives its units' amounts as step functions (``Custom.amounts_on_day``).
+
+    On a day the amounts are those of the steps holding it. How many units hold each amount changes only
+    where a step starts or ends, so the backend adds up +1 and −1 per authority, amount and day, and a
+    running total per amount in Polars gives, on any day, how many units hold each amount: the count, the
+    sum and the median follow from that (a caseload is one of a few dozen amounts, so this is small)."""
+    by = authority_key(ctx)
+    known = ctx.blocks if ctx.blocks is not None else {}
+    t = ind.measure.amounts_on_day(ctx)
+    key = ("amounts", t.op())
+    if key not in known:
+        t = with_authority(t, ctx, ind.counting_unit)
+        t = t.filter(t.start.notnull() & (not_ended(t.end) > t.start))
+        parts = (t.select(*by, "amount", day=t.start, delta=ibis.literal(1)),
+                 t.select(*by, "amount", day=not_ended(t.end), delta=ibis.literal(-1)))
+        both = ibis.union(*(p.mutate(day=p.day.cast(dt_types.Date(nullable=True)), delta=p.delta.cast("int64"),
+                                     amount=p.amount.cast("float64")) for p in parts), distinct=False)
+        known[key] = both.group_by(*by, "amount", "day").aggregate(delta=both.delta.sum()).to_polars()
+    d = known[key].with_columns(pl.col("day").cast(pl.Date)).sort(*by, "amount", "day")
+    d = d.with_columns(units=pl.col("delta").cum_sum().over(*by, "amount"))
+    grid = d.select(*by, "amount").unique().join(_days_frame(ctx, days), on=list(by), how="inner") if by else \
+        d.select("amount").unique().join(_days_frame(ctx, days), how="cross")
+    held = grid.sort(*by, "amount", "counting_day").join_asof(
+        d.select(*by, "amount", "day", "units"), left_on="counting_day", right_on="day", by=[*by, "amount"],
+        strategy="backward", check_sortedness=False).filter(pl.col("units") > 0)  # sorted above
+    # the median of the amounts on a day: the middle one, or the mean of the two middle ones, in order
+    held = held.sort(*by, "counting_day", "amount").with_columns(
+        _upto=pl.col("units").cum_sum().over(*by, "counting_day"),
+        _all=pl.col("units").sum().over(*by, "counting_day"))
+    lower, upper = (pl.col("_all") - 1) // 2, pl.col("_all") // 2  # positions counted from 0
+    per_day = held.group_by(*by, "counting_day").agg(
+        n=pl.col("units").sum(), amount_sum=(pl.col("amount") * pl.col("units")).sum(),
+        amount_median=(pl.col("amount").filter(pl.col("_upto") > lower).min()
+                       + pl.col("amount").filter(pl.col("_upto") > upper).min()) / 2)
+    out = _days_frame(ctx, days).join(per_day, on=[*by, "counting_day"], how="left")
+    n = pl.col("n").fill_null(0).cast(pl.Int64)
+    return out.select(*by, "counting_day", n.alias("n"), n.alias("hits"), pl.col("amount_sum"),
+                      n.alias("amount_n"), pl.col("amount_median"))
+
+
 def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.DataFrame:
     """``counting_day``, ``n`` (counted) and ``hits`` (in the numerator) on each of ``days`` (and, over
     several authorities, for each ``la_code``).
@@ -136,12 +193,12 @@ def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.Data
     with the run's building blocks, under the set's expression, so the children looked after (the
     denominator of a dozen section D shares) or the children open at each level of need (section A) are
     swept once for all the indicators that count them."""
+    if isinstance(ind.measure, Custom) and ind.measure.amounts_on_day is not None:
+        return amounts_on_days(ind, ctx, days)
     per_child = ind.counting_unit == "children" or isinstance(ind.measure, Custom)
     known = ctx.blocks if ctx.blocks is not None else {}
     by = authority_key(ctx)
-    out = pl.DataFrame({"counting_day": pl.Series(sorted(set(days)), dtype=pl.Date)})
-    if by:
-        out = pl.DataFrame({"la_code": pl.Series(ctx.authorities, dtype=pl.String)}).join(out, how="cross")
+    out = _days_frame(ctx, days)
     for kind, terms in _terms(ind, ctx).items():
         parts = []
         for sign, t in terms:

@@ -106,6 +106,17 @@ def _caseload_rows(bands: bool):
     return rows
 
 
+def _caseloads_on_day(ctx: Context) -> ir.Table:
+    """The same caseloads as ``_caseload_rows``, for counting on many days at once: each counted worker's
+    caseload steps (:func:`caseload_steps`), the caseload as the amount."""
+    load = caseload_steps(ctx)
+    if ctx.param("social_workers_only"):
+        counted = _counted_workers(ctx.table("workers"), ctx)
+        counted = counted.select(_w_id=counted.worker_id)
+        load = load.semi_join(counted, load.worker_id == counted._w_id)
+    return load.select("worker_id", start=load.start, end=load.end, amount=load["count"])
+
+
 def _in_post(ctx: Context, windows: ir.Table) -> ir.Table:
     w = _counted_workers(ctx.table("workers"), ctx)
     return w.join(windows, (w.start_date <= windows.window_end) & (not_ended(w.end_date) >= windows.window_end))
@@ -120,6 +131,17 @@ def _caseholder_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     return j.select("period_id", child_id=ibis.null("string"), worker_id=j.worker_id,
                     team_id=ibis.coalesce(j._c_team, j.team_id),
                     counting_day=j.window_end.cast("date"), numerator=cases > 0, amount=cases.cast("float64"))
+
+
+def _caseholders_on_day(ctx: Context):
+    """The same workers as ``_caseholder_rows``, for counting on many days at once: those in post, and of them
+    those in post while allocated a child. The sweep counts distinct ``child_id``: here, the worker."""
+    w = workers(ctx)
+    in_post = w.select("worker_id", child_id=w.worker_id, start=w.start_date, end=w.left)
+    a = ctx.table("allocations")
+    allocated = a.select(child_id=a.worker_id, start=a.start_date, end=a.end_date)
+    holding = in_both(in_post, allocated)
+    return [(1, in_post)], [(1, holding.mutate(worker_id=holding.child_id))]
 
 
 # ------------------------------------------------------------------------------------ open cases
@@ -183,7 +205,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "end of the period, by the worker's team. Local: DfE's average (LAIT 287) divides all cases by the FTE "
         "of case-holding social workers.",
         Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period (not a child), "
-               "with their caseload as the amount. " + CASE_HOW, ("allocations", "workers")),
+               "with their caseload as the amount. " + CASE_HOW, ("allocations", "workers"),
+               amounts_on_day=_caseloads_on_day),
         "workers", "mean", "low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
         parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (Assessment around 25)"),
     Indicator(
@@ -191,7 +214,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "The median number of children allocated to each case-holding social worker at the end of the period, "
         "by the worker's team.",
         Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period, with their "
-               "caseload as the amount. " + CASE_HOW, ("allocations", "workers")),
+               "caseload as the amount. " + CASE_HOW, ("allocations", "workers"), amounts_on_day=_caseloads_on_day),
         "workers", "median", "low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
         parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (median 24)"),
     Indicator(
@@ -199,7 +222,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Case-holding social workers at the end of the period, by the size of their caseload (bands 1–9, "
         "10–14, 15–19, 20–24, 25–29, 30 and over): the distribution of caseloads.",
         Custom(_caseload_rows(True), "One row per case-holding worker on the last day of the period, in the band of "
-               "their caseload. " + CASE_HOW, ("allocations", "workers")),
+               "their caseload. " + CASE_HOW, ("allocations", "workers"), amounts_on_day=_caseloads_on_day),
         "workers", "count", "neutral", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS + ("caseload_band",),
         parameters=(SOCIAL_WORKERS_ONLY, BANDS), reference="report §5.11"),
     Indicator(
@@ -208,7 +231,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "(DfE: \"social workers who are caseholders\", counted by headcount).",
         Custom(_caseholder_rows, "One row per worker in post on the last day of the period (`workers`: started "
                "on or before it, `end_date` empty or on or after it); in the numerator with a case that day. "
-               + CASE_HOW, ("allocations", "workers")),
+               + CASE_HOW, ("allocations", "workers"), on_day=_caseholders_on_day),
         "workers", "percent", "high", "287", dfe_short="Social_Work_Caseholders_%",
         dfe_note='DfE counts at 30 September (workforce census), so compare our value on 30 September, not at 31 March.',
         windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
