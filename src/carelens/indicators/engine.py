@@ -270,7 +270,9 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
         sections.setdefault(item[1].group, []).append(item)
     threads = min(threads or os.cpu_count() or 1, len(sections))
     if threads < 2 or not hasattr(tables, "reader"):
-        frames = job(tables, numbered)
+        # section by section, as on threads: each section's building blocks are dropped when it is done,
+        # not kept on the backend until the end of the catalogue (Spark holds them in the driver's memory)
+        frames = [frame for section in sections.values() for frame in job(tables, section)]
     else:
         frames = _on_threads(tables, sorted(sections.values(), key=len, reverse=True), job, threads)
     if not frames:
