@@ -200,3 +200,35 @@ def test_breakdown_by_sex(store):
         "F": (1, 18_000), "M": (1, 18_000)}
     with pytest.raises(ValueError, match="expected one of all, age_band, sex"):
         evaluate_by(store, indicator("C8"), FY2025, "890", "placement_type")
+
+
+def test_window_counts_from_running_totals_equal_the_days_summed_in_each_window():
+    """A flow's ``all`` counts per window come from running totals over its days (one lookup per window); they
+    must be the days' counts added up window by window, for every authority, with no row for a window
+    holding none of an authority's days."""
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    from carelens.indicators.engine import _periods_frame, _sum_days, _sum_days_by_running_totals
+    from carelens.indicators.periods import standard_periods
+
+    D = dt.date
+    # 301: a day on each edge of March 2024 and a gap in April; 886: only in May 2024
+    days = pl.DataFrame({
+        "la_code": ["301", "301", "301", "301", "886"],
+        "group": ["all"] * 5,
+        "counting_day": [D(2024, 3, 1), D(2024, 3, 31), D(2024, 4, 1), D(2024, 5, 15), D(2024, 5, 20)],
+        "n": [2, 1, 4, 3, 5], "hits": [1, 0, 4, 2, 5], "amount_sum": [None] * 5, "amount_n": [0] * 5,
+    }, schema_overrides={"amount_sum": pl.Float64, "n": pl.Int64, "hits": pl.Int64, "amount_n": pl.Int64})
+    frame = _periods_frame(standard_periods(D(2023, 4, 1), D(2024, 6, 30)))
+    got = _sum_days_by_running_totals(frame, days)
+    joined = frame.select("period_id", "period_start", "period_end").join_where(
+        days, pl.col("counting_day") >= pl.col("period_start"), pl.col("counting_day") <= pl.col("period_end"))
+    expected = _sum_days(joined)
+    key = ["period_id", "la_code", "group"]
+    columns = [*key, "n", "hits", "amount_n"]
+    assert_frame_equal(got.select(columns).sort(key), expected.select(columns).sort(key), check_dtypes=False)
+    by_label = dict(zip(frame["period_id"], frame["period"]))
+    march = [r for r in got.iter_rows(named=True) if by_label[r["period_id"]] == "2024-03" and r["la_code"] == "301"]
+    assert [(r["n"], r["hits"]) for r in march] == [(3, 1)]  # both edges of the month
+    assert not [r for r in got.iter_rows(named=True) if by_label[r["period_id"]] == "2024-03" and r["la_code"] == "886"]

@@ -155,6 +155,9 @@ def amounts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.Dat
     known = ctx.blocks if ctx.blocks is not None else {}
     t = ind.measure.amounts_on_day(ctx)
     key = ("amounts", t.op())
+    # the mean, median and count of caseloads (G1, G1a, G1b) read the same figures on the same days
+    if (key, tuple(days)) in known:
+        return known[key, tuple(days)]
     if key not in known:
         t = with_authority(t, ctx, ind.counting_unit)
         t = t.filter(t.start.notnull() & (not_ended(t.end) > t.start))
@@ -181,8 +184,9 @@ def amounts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.Dat
                        + pl.col("amount").filter(pl.col("_upto") > upper).min()) / 2)
     out = _days_frame(ctx, days).join(per_day, on=[*by, "counting_day"], how="left")
     n = pl.col("n").fill_null(0).cast(pl.Int64)
-    return out.select(*by, "counting_day", n.alias("n"), n.alias("hits"), pl.col("amount_sum"),
-                      n.alias("amount_n"), pl.col("amount_median"))
+    known[key, tuple(days)] = out.select(*by, "counting_day", n.alias("n"), n.alias("hits"), pl.col("amount_sum"),
+                                         n.alias("amount_n"), pl.col("amount_median"))
+    return known[key, tuple(days)]
 
 
 def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.DataFrame:
