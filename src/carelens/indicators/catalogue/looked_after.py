@@ -502,11 +502,27 @@ def _missing_types(ctx: Context) -> list[str]:
     return [c.strip() for c in str(ctx.param("missing_types")).split(",") if c.strip()]
 
 
+def _spans_looked_after(ctx: Context) -> ir.Table:
+    """Each child's spans of being looked after (short breaks aside): their episodes in force merged where
+    they overlap or touch (``child_id``, ``start_date``, ``end_date``, a far-off day while open). A child is
+    looked after at some time in a window exactly when one of their spans reaches into it, and a child has
+    a few spans where they have many episodes (every move and change of legal status starts one), so a
+    cohort is found by joining the windows to these."""
+    t = _in_care_not_short_break(ctx)
+    t = t.select("child_id", "start_date", end_date=not_ended(t.end_date))
+    order = [t.start_date, t.end_date]
+    # a span begins with an episode starting after every episode before it has ended
+    reach = t.end_date.max().over(ibis.window(group_by="child_id", order_by=order, rows=(None, -1)))
+    t = t.mutate(_begins=ibis.ifelse(reach.isnull() | (t.start_date > reach), 1, 0))
+    t = t.mutate(_span=t._begins.sum().over(ibis.window(group_by="child_id", order_by=order, rows=(None, 0))))
+    return t.group_by("child_id", "_span").aggregate(start_date=t.start_date.min(), end_date=t.end_date.max()
+                                                    ).drop("_span")
+
+
 def _missing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     """Children looked after at any time in the window, with the missing episodes they had in it."""
-    t = _in_care_not_short_break(ctx)
-    j = t.join(windows, (t.start_date <= windows.window_end)
-               & (not_ended(t.end_date) >= windows.window_start))
+    t = _spans_looked_after(ctx)
+    j = t.join(windows, (t.start_date <= windows.window_end) & (t.end_date >= windows.window_start))
     cohort = j.select("period_id", "window_start", "window_end", "child_id").distinct()
     m = ctx.table("missing_episodes")
     m = m.filter(m.missing_type.isin(_missing_types(ctx)))
