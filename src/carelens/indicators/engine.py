@@ -219,11 +219,11 @@ _ON_LAST_DAY: dict[Custom, bool] = {}
 
 
 def _sum_days_by_running_totals(frame: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
-    """What :func:`_sum_days` gives, for one group per authority: each window's counts as the running total
-    of the days' counts at its last day less the running total before its first day. One lookup per window
-    and authority instead of a row per day in every window (ten years of days in 1,500 windows are millions
-    of rows over many authorities). Only for whole numbers: differences of running totals of amounts
-    would not be exactly their sums."""
+    """The counts :func:`_sum_days` gives (not the amounts), for one group per authority: each window's counts
+    as the running total of the days' counts at its last day less the running total before its first day.
+    One lookup per window and authority instead of a row per day in every window (ten years of days in 1,500
+    windows are millions of rows over many authorities). Only for whole numbers: differences of running
+    totals of amounts would not be exactly their sums."""
     counted = ["n", "hits", "amount_n"]
     key = ["la_code", "group"]
     running = days.sort(*key, "counting_day").select(*key, "counting_day",

@@ -30,7 +30,7 @@ import polars as pl
 from ibis.common.exceptions import IbisError
 
 from carelens.indicators.indicator import Indicator
-from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock, authority_key, not_ended, with_authority
+from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock, authority_key, with_authority
 
 # units whose figure needs only the count and the numerator's count (no amounts)
 COUNTED_UNITS = ("rate", "count", "percent", "representation", "per_week")
@@ -113,7 +113,7 @@ def _deltas(t: ir.Table, per_child: bool, by: tuple[str, ...] = ()) -> ir.Table:
     """``by``, ``day`` and ``delta``: +1 for each interval (or child's stretch) starting that day, −1 for
     each ending, per ``by`` (nothing: the whole authority). Intervals are [start, end): a plan ending on a
     day no longer counts on it."""
-    t = stretches(t, (*by, "child_id")) if per_child else intervals(t, (*by, "child_id"))
+    t = stretches(t, (*by, "child_id")) if per_child else intervals(t, by)
     parts = (t.select(*by, day=t.start, delta=ibis.literal(1)), t.select(*by, day=t.end, delta=ibis.literal(-1)))
     both = ibis.union(*(p.mutate(day=p.day.cast(dt_types.Date(nullable=True)), delta=p.delta.cast("int64"))
                         for p in parts), distinct=False)
@@ -160,12 +160,8 @@ def amounts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.Dat
         return known[key, tuple(days)]
     if key not in known:
         t = with_authority(t, ctx, ind.counting_unit)
-        t = t.filter(t.start.notnull() & (not_ended(t.end) > t.start))
-        parts = (t.select(*by, "amount", day=t.start, delta=ibis.literal(1)),
-                 t.select(*by, "amount", day=not_ended(t.end), delta=ibis.literal(-1)))
-        both = ibis.union(*(p.mutate(day=p.day.cast(dt_types.Date(nullable=True)), delta=p.delta.cast("int64"),
-                                     amount=p.amount.cast("float64")) for p in parts), distinct=False)
-        known[key] = both.group_by(*by, "amount", "day").aggregate(delta=both.delta.sum()).to_polars()
+        # the units holding each amount, +1 and −1 per amount and day (a unit's steps are disjoint already)
+        known[key] = _deltas(t.mutate(amount=t.amount.cast("float64")), False, (*by, "amount")).to_polars()
     d = known[key].with_columns(pl.col("day").cast(pl.Date)).sort(*by, "amount", "day")
     d = d.with_columns(units=pl.col("delta").cum_sum().over(*by, "amount"))
     grid = d.select(*by, "amount").unique().join(_days_frame(ctx, days), on=list(by), how="inner") if by else \

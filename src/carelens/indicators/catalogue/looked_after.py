@@ -606,9 +606,8 @@ def _checks_on_day(check_type: str, months_param: str, under_5_param: str | None
         hc = ctx.table("health_checks")
         hc = hc.filter((hc.check_type == check_type) & hc.check_date.notnull())
         hc = hc.select("child_id", day=hc.check_date.cast("date"))
-        later = months_on(hc.day, int(ctx.param(months_param)))
         if under_5_param is None:
-            covered = hc.select("child_id", start=hc.day, end=later)
+            covered = hc.select("child_id", start=hc.day, end=months_on(hc.day, int(ctx.param(months_param))))
         else:
             born = _born(ctx)
             hc = hc.left_join(born, hc.child_id == born._b_child)
@@ -616,8 +615,8 @@ def _checks_on_day(check_type: str, months_param: str, under_5_param: str | None
             five = ibis.ifelse(hc._b_born.isnull(), hc.day, months_on(hc._b_born, 5 * 12))
             under_5 = hc.select("child_id", start=hc.day,
                                 end=ibis.least(months_on(hc.day, int(ctx.param(under_5_param))), five))
-            over_5 = hc.select("child_id", start=ibis.greatest(hc.day, five), end=months_on(hc.day, int(
-                ctx.param(months_param))))
+            over_5 = hc.select("child_id", start=ibis.greatest(hc.day, five),
+                               end=months_on(hc.day, int(ctx.param(months_param))))
             covered = under_5.union(over_5, distinct=False)
         return [(1, counted)], [(1, in_both(counted, covered))]
 
