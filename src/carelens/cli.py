@@ -141,15 +141,52 @@ def returns_cin(
 
 
 # --------------------------------------------------------------------------------------------- ingest
-def _show_problems(error) -> None:
-    table = Table(title=f"{len(error.problems)} problem(s) found — nothing was stored", show_lines=False)
-    for column in ("file", "where", "field", "value", "expected"):
+SHOWN_PROBLEMS = 200  # the console shows this many; --problems-out writes them all
+
+
+def _show_problems(problems, title: str, problems_out: Path | None, child: bool = False) -> None:
+    table = Table(title=title, show_lines=False)
+    for column in (("child",) if child else ()) + ("file", "where", "field", "value", "expected"):
         table.add_column(column, overflow="fold")
-    for p in error.problems[:200]:
-        table.add_row(p.file, p.location, p.field or "", "" if p.value is None else p.value, p.expected)
+    for p in problems[:SHOWN_PROBLEMS]:
+        table.add_row(*((p.child or "",) if child else ()), p.file, p.location, p.field or "",
+                      "" if p.value is None else p.value, p.expected)
     console.print(table)
-    if len(error.problems) > 200:
-        console.print(f"… and {len(error.problems) - 200} more")
+    if problems_out is not None:
+        _write_problems(problems_out, problems)
+        console.print(f"All {len(problems):,} problem(s) written to {problems_out}")
+    elif len(problems) > SHOWN_PROBLEMS:
+        console.print(f"… and {len(problems) - SHOWN_PROBLEMS:,} more (--problems-out FILE writes them all)")
+
+
+def _write_problems(path: Path, problems) -> None:
+    """Every problem, one a row, as CSV, or as an Excel workbook when the name ends .xlsx."""
+    columns = ("file", "where", "field", "value", "expected", "child")
+    rows = [(p.file, p.location, p.field, p.value, p.expected, p.child) for p in problems]
+    try:
+        if path.suffix.lower() == ".xlsx":
+            import xlsxwriter
+
+            book = xlsxwriter.Workbook(str(path))
+            sheet = book.add_worksheet("problems")
+            for c, name in enumerate(columns):
+                sheet.write_string(0, c, name)
+            for r, row in enumerate(rows, start=1):
+                for c, v in enumerate(row):
+                    if v is not None:
+                        # as text, always: a value such as "=1+1" from a council's file is not a formula
+                        sheet.write_string(r, c, v)
+            sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+            book.close()
+        else:
+            import csv
+
+            with path.open("w", newline="", encoding="utf-8") as f:
+                out = csv.writer(f)
+                out.writerow(columns)
+                out.writerows(rows)
+    except Exception as e:  # noqa: BLE001 - an unwritable path (xlsxwriter wraps OSError in its own error)
+        _fail(f"--problems-out {path}: cannot write the problems there ({getattr(e, 'strerror', None) or e})")
 
 
 @app.command()
@@ -163,10 +200,22 @@ def ingest(
     = None,
     check: Annotated[bool, typer.Option("--check", help="Read and check only: report problems, store nothing.")]
     = False,
+    hold_back: Annotated[bool, typer.Option(
+        "--hold-back", help="Load every child without a problem and hold back, whole, each child with one (SSDA903 "
+                            "returns); problems with a file still stop the load.")] = False,
+    problems_out: Annotated[Path | None, typer.Option(
+        "--problems-out", help="Write every problem to this file: CSV, or Excel when it ends .xlsx.")] = None,
 ):
-    """Load returns and extracts into the store, stitching years into one history per child."""
+    """Load returns and extracts into the store, stitching years into one history per child.
+
+    Each SSDA903 folder has its own collection year (from its name, e.g. ssda903_2020-21, or its
+    dates) unless --year gives one for all.
+    """
     from carelens.ingest import IngestError
     from carelens.ingest import ingest as run_ingest
+
+    if problems_out is not None and problems_out.is_dir():
+        _fail(f"--problems-out {problems_out}: is a folder; expected a file (.csv or .xlsx)")
 
     with _progress() as progress:
         task = progress.add_task("Reading and checking", total=len(sources))
@@ -175,14 +224,30 @@ def ingest(
             progress.update(task, advance=1, description=f"Read {path.name} ({kind})")
 
         try:
-            report = run_ingest(store, sources, la_code=la, year=year, check=check, on_source=done)
+            report = run_ingest(store, sources, la_code=la, year=year, check=check, on_source=done,
+                                hold_back=hold_back)
         except IngestError as e:
             progress.stop()
-            _show_problems(e)
+            _show_problems(e.problems, f"{len(e.problems)} problem(s) found — nothing was stored", problems_out,
+                           child=hold_back)
             raise typer.Exit(code=1) from None
+    for warning in report.warnings:
+        console.print(f"[bold yellow]warning:[/] {warning}")
+    for note in report.notes:
+        console.print(note)
+    held = report.held_back
+    if held:
+        verb = "would be held back" if check else "held back"
+        _show_problems([p for _, h in held for p in h.problems],
+                       f"{len(held):,} child(ren) {verb}, with every row of theirs in the return, for these "
+                       "problems", problems_out, child=True)
+    elif problems_out is not None:
+        _write_problems(problems_out, [])
     verb = "Checked" if check else "Loaded"
     console.print(f"{verb} {len(report.extracts)} source(s): {report.children:,} children, {report.rows:,} rows"
-                  + ("" if check else f" into {store}") + ("; no problems found" if check else ""))
+                  + ("" if check else f" into {store}")
+                  + (f"; {len(held):,} child(ren) {'would be ' if check else ''}held back" if held
+                     else "; no problems found" if check else ""))
 
 
 # ----------------------------------------------------------------------------------------- indicators

@@ -14,6 +14,10 @@ Every file is read and checked before anything is stored. If any file has proble
 all of them are reported together (file, row or line, field, value, what was
 expected) and the store is left exactly as it was. Otherwise all the files are merged
 in one transaction (:mod:`carelens.ingest.history`).
+
+With ``hold_back``, an SSDA903 return whose problems are all particular children's is
+loaded without those children, whole, and they are recorded in ``held_back_children``
+(decision 010); a problem with a file or a whole return still stops the load.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from carelens.ingest.extract import Extract
+from carelens.ingest.extract import Extract, HeldBackChild
 from carelens.ingest.problems import IngestError, Problem
 
 __all__ = ["Extract", "IngestError", "IngestReport", "Problem", "ingest", "read_source", "source_kind"]
@@ -41,6 +45,19 @@ class IngestReport:
     @property
     def rows(self) -> int:
         return sum(getattr(e, "row_count", e.rows()) for e in self.extracts)
+
+    @property
+    def notes(self) -> list[str]:
+        return [n for e in self.extracts for n in e.notes]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for e in self.extracts for w in e.warnings]
+
+    @property
+    def held_back(self) -> list[tuple[Extract, HeldBackChild]]:
+        """Every child held back, with the return they were held back from."""
+        return [(e, h) for e in self.extracts for h in e.held_back]
 
 
 def source_kind(path: Path) -> str:
@@ -65,13 +82,18 @@ def source_kind(path: Path) -> str:
                                "an SSDA903 folder/CSV/XML, a CIN census XML, an Annex A workbook or an SSD folder")])
 
 
-def read_source(path: Path, kind: str, la_code: str | None = None, year: int | None = None) -> list[Extract]:
-    """Read one source (a file or folder) without storing anything."""
+def read_source(path: Path, kind: str, la_code: str | None = None, year: int | None = None,
+                hold_back: bool = False) -> list[Extract]:
+    """Read one source (a file or folder) without storing anything.
+
+    ``hold_back`` reads an SSDA903 return without the children that have problems rather than
+    refusing it (the other readers refuse any problem: their problems do not yet name the child).
+    """
     if kind == "ssda903":
         from carelens.ingest.ssda903 import read_ssda903
 
         files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-        return [read_ssda903(files, year=year, la_code=la_code)]
+        return [read_ssda903(files, year=year, la_code=la_code, hold_back=hold_back)]
     if kind == "cin_census":
         from carelens.ingest.cin_census import read_cin_census
 
@@ -93,10 +115,13 @@ def read_source(path: Path, kind: str, la_code: str | None = None, year: int | N
 
 def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | None = None,
            year: int | None = None, check: bool = False,
-           on_source: Callable[[Path, str], None] | None = None) -> IngestReport:
+           on_source: Callable[[Path, str], None] | None = None, hold_back: bool = False) -> IngestReport:
     """Read and check every path, then (unless ``check``) merge them all into the store in one transaction.
 
-    Raises :class:`IngestError` with every problem in every file; nothing is stored then.
+    Raises :class:`IngestError` with every problem in every file; nothing is stored then. With
+    ``hold_back``, children whose rows have problems are held back instead (each whole, from the
+    return they are in) and listed in the report's ``held_back``; other problems still raise.
+    ``year``, when given, is every SSDA903 return's; otherwise each return has its own.
 
     Files are read twice: once to check them all (keeping only what each holds, not its rows),
     then one at a time, oldest return first, inside the transaction that merges them. Memory is
@@ -115,8 +140,9 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
             continue
         try:
             kind = source_kind(path)
-            for extract in read_source(path, kind, la_code=la_code, year=year):
+            for extract in read_source(path, kind, la_code=la_code, year=year, hold_back=hold_back):
                 sources.append((order_of_merging(extract), path, kind))
+                extract.warnings += _authority_doubt(extract, la_code)
                 summaries.append(_summary(extract))
         except IngestError as e:
             problems += e.problems
@@ -130,7 +156,7 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
 
     def in_order():
         for _, path, kind in sorted(sources, key=lambda s: s[0]):
-            yield from read_source(path, kind, la_code=la_code, year=year)
+            yield from read_source(path, kind, la_code=la_code, year=year, hold_back=hold_back)
 
     store_path = Path(store_path)
     created = not store_path.exists()
@@ -152,6 +178,26 @@ def _summary(extract: Extract) -> Extract:
     person = extract.frames.get("person")
     kept = {"person": person.select("child_id")} if person is not None else {}
     light = Extract(extract.kind, extract.la_code, extract.collection_year, extract.period_start,
-                    extract.period_end, extract.files, kept)
+                    extract.period_end, extract.files, kept, notes=extract.notes, warnings=extract.warnings,
+                    held_back=extract.held_back)
     light.row_count = extract.rows()
     return light
+
+
+def _authority_doubt(extract: Extract, la_code: str | None) -> list[str]:
+    """A warning when ``--la`` names one authority and every child id carries another English authority's
+    number (as case systems that prefix it, and CareLens' synthetic authorities, number children)."""
+    person = extract.frames.get("person")
+    if not la_code or person is None or not len(person):
+        return []
+    from carelens.ingest.ssda903 import _english_authorities
+
+    ids = person["child_id"].drop_nulls()
+    prefixes = ids.str.slice(0, 3).unique().to_list()
+    if len(prefixes) != 1 or prefixes[0] == la_code or prefixes[0] not in _english_authorities() \
+            or ids.str.len_chars().min() <= 3:
+        return []
+    # shown as the ids show it: 890-000123 starts "890-", 8900001234 starts "890"
+    after = {i[3] for i in ids.head(100).to_list()}
+    separator = after.pop() if len(after) == 1 and not next(iter(after)).isalnum() else ""
+    return [f"--la {la_code} but every child id starts {prefixes[0]}{separator}: is this the right authority?"]

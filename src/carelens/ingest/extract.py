@@ -19,6 +19,15 @@ KINDS = ("ssda903", "cin_census", "annex_a", "ssd")
 
 
 @dataclass
+class HeldBackChild:
+    """A child left out of an extract whole because some of their rows have problems."""
+
+    child_id: str
+    problem_count: int  # every problem found, though a file full of them lists only its first ones
+    problems: list  # the child's problems as listed (carelens.ingest.problems.Problem)
+
+
+@dataclass
 class Extract:
     kind: str  # one of KINDS
     la_code: str
@@ -27,6 +36,12 @@ class Extract:
     period_end: dt.date | None
     files: list[str]
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # things the user should be told although nothing is wrong ("missing.csv is empty (no rows)")
+    notes: list[str] = field(default_factory=list)
+    # things the user should check although the load goes on (an --la that the child ids contradict)
+    warnings: list[str] = field(default_factory=list)
+    # children held back whole (read with hold_back): none of their rows is in frames
+    held_back: list[HeldBackChild] = field(default_factory=list)
 
     def rows(self) -> int:
         return sum(len(f) for f in self.frames.values())

@@ -14,7 +14,11 @@ year *Y* therefore:
 3. merges people field by field (a later return's non-empty value wins);
 4. re-derives periods of care, placements and legal statuses from the stitched
    903 episodes of every child the return touched, so an episode that was open
-   in one year's return and closed in the next becomes one continuous period.
+   in one year's return and closed in the next becomes one continuous period;
+5. records the children a return was loaded without (``ingest --hold-back``) in
+   ``held_back_children``, replacing what an earlier load of the same return
+   recorded, and leaves their stored rows exactly as they were: a held-back child's
+   rows are neither replaced nor removed as "no longer reported" (decision 010).
 
 Loading the same file twice changes nothing. All extracts in one call are merged
 in one transaction: a failure leaves the store exactly as it was.
@@ -22,6 +26,7 @@ in one transaction: a failure leaves the store exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -85,12 +90,14 @@ class MergeSummary:
     tables: dict[str, int]  # rows in the store afterwards, per table touched
 
 
-def merge_extracts(store: Store, extracts: Iterable[Extract]) -> MergeSummary:
+def merge_extracts(store: Store, extracts: Iterable[Extract], held_at: str | None = None) -> MergeSummary:
     """Merge extracts into the store in one transaction, oldest collection year first.
 
     A list is put in order here; an iterator (e.g. one reading files one at a time, to keep
-    memory small) must already yield them oldest first.
+    memory small) must already yield them oldest first. ``held_at`` (an ISO 8601 UTC time,
+    default now) is when the children held back from these extracts are recorded as held back.
     """
+    held_at = held_at or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ordered = sorted(extracts, key=order_of_merging) if isinstance(extracts, Sequence) else extracts
     touched: set[str] = set()
     children: set[str] = set()
@@ -100,6 +107,10 @@ def merge_extracts(store: Store, extracts: Iterable[Extract]) -> MergeSummary:
             merged += 1
             rows_in += extract.rows()
             year = extract.collection_year or 0
+            con.execute("CREATE OR REPLACE TEMP TABLE _held AS SELECT unnest($1::VARCHAR[]) AS child_id",
+                        [[h.child_id for h in extract.held_back]])
+            if _record_held_back(con, extract, held_at):
+                touched.add("held_back_children")
             for name, frame in extract.frames.items():
                 if name in DERIVED_FROM_EPISODES or not len(frame):
                     continue
@@ -118,6 +129,7 @@ def merge_extracts(store: Store, extracts: Iterable[Extract]) -> MergeSummary:
             if episodes is not None and len(episodes):
                 _rederive_care(con, extract.la_code, episodes["child_id"].unique().to_list())
                 touched |= set(DERIVED_FROM_EPISODES)
+        con.execute("DROP TABLE IF EXISTS _held")
         for child_table, (key, parent) in DEPENDENTS.items():
             con.execute(f'DELETE FROM "{child_table}" c WHERE NOT EXISTS '
                         f'(SELECT 1 FROM "{parent}" p WHERE p.{key} = c.{key})')
@@ -177,13 +189,53 @@ def _merge_table(con, name: str, frame: pl.DataFrame, extract: Extract, year: in
         else:
             # an extract with no collection year (Annex A, SSD) replaces what the same file gave before
             stale = "source_file IN (SELECT DISTINCT source_file FROM _incoming)"
-        con.execute(f"""DELETE FROM "{name}" WHERE la_code = $la AND coalesce(source_year, 0) <= $year
-                        AND (EXISTS (SELECT 1 FROM _kept k WHERE {same_key('k', f'"{name}"')}) OR {stale})""",
-                    params)
+        if extract.held_back:
+            # the return was loaded without these children: it says nothing about them, so nothing of theirs is
+            # stale; rows of no child (workers) that it no longer lists may still be a held-back child's, and stay
+            stale = (f"({stale}) AND child_id NOT IN (SELECT child_id FROM _held)"
+                     if "child_id" in TABLES_BY_NAME[name].column_names else "FALSE")
+        delete = f"""DELETE FROM "{name}" WHERE la_code = $la AND coalesce(source_year, 0) <= $year
+                     AND (EXISTS (SELECT 1 FROM _kept k WHERE {same_key('k', f'"{name}"')}) OR {stale})"""
+        con.execute(delete, {k: v for k, v in params.items() if f"${k}" in delete})
         con.execute(f'INSERT INTO "{name}" SELECT * FROM _kept')
         con.execute("DROP TABLE _kept")
     finally:
         con.unregister("_incoming")
+
+
+def _record_held_back(con, extract: Extract, held_at: str) -> bool:
+    """The return's record of held-back children replaced by this load's: a child loaded in full this time is
+    no longer held back. Whether the table changed."""
+    if extract.collection_year is None and not extract.held_back:
+        return False  # (an extract that is not a yearly return is never loaded with children held back)
+    same_return = {"la": extract.la_code, "kind": extract.kind, "year": extract.collection_year}
+    before = con.execute("""SELECT count(*) FROM held_back_children WHERE la_code = $la AND source_kind = $kind
+                            AND source_year IS NOT DISTINCT FROM $year""", same_return).fetchone()[0]
+    con.execute("""DELETE FROM held_back_children WHERE la_code = $la AND source_kind = $kind
+                   AND source_year IS NOT DISTINCT FROM $year""", same_return)
+    if not extract.held_back:
+        return bool(before)
+    first = [h.problems[0] if h.problems else None for h in extract.held_back]
+    rows = pl.DataFrame({
+        "la_code": extract.la_code, "child_id": [h.child_id for h in extract.held_back],
+        "source_kind": extract.kind, "problem_count": [h.problem_count for h in extract.held_back],
+        "first_problem": [str(p) if p else "(beyond the problems listed for the file)" for p in first],
+        "held_at": held_at,
+        "source_file": [p.file if p else (extract.files[0] if extract.files else "") for p in first],
+        "source_year": extract.collection_year,
+        "source_row": [_line_number(p.location) if p else None for p in first]})
+    con.register("_held_rows", conform("held_back_children", rows).to_arrow())
+    try:
+        con.execute("INSERT INTO held_back_children SELECT * FROM _held_rows")
+    finally:
+        con.unregister("_held_rows")
+    return True
+
+
+def _line_number(location: str) -> int | None:
+    """12 from "row 12" or "line 12"."""
+    last = location.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else None
 
 
 def _replace_for_children(con, name: str, frame: pl.DataFrame, year: int) -> None:

@@ -19,6 +19,9 @@ class Problem:
     field: str | None
     value: str | None
     expected: str
+    # the child the row belongs to, when the problem is one child's (so ``--hold-back`` can hold that child
+    # back); None for a problem with the whole file or return, which no child's absence would cure
+    child: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}" + (f", {self.location}" if self.location else "")
@@ -45,10 +48,10 @@ class ProblemLog:
     problems: list[Problem] = field(default_factory=list)
     limit: int = 10_000  # a file that is wrong everywhere still gets a readable report
 
-    def add(self, location: str, field_name: str | None, value, expected: str) -> None:
+    def add(self, location: str, field_name: str | None, value, expected: str, child: str | None = None) -> None:
         if len(self.problems) < self.limit:
             self.problems.append(Problem(self.file, location, field_name,
-                                         None if value is None else str(value)[:200], expected))
+                                         None if value is None else str(value)[:200], expected, child))
 
     def raise_if_any(self) -> None:
         if self.problems:

@@ -10,13 +10,17 @@ canonical column is derived and every check.
   its name: column order, case, stray spaces, a byte-order mark, UTF-8 or
   Windows-1252 do not matter, extra columns are ignored. The column lists are the
   writer's (:func:`carelens.returns.ssda903.table_spec`).
-* **The year.** The 903 has no year field: pass ``year``, or it is inferred as the
-  collection year that contains the latest episode, review or missing date.
+* **The year.** The 903 has no year field: pass ``year``, or it is read from the folder or
+  file names (``ssda903_2020-21``, ``903_2021``), or else inferred as the collection year most
+  of the return's episode, review and missing dates fall in (so one stray date cannot move it).
 * **Everything checked, all at once.** Dates, codes (valid for the year, see
   :mod:`carelens.model.code_lists`), required fields, lengths, duplicate children,
   overlapping episodes … every problem in every file is collected and raised
   together as :class:`~carelens.ingest.problems.IngestError`; nothing is returned
   from a return with problems.
+* **Holding children back.** With ``hold_back``, a return whose every problem is one child's
+  is read without those children (all their rows, in every table) instead of refused; the
+  extract names them and their problems in ``held_back``.
 * **Vectorised.** All checks and derivations are Polars expressions over whole
   tables; there is no Python loop over rows except to word the problems found.
 """
@@ -32,7 +36,7 @@ from pathlib import Path
 
 import polars as pl
 
-from carelens.ingest.extract import Extract
+from carelens.ingest.extract import Extract, HeldBackChild
 from carelens.ingest.identity import deduplicated, natural_id
 from carelens.ingest.looked_after_history import derive_from_episodes
 from carelens.ingest.problems import IngestError, Problem, ProblemLog
@@ -115,15 +119,26 @@ class _Problems:
     """Problems of the whole return, one log per file (each capped, so a hopeless file stays readable)."""
 
     logs: dict[str, ProblemLog] = field(default_factory=dict)
+    # every child with a problem and how many, counted beyond the cap of the logs: holding back only
+    # the children whose problems were listed would load the others' bad rows
+    children: dict[str, int] = field(default_factory=dict)
+    unattributed: bool = False  # a bad row beyond the cap that names no child
+    empty_files: list[str] = field(default_factory=list)  # blank or header-only files: tables with no rows
 
     def log(self, file: str) -> ProblemLog:
         return self.logs.setdefault(file, ProblemLog(file))
 
-    def add(self, file: str, location: str, field_name: str | None, value, expected: str) -> None:
-        self.log(file).add(location, field_name, value, expected)
+    def add(self, file: str, location: str, field_name: str | None, value, expected: str,
+            child: str | None = None) -> None:
+        self.log(file).add(location, field_name, value, expected, child)
 
     def all(self) -> list[Problem]:
         return [p for log in self.logs.values() for p in log.problems]
+
+    @property
+    def whole_return(self) -> bool:
+        """Whether a problem concerns the return or a file rather than one child (no child can be held back for it)."""
+        return self.unattributed or any(p.child is None for p in self.all())
 
     def room(self, file: str) -> int:
         log = self.log(file)
@@ -132,17 +147,22 @@ class _Problems:
 
 # ------------------------------------------------------------------------------- public API
 def read_ssda903(paths: Sequence[str | Path] | str | Path, year: int | None = None,
-                 la_code: str | None = None) -> Extract:
+                 la_code: str | None = None, hold_back: bool = False) -> Extract:
     """Read one authority's SSDA903 return for one collection year into canonical frames.
 
     ``paths`` are the return's CSV files, or folders holding them, or one SSDA903 XML
     file. ``year`` is the collection year (2025 = 2024/25); without it the year is
-    inferred from the latest episode, review or missing date. ``la_code`` is the
+    taken from the folder or file names when they carry one, or else it is the collection
+    year most of the episode, review and missing dates fall in. ``la_code`` is the
     authority's 3-digit DfE number; without it, it is taken from the child
     identifiers when they all begin with the same English authority's number.
 
     Raises :class:`IngestError` listing every problem found (file, row, field, value,
-    what was expected); nothing is returned from a return with problems.
+    what was expected); nothing is returned from a return with problems. With
+    ``hold_back``, a return whose problems are all particular children's is returned
+    without those children (every row of theirs, in every table), named with their
+    problems in ``Extract.held_back``; a problem with a file or the whole return still
+    raises.
     """
     problems = _Problems()
     files = _files(paths, problems)
@@ -159,19 +179,34 @@ def read_ssda903(paths: Sequence[str | Path] | str | Path, year: int | None = No
     # with the header and the episodes in hand, the tables that were read are checked even when
     # another file could not be, so that every problem is reported at once
 
-    year = _collection_year(tables, year, problems, _return_name(paths, files))
-    la_code = _authority(tables, la_code, problems, _return_name(paths, files))
+    where = _return_name(paths, files)
+    year = _collection_year(tables, year, problems, where, _year_in_names(paths, files))
+    la_code = _authority(tables, la_code, problems, where)
     if year is None:
         raise IngestError(problems.all())
 
     checked = {name: _check_table(t, year, problems) for name, t in tables.items()}
     _check_across_tables(checked, tables, year, problems)
     frames = _canonical(checked, tables, year, la_code or "", problems)
-    if problems.all():
-        raise IngestError(problems.all())
+    held: dict[str, list[Problem]] = {}
+    if problems.all() or problems.children:  # (a problem beyond the cap of the logs is still a problem)
+        if not hold_back or problems.whole_return:
+            raise IngestError(problems.all())
+        # every problem is one child's: those children are held back whole, and the return is derived
+        # again without them, so that nothing of theirs (not even a worker's first day) is loaded
+        for child in problems.children:
+            held[child] = []
+        for p in problems.all():
+            held[p.child].append(p)
+        keep = ~pl.col("CHILD").is_in(list(held))
+        frames = _canonical({name: f.filter(keep) for name, f in checked.items()}, tables, year, la_code or "",
+                            _Problems())
     start, end = _collection_period(year)
+    label = Path(where).name or where
     return Extract(kind=KIND, la_code=la_code or "", collection_year=year, period_start=start, period_end=end,
-                   files=[str(f) for f in files], frames=frames)
+                   files=[str(f) for f in files], frames=frames,
+                   notes=[f"{label}: {name} is empty (no rows)" for name in problems.empty_files],
+                   held_back=[HeldBackChild(child, problems.children[child], ps) for child, ps in held.items()])
 
 
 # ----------------------------------------------------------------------------- the files
@@ -253,9 +288,16 @@ def _read_tables(files: list[Path], problems: _Problems) -> dict[str, _Table]:
             for name, table in _read_xml(f, problems).items():
                 tables[name] = table
         elif kind == "csv":
+            if _blank(f):
+                # a case system writes a table with no records that year as a bare line break: an empty table
+                # (which one cannot be told; if it was the header or episodes, that table is reported missing)
+                problems.empty_files.append(f.name)
+                continue
             table = _read_csv(f, problems)
             if table is None:
                 continue
+            if not len(table.frame):
+                problems.empty_files.append(f.name)
             if table.name in tables:
                 problems.add(table.file, "", None, None,
                              f"one file per table: the {DISPLAY[table.name]} table was already read from "
@@ -263,6 +305,14 @@ def _read_tables(files: list[Path], problems: _Problems) -> dict[str, _Table]:
                 continue
             tables[table.name] = table
     return tables
+
+
+def _blank(path: Path) -> bool:
+    """Whether the file holds nothing but white space (a few bytes at most: a line break, a byte-order mark)."""
+    try:
+        return path.stat().st_size <= 64 and not path.read_bytes().removeprefix(b"\xef\xbb\xbf").strip()
+    except OSError:
+        return False  # reported as unreadable when it is read
 
 
 @functools.cache
@@ -398,35 +448,74 @@ def _date(column: str | pl.Expr) -> pl.Expr:
     return pl.when(parsed.dt.year().is_between(1900, 2100)).then(parsed)
 
 
-def _collection_year(tables: dict[str, _Table], year, problems: _Problems, where: str) -> int | None:
-    """The year given (checked), or the collection year containing the return's latest date."""
+# a year in a folder or file name: 2020-21, 2020_21, 202021, 2020-2021 (the collection year 2021), or 2021
+_NAMED_YEAR = re.compile(r"(?<!\d)(20\d\d)(?:[-_ ]?(?:20)?(\d\d))?(?!\d)")
+
+
+def _year_in_name(name: str) -> int | None:
+    """The collection year a name carries, when it carries exactly one."""
+    found = set()
+    for m in _NAMED_YEAR.finditer(name):
+        start, end = int(m[1]), m[2]
+        found.add(start + 1 if end is not None and int(end) == (start + 1) % 100 else start)
+    return found.pop() if len(found) == 1 else None
+
+
+def _year_in_names(paths, files: list[Path]) -> int | None:
+    """The collection year the return's folder names carry, or else its file names, or else the folder holding
+    the files named: councils name a year's return like ``ssda903_2020-21`` or ``903_2021``."""
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    folders = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+    given_files = [f for f in files if f.parent.resolve() not in folders]
+    for names in ([p.name for p in folders], [f.stem for f in files],
+                  [f.resolve().parent.name for f in given_files]):
+        years = {_year_in_name(n) for n in names} - {None}
+        if years:
+            return years.pop() if len(years) == 1 else None
+    return None
+
+
+def _collection_year(tables: dict[str, _Table], year, problems: _Problems, where: str,
+                     named: int | None = None) -> int | None:
+    """The year given (checked), or the one the names carry, or the collection year most of the return's dates
+    fall in.
+
+    Most, not the latest: one mistyped date (a review in 2027 in the 2020/21 return) would otherwise move the
+    whole return to another year, and every other date would then be wrong for it. The stray date is reported
+    as the one row it is (a date after the end of the collection year). A year named in the folder or file
+    names is taken only when the dates agree: a folder named for one year holding another's return is refused.
+    """
     first, last = code_lists.FIRST_YEAR, code_lists.LAST_YEAR
     if year is not None:
         if isinstance(year, bool) or not isinstance(year, int) or not first <= year <= last:
             problems.add(where, "", "year", year, f"a collection year from {first} to {last} (2025 = 2024/25)")
             return None
         return year
-    latest = None
-    for t, cols in YEAR_DATES.items():
-        if t not in tables:
-            continue
-        f = tables[t].frame
-        for c in cols:
-            d = f.select(_date(c).alias("d"), "_row").filter(pl.col("d").is_not_null())
-            if len(d):
-                row = d.row(d["d"].arg_max())
-                if latest is None or row[0] > latest[0]:
-                    latest = (row[0], tables[t], c, row[1])
-    if latest is None:
+    dates = [tables[t].frame.select(_date(c).alias("d")) for t, cols in YEAR_DATES.items() if t in tables
+             for c in cols]
+    counts = (pl.concat(dates).drop_nulls().select(
+        y=pl.col("d").dt.year().cast(pl.Int32) + (pl.col("d").dt.month() >= 4).cast(pl.Int32))
+        .group_by("y").len() if dates else pl.DataFrame(schema={"y": pl.Int32, "len": pl.UInt32}))
+    if not len(counts):
         problems.add(where, "", "year", None, "the collection year (year=…): the return holds no episode, review or "
                                               "missing date to infer it from")
         return None
-    date, table, column, row = latest
-    inferred = code_lists.collection_year(date)
+    per_year = dict(counts.iter_rows())
+    # (on a tie, the later year: a return's dates may all lie before its end, never after)
+    inferred = max(per_year, key=lambda y: (per_year[y], y))
+    share = f"{per_year[inferred]:,} of its {sum(per_year.values()):,} episode, review and missing dates"
+    if named is not None:
+        if per_year.get(named, 0) < per_year[inferred]:
+            problems.add(where, "", "year", named,
+                         f"a return of the collection year its name says ({named}), but {share} fall in "
+                         f"{inferred - 1}/{str(inferred)[2:]} ({per_year.get(named, 0):,} in {named - 1}/"
+                         f"{str(named)[2:]}): rename the folder or pass --year")
+            return None
+        inferred = named
     if not first <= inferred <= last:
-        problems.add(table.file, f"{table.where} {row}", column, date.strftime("%d/%m/%Y"),
-                     f"a date in a supported collection year ({first}–{last}): the return's year is inferred as the "
-                     f"one containing its latest date, {inferred} here")
+        problems.add(where, "", "year", inferred,
+                     f"a return of a supported collection year ({first}–{last}): {share} fall in {inferred} "
+                     f"(pass --year if that is wrong)")
         return None
     return inferred
 
@@ -491,14 +580,23 @@ def _shown(value) -> str | None:
 
 def _report(problems: _Problems, table: _Table, frame: pl.DataFrame, mask: pl.Expr, column: str,
             expected: str, value: pl.Expr | None = None) -> None:
-    """A problem for every row of ``frame`` where ``mask`` holds (``frame`` must carry ``_row``)."""
-    room = problems.room(table.file)
-    if not room:
-        return
+    """A problem for every row of ``frame`` where ``mask`` holds (``frame`` must carry ``_row``), each
+    naming the row's child (``CHILD``, or ``child_id``) so that the child can be held back."""
+    who = next((c for c in ("CHILD", "child_id") if c in frame.columns), None)
+    child = pl.col(who) if who else pl.lit(None, pl.Utf8)
     bad = frame.filter(mask.fill_null(False)).select(
-        "_row", (value if value is not None else pl.col(column)).cast(pl.Utf8).alias("_value")).head(room)
-    for row, v in bad.iter_rows():
-        problems.add(table.file, f"{table.where} {row}", column, _shown(v), expected)
+        "_row", (value if value is not None else pl.col(column)).cast(pl.Utf8).alias("_value"),
+        # a child id too long to be one cannot stand for a child: the row's problem is then the whole return's
+        pl.when(child.str.len_chars() <= MAX_CELL).then(child).alias("_child"))
+    if not len(bad):
+        return
+    for c, n in bad.group_by("_child").len().iter_rows():  # every child, also those beyond the cap
+        if c is None:
+            problems.unattributed = True
+        else:
+            problems.children[c] = problems.children.get(c, 0) + n
+    for row, v, c in bad.head(problems.room(table.file)).iter_rows():
+        problems.add(table.file, f"{table.where} {row}", column, _shown(v), expected, c)
 
 
 def _check_table(table: _Table, year: int, problems: _Problems) -> pl.DataFrame:

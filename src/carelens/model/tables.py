@@ -578,6 +578,24 @@ TABLES: tuple[Table, ...] = (
         _c("sex", "string", "M or F.", code_list="sex", nullable=False),
         _c("children", "int64", "Number of resident children.", nullable=False),
     ),
+    # ---------------------------------------------------------- the load record
+    _table(
+        "held_back_children",
+        "A child a return was loaded without (`carelens ingest --hold-back`): some of their rows in it had "
+        "problems, so none of their rows in that return was loaded, and what the store held for them before "
+        "was left as it was. A later load of the same return (authority, kind, collection year) replaces "
+        "the return's rows here, so a child loaded in full is no longer listed. Indicators say how many "
+        "children were held back (decision 010). `source_year` is the return's collection year; `source_file` "
+        "and `source_row` are where the child's first problem is.",
+        ["la_code", "source_kind", "source_year", "child_id"],
+        CHILD,
+        _c("source_kind", "string", "The kind of return: ssda903 (more kinds when their readers hold children "
+           "back).", nullable=False),
+        _c("problem_count", "int32", "How many problems the child's rows had in the return.", nullable=False),
+        _c("first_problem", "string", "The first of them, as the load listed it (file, row, field, value, what "
+           "was expected); `--problems-out` writes them all.", nullable=False),
+        _c("held_at", "string", "When the load that held the child back ran (ISO 8601, UTC).", nullable=False),
+    ),
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
