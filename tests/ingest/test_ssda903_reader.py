@@ -481,10 +481,24 @@ def test_duplicate_children_in_the_header(ret):
     assert "once" in p.expected
 
 
-def test_an_empty_file(ret):
-    (ret / "oc2.csv").write_bytes(b"")
-    (p,) = problems_of([ret])
-    assert p.file == str(ret / "oc2.csv") and "empty" in p.expected
+@pytest.mark.parametrize("blank", [b"", b"\n", b"\r\n", b"\xef\xbb\xbf\r\n"], ids=["0 bytes", "LF", "CRLF", "BOM"])
+def test_a_blank_file_is_an_empty_table(ret, blank):
+    """Case systems write a table with no records that year as a file holding only a line break."""
+    clean = read_ssda903([ret])
+    (ret / "oc2.csv").write_bytes(blank)
+    read = read_ssda903([ret])
+    assert "ret: oc2.csv is empty (no rows)" in read.notes and "ret: oc2.csv is empty (no rows)" not in clean.notes
+    assert read.frames["annual_outcomes"].is_empty() and len(clean.frames["annual_outcomes"])
+    assert read.frames["person"].equals(clean.frames["person"])
+
+
+def test_a_header_only_file_is_an_empty_table_and_a_blank_episodes_file_is_missing(ret):
+    (ret / "missing.csv").write_text("CHILD,DOB,MISSING,MIS_START,MIS_END\n")
+    read = read_ssda903([ret])
+    assert "ret: missing.csv is empty (no rows)" in read.notes and read.frames["missing_episodes"].is_empty()
+    (ret / "episodes.csv").write_text("\n")
+    (p,) = problems_of([ret], year=2025)
+    assert "episodes table" in p.expected
 
 
 def test_enormous_values_are_problems_not_memory(ret):
@@ -517,6 +531,49 @@ def test_year_and_authority(ret, tmp_path):
     # a year before this return's dates: they fall after its end
     ps = problems_of([ret], la_code="890", year=2024)
     assert any(p.field == "DECOM" and "on or before 31/03/2024" in p.expected for p in ps)
+
+
+def test_one_stray_date_does_not_move_the_year(ret):
+    """A review keyed as 2027 in the 2024/25 return: the return stays 2025 and that one date is the problem."""
+    clean = read_ssda903([ret])
+    frame = pl.read_csv(ret / "reviews.csv", infer_schema=False)
+    row = set_cell(ret / "reviews.csv", "REVIEW", 0, "13/01/2027")
+    (p,) = problems_of([ret])
+    assert (Path(p.file).name, p.location, p.field, p.value, p.child) == ("reviews.csv", f"row {row}", "REVIEW",
+                                                                         "13/01/2027", frame["CHILD"][0])
+    assert "on or before 31/03/2025, the end of the 2025 collection year" in p.expected
+    # held back, the child is in no table of the return; everyone else is as before
+    read = read_ssda903([ret], hold_back=True)
+    (held,) = read.held_back
+    assert (held.child_id, held.problem_count, held.problems) == (frame["CHILD"][0], 1, [p])
+    assert read.collection_year == 2025
+    for name, f in read.frames.items():
+        if "child_id" in f.columns:
+            assert held.child_id not in f["child_id"].to_list(), name
+            assert f.equals(clean.frames[name].filter(pl.col("child_id") != held.child_id)), name
+
+
+@pytest.mark.parametrize("wrong, right", [("ssda903_2023-24", "ssda903_2024-25"), ("903_2024", "903_2025"),
+                                          ("SSDA903 202324", "SSDA903 202425"), ("2023_2024", "2024_2025")])
+def test_a_year_in_the_folder_name(ret, tmp_path, wrong, right):
+    """A council names each year's folder for its year; a name the dates contradict is refused, not trusted."""
+    folder = ret.rename(tmp_path / wrong)
+    (p,) = problems_of([folder])  # this folder holds the 2024/25 return
+    assert (p.field, p.value) == ("year", "2024") and "2024/25" in p.expected and "--year" in p.expected
+    assert read_ssda903([folder], year=2025).collection_year == 2025  # --year decides
+    assert read_ssda903([folder.rename(tmp_path / right)]).collection_year == 2025
+
+
+def test_a_problem_with_a_file_cannot_be_held_back(ret):
+    """Only a child's problems can be held back; a file that cannot be read refuses the whole return."""
+    (ret / "notes.csv").write_text("WHAT,WHEN\nx,y\n")
+    set_cell(ret / "header.csv", "SEX", 0, "X")
+    ps = problems_of([ret], hold_back=True)
+    assert {(Path(p.file).name, p.field) for p in ps} == {("notes.csv", None), ("header.csv", "SEX")}
+    (ret / "notes.csv").unlink()
+    set_cell(ret / "header.csv", "CHILD", 1, "")  # a row that names no child cannot be held back either
+    ps = problems_of([ret], hold_back=True)
+    assert any(p.field == "CHILD" and p.child is None for p in ps)
 
 
 def test_no_files_or_no_header(tmp_path, ret):
@@ -630,6 +687,34 @@ def test_fuzzed_returns_only_ever_raise_ingest_error(written, tmp_path_factory, 
         read_ssda903([d])
     except IngestError as e:
         assert e.problems and all(p.file for p in e.problems)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(file_index=st.integers(0, 10),
+       mutations=st.lists(st.tuples(st.just("cell"), st.integers(0, 10_000), st.text(max_size=12)), min_size=1,
+                          max_size=4))
+def test_fuzzed_cells_held_back_leave_no_row_of_the_child(written, tmp_path_factory, file_index, mutations):
+    """With hold_back, a mangled return is read without the children it names in its problems (every row of
+    theirs, in every table) or refused with the problems that name no child; never anything else."""
+    d = Path(shutil.copytree(written, tmp_path_factory.mktemp("fuzzheld") / "r"))
+    target = sorted(d.iterdir())[file_index % 11]
+    lines = target.read_text().split("\n")
+    for _, at, payload in mutations:
+        k = 1 + at % max(1, len(lines) - 2)  # a data row, not the header
+        cells = lines[k].split(",")
+        cells[at % len(cells)] = payload.replace("\n", " ").replace(",", " ").replace('"', " ")
+        lines[k] = ",".join(cells)
+    target.write_text("\n".join(lines))
+    try:
+        read = read_ssda903([d], hold_back=True)
+    except IngestError as e:
+        assert any(p.child is None for p in e.problems)
+        return
+    held = {h.child_id for h in read.held_back}
+    assert all(h.problem_count >= len(h.problems) >= 1 for h in read.held_back)
+    for name, frame in read.frames.items():
+        if "child_id" in frame.columns:
+            assert not held & set(frame["child_id"].to_list()), name
 
 
 @pytest.fixture(scope="module")
