@@ -150,7 +150,8 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
         if on_source:
             on_source(path, kind)
     if problems:
-        raise IngestError(problems)
+        # every problem at once: also those of the children the other returns would hold back
+        raise IngestError(problems + [p for e in summaries for h in e.held_back for p in h.problems])
     if check:
         return IngestReport(extracts=summaries, stored=False)
 
