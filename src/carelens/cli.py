@@ -242,7 +242,8 @@ def ingest(
                        f"{len(held):,} child(ren) {verb}, with every row of theirs in the return, for these "
                        "problems", problems_out, child=True)
     elif problems_out is not None:
-        _write_problems(problems_out, [])
+        _write_problems(problems_out, [])  # (an empty list, not last run's file, says there were none)
+        console.print(f"No problems: {problems_out} lists none")
     verb = "Checked" if check else "Loaded"
     console.print(f"{verb} {len(report.extracts)} source(s): {report.children:,} children, {report.rows:,} rows"
                   + ("" if check else f" into {store}")
