@@ -462,13 +462,17 @@ def _year_in_name(name: str) -> int | None:
 
 
 def _year_in_names(paths, files: list[Path]) -> int | None:
-    """The collection year the return's folder names carry, or else its file names, or else the folder holding
-    the files named: councils name a year's return like ``ssda903_2020-21`` or ``903_2021``."""
+    """The collection year the return's folder names carry (the folders named, or those holding the files
+    named), or else its file names: councils name a year's return like ``ssda903_2020-21`` or ``903_2021``.
+
+    The folder first: a stray file in it (``notes 2019.txt``) should not speak for the return. A return that
+    is one file (an XML return) is named by that file first.
+    """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    folders = [Path(p).resolve() for p in paths if Path(p).is_dir()]
-    given_files = [f for f in files if f.parent.resolve() not in folders]
-    for names in ([p.name for p in folders], [f.stem for f in files],
-                  [f.resolve().parent.name for f in given_files]):
+    folders = {Path(p).resolve() for p in paths if Path(p).is_dir()}
+    folders |= {f.resolve().parent for f in files}
+    order = [[p.name for p in folders], [f.stem for f in files]]
+    for names in (order[::-1] if len(files) == 1 else order):
         years = {_year_in_name(n) for n in names} - {None}
         if years:
             return years.pop() if len(years) == 1 else None
