@@ -500,26 +500,30 @@ def _collection_year(tables: dict[str, _Table], year, problems: _Problems, where
     counts = (pl.concat(dates).drop_nulls().select(
         y=pl.col("d").dt.year().cast(pl.Int32) + (pl.col("d").dt.month() >= 4).cast(pl.Int32))
         .group_by("y").len() if dates else pl.DataFrame(schema={"y": pl.Int32, "len": pl.UInt32}))
-    if not len(counts):
+    if not len(counts) and named is None:
         problems.add(where, "", "year", None, "the collection year (year=…): the return holds no episode, review or "
                                               "missing date to infer it from")
         return None
-    per_year = dict(counts.iter_rows())
+    per_year = dict(counts.iter_rows()) or {named: 0}
     # (on a tie, the later year: a return's dates may all lie before its end, never after)
     inferred = max(per_year, key=lambda y: (per_year[y], y))
     share = f"{per_year[inferred]:,} of its {sum(per_year.values()):,} episode, review and missing dates"
+
+    def shown(y: int) -> str:
+        return f"{y - 1}/{str(y)[2:]}"
+
     if named is not None:
         if per_year.get(named, 0) < per_year[inferred]:
             problems.add(where, "", "year", named,
-                         f"a return of the collection year its name says ({named}), but {share} fall in "
-                         f"{inferred - 1}/{str(inferred)[2:]} ({per_year.get(named, 0):,} in {named - 1}/"
-                         f"{str(named)[2:]}): rename the folder or pass --year")
+                         f"a return of the collection year its name says ({shown(named)}), but {share} fall in "
+                         f"{shown(inferred)} ({per_year.get(named, 0):,} in {shown(named)}): rename the folder or "
+                         f"pass --year")
             return None
         inferred = named
     if not first <= inferred <= last:
         problems.add(where, "", "year", inferred,
-                     f"a return of a supported collection year ({first}–{last}): {share} fall in {inferred} "
-                     f"(pass --year if that is wrong)")
+                     f"a return of a supported collection year ({first}–{last}): {share} fall in "
+                     f"{shown(inferred)} (pass --year if that is wrong)")
         return None
     return inferred
 
