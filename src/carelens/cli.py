@@ -230,6 +230,9 @@ def ingest(
             progress.stop()
             _show_problems(e.problems, f"{len(e.problems)} problem(s) found — nothing was stored", problems_out,
                            child=hold_back)
+            if hold_back:
+                console.print("--hold-back holds back children, not files: the problems with no child (a file, a "
+                              "whole return, or a source other than an SSDA903 return) stop the load")
             raise typer.Exit(code=1) from None
     for warning in report.warnings:
         console.print(f"[bold yellow]warning:[/] {warning}")

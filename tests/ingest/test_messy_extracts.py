@@ -164,6 +164,16 @@ def test_a_problem_with_a_file_still_refuses_a_hold_back_load(messy, tmp_path):
     # every problem is listed, the child's that would have been held back too
     assert {(Path(f).name, v) for f, v in problems.select("file", "value").rows()} == {
         ("header.csv", "CHILD, SEX"), ("reviews.csv", "13/01/2027")}
+    assert "--hold-back holds back children, not files" in out
+
+
+def test_check_says_who_would_be_held_back_and_stores_nothing(messy, tmp_path):
+    d, child, _ = messy
+    store = tmp_path / "s.duckdb"
+    result, out = run("ingest", "--check", "--hold-back", "--store", store, *folders(d))
+    assert result.exit_code == 0, result.output
+    assert "1 child(ren) would be held back" in out and child in out
+    assert not store.exists()
     assert not store.exists()
 
 

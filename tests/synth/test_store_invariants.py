@@ -87,6 +87,11 @@ def test_journey_dates_are_in_order(small_store):
     assert {k: v for k, v in failures.items() if v} == {}
 
 
+def test_a_synthetic_store_holds_nobody_back(small_store):
+    """The load record is there, and empty: only a load with --hold-back names children (decision 010)."""
+    assert small_store.count("held_back_children") == 0
+
+
 def test_903_episodes_tile_each_period_of_care(small_store):
     """Episodes of a period follow each other without gaps; the first starts the period; only the first is S."""
     gaps = small_store.sql("""
