@@ -24,7 +24,7 @@ returns_app = typer.Typer(help="Write statutory returns (SSDA903, CIN census) fr
 app.add_typer(returns_app, name="returns")
 app.add_typer(benchmarks_app, name="benchmarks")
 app.command(name="benchmark")(benchmark)
-console = Console()
+console = Console(soft_wrap=True)  # a path is never broken across lines: the terminal wraps, so it can be copied whole
 
 COLLECTION_YEARS = tuple(range(2017, 2027))  # every year both writers support (2025 = 2024/25)
 DEMO_YEARS = (2024, 2025, 2026)  # the returns the demo writes and loads
