@@ -451,7 +451,7 @@ def test_wrong_file_type_and_unreadable_workbook(tmp_path):
     fake = tmp_path / "annex_a.xlsx"
     fake.write_bytes(b"PK\x03\x04 not really a zip")
     [problem] = problems(fake)
-    assert problem.location == "" and problem.expected.startswith("a readable Excel workbook (the reader said:")
+    assert problem.location == "" and problem.expected.startswith("a readable Excel workbook (this one is damaged or incomplete")
 
 
 # ----------------------------------------------------------------------------- mappings as data

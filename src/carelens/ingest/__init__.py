@@ -61,25 +61,49 @@ class IngestReport:
 
 
 def source_kind(path: Path) -> str:
-    """What a path holds: ssda903, cin_census, annex_a or ssd (or raise IngestError saying why not)."""
+    """What a path holds: ssda903, cin_census, annex_a or ssd (or raise IngestError saying why not).
+
+    Told by content, never by a file's name or extension (:mod:`carelens.ingest.formats`): only the
+    SSD tables are known by name, ``ssd_*.csv``, because that is how the dataset names them.
+    """
+    from carelens.ingest import formats
+
     if path.is_dir():
-        names = [p.name.lower() for p in path.iterdir() if p.is_file()]
+        entries = [p for p in sorted(path.iterdir()) if not p.name.startswith(".")
+                   and p.name.lower() not in ("thumbs.db", "desktop.ini") and not p.is_dir()]
+        names = [p.name.lower() for p in entries]
         if any(n.startswith("ssd_") and n.endswith((".csv", ".parquet")) for n in names):
             return "ssd"
-        if any(n.endswith((".csv", ".xml")) for n in names):
-            return "ssda903"
+        found = [formats.identify(p) for p in entries]
+        if found and all(f.kind == formats.CIN_CENSUS_XML for f in found):
+            return "cin_census"  # a folder of CIN census files: each is read on its own
+        if any(f.kind in (formats.CSV, formats.SSDA903_XML, formats.EMPTY) for f in found):
+            return "ssda903"  # the SSDA903 reader names any file in the folder that is not the return's
+        what = ", ".join(sorted({formats.kind_in_words(f) for f in found})) or "nothing"
         raise IngestError([Problem(str(path), "", None, None,
-                                   "a folder of SSDA903 CSV files or Standard Safeguarding Dataset tables")])
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return "annex_a"
-    if suffix == ".csv":
-        return "ssda903"
-    if suffix == ".xml":
-        head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
-        return "cin_census" if "CINdetails" in head or "<CIN" in head or "CollectionDetails" in head else "ssda903"
-    raise IngestError([Problem(str(path), "", None, None,
-                               "an SSDA903 folder/CSV/XML, a CIN census XML, an Annex A workbook or an SSD folder")])
+                                   "a folder of SSDA903 CSV files, of CIN census XML files or of Standard "
+                                   f"Safeguarding Dataset tables (this folder holds {what})")])
+    found = formats.identify(path)
+    kind = {formats.CIN_CENSUS_XML: "cin_census", formats.SSDA903_XML: "ssda903", formats.CSV: "ssda903",
+            formats.WORKBOOK: "annex_a"}.get(found.kind)
+    if kind:
+        return kind
+    if found.kind == formats.UNREADABLE:
+        raise IngestError([Problem(str(path), "", None, None, found.expected or "a readable file")])
+    if found.kind == formats.EMPTY:
+        if path.suffix.lower() == ".csv":
+            return "ssda903"  # a blank CSV is an empty table of a return, as in a folder
+        what = {".xml": "an XML file", ".xlsx": "a readable Excel workbook", ".xlsm": "a readable Excel workbook",
+                ".xls": "a readable Excel workbook"}.get(path.suffix.lower(), "a file with something in it")
+        raise IngestError([Problem(str(path), "", None, None, f"{what} (this file is empty: {found.size:,} bytes)")])
+    # XML of no kind CareLens reads
+    if found.doctype:
+        expected = formats.DOCTYPE_EXPECTED.format(what="SSDA903 and CIN census XML")
+    else:
+        root = f"<{found.root}>" if found.root else "no root element in its first 4 KB"
+        expected = ("an SSDA903 XML file (root element EXPSSDA903) or a CIN census XML file (root element "
+                    f"Message); this file has {root}")
+    raise IngestError([Problem(str(path), "", "root element" if found.root else None, found.root, expected)])
 
 
 def read_source(path: Path, kind: str, la_code: str | None = None, year: int | None = None,
@@ -92,12 +116,23 @@ def read_source(path: Path, kind: str, la_code: str | None = None, year: int | N
     if kind == "ssda903":
         from carelens.ingest.ssda903 import read_ssda903
 
-        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-        return [read_ssda903(files, year=year, la_code=la_code, hold_back=hold_back)]
+        return [read_ssda903([path], year=year, la_code=la_code, hold_back=hold_back)]
     if kind == "cin_census":
         from carelens.ingest.cin_census import read_cin_census
 
-        return [read_cin_census(path, la_code=la_code)]
+        if not path.is_dir():
+            return [read_cin_census(path, la_code=la_code)]
+        # a folder of census files (several years, or several authorities): each its own return, and
+        # every file's problems reported together
+        extracts, problems = [], []
+        for f in sorted(p for p in path.iterdir() if not p.name.startswith(".") and not p.is_dir()):
+            try:
+                extracts.append(read_cin_census(f, la_code=la_code))
+            except IngestError as e:
+                problems += e.problems
+        if problems:
+            raise IngestError(problems)
+        return extracts
     if kind == "annex_a":
         from carelens.ingest.annex_a import read_annex_a
 

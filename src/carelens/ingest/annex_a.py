@@ -628,8 +628,25 @@ def _load_workbook(path: Path, log: ProblemLog) -> list[_Sheet] | None:
     if path.suffix.lower() not in SUFFIXES:
         log.add("", None, path.suffix or None, "an Excel workbook (.xlsx, .xlsm, .xlsb, .xls or .ods)")
         return None
-    if not path.is_file():
+    if not path.exists():
         log.add("", None, None, "a workbook file that exists")
+        return None
+    from carelens.ingest import formats
+
+    # told from its first bytes and its zip directory before the workbook reader sees it: that reader would
+    # block on a FIFO, inflate a zip bomb into memory and word a damaged file as a zip library's error
+    found = formats.identify(path)
+    if found.kind == formats.EMPTY:
+        log.add("", None, None, f"a readable Excel workbook (this file is empty: {found.size:,} bytes)")
+        return None
+    if found.kind == formats.UNREADABLE:
+        expected = found.expected or "a readable file"
+        if not expected.startswith("a readable Excel workbook"):
+            expected = f"a readable Excel workbook ({expected})"
+        log.add("", None, None, expected)
+        return None
+    if found.kind != formats.WORKBOOK and path.suffix.lower() != ".ods":
+        log.add("", None, None, f"a readable Excel workbook (this is {formats.kind_in_words(found)})")
         return None
     import fastexcel
 

@@ -37,6 +37,7 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
+from carelens.ingest import formats
 from carelens.ingest.extract import Extract
 from carelens.ingest.cin_census_schemas import SCHEMA_YEARS, schema_path, xml_schema
 from carelens.ingest.identity import deduplicated, natural_id
@@ -50,6 +51,8 @@ __all__ = ["SCHEMA_YEARS", "TABLES", "IngestError", "census_period", "read_cin_c
 KIND = "cin_census"
 """Collection years whose DfE schema ships in ``cin_census_xsd/`` (2017 = the 2016/17 return)."""
 FIRST_SEX_YEAR = 2025  # GenderCurrent (1, 2, 0, 9) until 2024; Sex (M, F, U) from 2025
+MAX_FILE_BYTES = 1 << 30
+"""Files larger than this (1 GiB; a census of 10,000 children is about 10 MB) are not read."""
 FIRST_CIN_PLAN_YEAR = 2022  # CINPlanDates first appears in the 2022 schema
 
 TABLES = (
@@ -488,6 +491,13 @@ class _Reader:
                        self._canonical(frames, la_code))
 
     def _parse(self):
+        problem, size = formats.regular_file_problem(self.path)
+        if problem:  # a FIFO would block, /dev/zero would fill the memory
+            self.log.add(None, None, None, problem)
+            return None
+        if size > MAX_FILE_BYTES:
+            self.log.add(None, None, f"{size:,} bytes", f"a file of at most {MAX_FILE_BYTES:,} bytes")
+            return None
         try:
             data = self.path.read_bytes()
         except OSError as e:
@@ -534,9 +544,9 @@ class _Reader:
             self.log.add(line, None, None, f"well-formed XML (the parser said: {_short(message)})")
 
     def _root_ok(self, tree, root) -> bool:
-        if tree.docinfo.doctype:
+        if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
             self.log.add(1, "DOCTYPE", _short(tree.docinfo.doctype, 100),
-                         "no DOCTYPE declaration (CIN census files have none, and CareLens does not read DTDs)")
+                         formats.DOCTYPE_EXPECTED.format(what="CIN census"))
             return False
         tag = root.tag if isinstance(root.tag, str) else ""
         qname = etree.QName(root) if tag else None

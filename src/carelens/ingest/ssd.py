@@ -54,6 +54,7 @@ import polars as pl
 from carelens.ingest.annex_a import Coding, _lookup, _t, ethnicity_code, text_key
 from carelens.ingest.extract import Extract
 from carelens.ingest.problems import IngestError, Problem, ProblemLog
+from carelens.ingest.formats import regular_file_problem
 from carelens.ingest.text_files import read_csv_text
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
@@ -634,7 +635,8 @@ def _folder_tables(path: Path, log: ProblemLog) -> dict[str, _Raw]:
     wanted = {store_table(n).ssd_table for n in (*READ_TABLES, *NOT_READ)} | {"ssd_immigration_status"}
     files: dict[str, list[Path]] = {}
     for p in sorted(path.iterdir()):
-        if p.is_file() and p.suffix.lower() in (".csv", ".parquet") and p.stem.lower() in wanted:
+        # (not only regular files: a FIFO or a device named like a table is reported, not passed over)
+        if not p.is_dir() and p.suffix.lower() in (".csv", ".parquet") and p.stem.lower() in wanted:
             files.setdefault(p.stem.lower(), []).append(p)
     out = {}
     for name, paths in files.items():
@@ -649,6 +651,9 @@ def _folder_tables(path: Path, log: ProblemLog) -> dict[str, _Raw]:
                 frame = frame.rename({c: c.lower() for c in frame.columns if c != "_row"})
                 frame = frame.with_columns(pl.concat_str([pl.lit("row "), pl.col("_row").cast(pl.Utf8)])
                                            .alias("_loc"))
+        elif problem := regular_file_problem(p)[0]:
+            flog.add("", None, None, problem)
+            frame = None
         else:
             try:
                 frame = pl.read_parquet(p)

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import polars as pl
 
+from carelens.ingest import formats
 from carelens.ingest.extract import Extract, HeldBackChild
 from carelens.ingest.identity import deduplicated, natural_id
 from carelens.ingest.looked_after_history import derive_from_episodes
@@ -219,12 +220,14 @@ def _files(paths, problems: _Problems) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+            # every entry but folders and the clutter file managers leave: a FIFO or a device in the folder
+            # is named as such when it is sniffed, not silently passed over
+            found = sorted(p for p in path.iterdir() if not p.is_dir() and not p.name.startswith(".")
                            and p.name.lower() not in ("thumbs.db", "desktop.ini"))
             if not found:
                 problems.add(str(path), "", None, None, "a folder holding the return's CSV files (it is empty)")
-        elif path.is_file():
-            found = [path]
+        elif path.exists() or path.is_symlink():
+            found = [path]  # a regular file, or something else that _sniff names
         else:
             problems.add(str(path), "", None, None, "a file or folder that exists")
             continue
@@ -248,30 +251,35 @@ def _return_name(paths, files: list[Path]) -> str:
 
 
 def _sniff(path: Path, problems: _Problems) -> str | None:
-    """``"csv"`` or ``"xml"`` from the file's first bytes, or None (with a problem) if it cannot be text."""
+    """``"csv"`` or ``"xml"`` from the file's first 4 KB (:mod:`carelens.ingest.formats`), or None with a
+    problem saying what the file is instead (not a regular file, a workbook, a CIN census …)."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(4096)
-    except OSError as e:
-        problems.add(name, "", None, None, f"a readable file ({e.strerror})")
+    found = formats.identify(path)
+    if found.kind == formats.UNREADABLE:
+        if found.expected and found.expected.startswith("text or XML"):
+            problems.add(name, "", None, None, "text in UTF-8 or Windows-1252 encoding (this file holds binary data "
+                                               "or UTF-16/32 text)")
+        else:
+            problems.add(name, "", None, None, found.expected or "a readable file")
         return None
-    if size > MAX_FILE_BYTES:
-        problems.add(name, "", None, f"{size:,} bytes", f"a file of at most {MAX_FILE_BYTES:,} bytes")
+    if found.size > MAX_FILE_BYTES:
+        problems.add(name, "", None, f"{found.size:,} bytes", f"a file of at most {MAX_FILE_BYTES:,} bytes")
         return None
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head[2:].decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", errors="replace")
-        if text.lstrip().startswith("<"):
-            return "xml"  # XML declares its own encoding
+    if found.kind == formats.CIN_CENSUS_XML:
+        problems.add(name, "", None, None, "an SSDA903 return's CSV files or its XML file (this is a CIN census XML "
+                                           "file: give it to carelens ingest on its own, not with an SSDA903 return)")
+        return None
+    if found.kind == formats.WORKBOOK:
+        problems.add(name, "", None, None, "an SSDA903 return's CSV files or its XML file (this is an Excel "
+                                           "workbook: save each of its sheets as a CSV file)")
+        return None
+    if found.is_xml:
+        return "xml"  # (an XML file of no known kind is read to say what it lacks)
+    if found.encoding == "utf-16":
         problems.add(name, "", None, None, "text in UTF-8 or Windows-1252 encoding (this file is UTF-16: save it "
                                            "as UTF-8 CSV)")
         return None
-    if b"\x00" in head:
-        problems.add(name, "", None, None, "text in UTF-8 or Windows-1252 encoding (this file holds binary data "
-                                           "or UTF-16/32 text)")
-        return None
-    return "xml" if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<") else "csv"
+    return "csv"
 
 
 def _read_tables(files: list[Path], problems: _Problems) -> dict[str, _Table]:
@@ -371,6 +379,13 @@ def _read_xml(path: Path, problems: _Problems) -> dict[str, _Table]:
         return {}
     except (OSError, ValueError) as e:
         problems.add(name, "", None, None, f"a readable XML file ({str(e)[:160]})")
+        return {}
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        # entities are not resolved (they are how XML files attack readers), so a value that used one
+        # would be read as blank: refused, as the CIN census reader refuses it
+        problems.add(name, "line 1", "DOCTYPE", (info.doctype or "")[:100] or None,
+                     formats.DOCTYPE_EXPECTED.format(what="SSDA903 XML"))
         return {}
     known = _recognition_columns()
     rows: dict[str, list[dict]] = {t: [] for t in known}
