@@ -28,6 +28,7 @@ from carelens.ingest.ssda903 import read_ssda903
 from carelens.model.store import Store
 from carelens.returns.ssda903 import write_ssda903
 from carelens.synth import AuthoritySpec, load_profile, synthesise
+from ssda903_xml import to_xml
 
 LA = "890"
 YEARS = (2024, 2025, 2026)
@@ -585,41 +586,6 @@ def test_no_files_or_no_header(tmp_path, ret):
 
 
 # ------------------------------------------------------------------------------------- XML
-def to_xml(ret: Path) -> str:
-    """The return as SSDA903 XML (EXPSSDA903 > CHILD > HEADER (+ groups), EPISODE), one element per line."""
-    t = {f.stem: pl.read_csv(f, infer_schema=False) for f in ret.iterdir()}
-    lines = ["<?xml version='1.0' encoding='utf-8'?>", "<EXPSSDA903>"]
-
-    def leaves(row: dict, skip=("CHILD", "DOB")) -> str:
-        return "".join(f"<{k}>{v}</{k}>" if v is not None else f"<{k} />" for k, v in row.items() if k not in skip)
-
-    groups = {"reviews": "AREVIEW", "missing": "AMISSING", "oc2": "OC2", "previous_permanence": "PERMANENCE",
-              "placed_for_adoption": "AD_PLACED", "sw_episodes": "SW_EPISODE"}
-    by_child = {name: {k[0]: g for k, g in f.group_by("CHILD")} for name, f in t.items()}
-    uasc = {r["CHILD"]: r for r in t["uasc"].iter_rows(named=True)}
-    for h in t["header"].iter_rows(named=True):
-        c = h["CHILD"]
-        lines.append("<CHILD>")
-        head = {"CHILDID": c, **{k: v for k, v in h.items() if k != "CHILD"}}
-        head["UASC"] = "1" if c in uasc else None
-        if c in uasc:
-            head["DUC"] = uasc[c]["DUC"]
-        for name in ("oc3", "ad1"):
-            if c in by_child[name]:
-                head.update({k: v for k, v in by_child[name][c].row(0, named=True).items() if k not in ("CHILD", "DOB")})
-        lines.append(f"<HEADER>{leaves(head, skip=())}")
-        for name, tag in groups.items():
-            for r in by_child[name].get(c, pl.DataFrame()).iter_rows(named=True):
-                lines.append(f"<{tag}>{leaves(r)}</{tag}>")
-        lines.append("</HEADER>")
-        for r in by_child["episodes"].get(c, pl.DataFrame()).iter_rows(named=True):
-            r = {("PL" if k == "PLACE" else k): v for k, v in r.items()}
-            lines.append(f"<EPISODE>{leaves(r)}</EPISODE>")
-        lines.append("</CHILD>")
-    lines.append("</EXPSSDA903>")
-    return "\n".join(lines) + "\n"
-
-
 def test_xml_return_reads_like_the_csv_files(ret, tmp_path):
     clean = read_ssda903([ret])
     xml = tmp_path / "return.xml"
