@@ -77,7 +77,7 @@ def source_kind(path: Path) -> str:
         found = [formats.identify(p) for p in entries]
         if found and all(f.kind == formats.CIN_CENSUS_XML for f in found):
             return "cin_census"  # a folder of CIN census files: each is read on its own
-        if any(f.kind in (formats.CSV, formats.SSDA903_XML, formats.EMPTY) for f in found):
+        if any(f.kind in (formats.CSV, formats.SSDA903_XML, formats.EMPTY, formats.UNREADABLE) for f in found):
             return "ssda903"  # the SSDA903 reader names any file in the folder that is not the return's
         what = ", ".join(sorted({formats.kind_in_words(f) for f in found})) or "nothing"
         raise IngestError([Problem(str(path), "", None, None,

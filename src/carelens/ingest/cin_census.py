@@ -506,6 +506,9 @@ class _Reader:
         if not data.strip():
             self.log.add(None, None, None, "a CIN census XML file (the file is empty)")
             return None
+        if formats.declares_doctype(data):
+            self.log.add(1, "DOCTYPE", None, formats.DOCTYPE_EXPECTED.format(what="CIN census"))
+            return None
         try:
             return etree.parse(io.BytesIO(data), _parser())
         except etree.XMLSyntaxError as e:

@@ -134,6 +134,16 @@ def identify(path: str | Path) -> Identified:
     return Identified(path, CSV, header=first, encoding=encoding, size=size)
 
 
+def declares_doctype(head: bytes) -> bool:
+    """Whether XML whose first bytes are ``head`` declares a DOCTYPE before its root element.
+
+    Asked before parsing: libxml2 refuses an entity bomb with its own words ("Maximum entity
+    amplification factor exceeded"), which would hide that the DOCTYPE is the problem.
+    """
+    text, _ = _text(head[:HEAD_BYTES])
+    return bool(text) and text.lstrip().startswith("<") and _xml(Path(), text, 0).doctype
+
+
 def _text(head: bytes) -> tuple[str | None, str | None]:
     """The first bytes as text, and "utf-16" when they are UTF-16 (by a byte-order mark, or XML's "<" as
     UTF-16), or (None, None) for binary data. A character cut at the 4 KB boundary does not matter."""

@@ -372,6 +372,13 @@ def _read_xml(path: Path, problems: _Problems) -> dict[str, _Table]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
     try:
+        doctype = formats.declares_doctype(formats.read_head(path))
+    except OSError:
+        doctype = False  # the parser says why it cannot read the file
+    if doctype:  # refused before parsing: the parser would word an entity bomb as its own error
+        problems.add(name, "line 1", "DOCTYPE", None, formats.DOCTYPE_EXPECTED.format(what="SSDA903 XML"))
+        return {}
+    try:
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as e:
         problems.add(name, f"line {e.lineno}" if e.lineno else "", None, None,
