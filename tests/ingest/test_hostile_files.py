@@ -84,8 +84,8 @@ def test_a_200_mb_file_of_one_line(tmp_path):
         block = b"x" * (1 << 20)
         for _ in range(200):
             f.write(block)
-    assert_refused_cheaply(carelens_check(long, tmp=tmp_path), "episodes.csv", "line 2",
-                           "lines of at most 1,048,576 bytes")
+    assert_refused_cheaply(carelens_check(long, tmp=tmp_path), "episodes.csv", "row 2",
+                           "rows of at most 1,048,576 bytes")
 
 
 # ----------------------------------------------------------------------------- not regular files

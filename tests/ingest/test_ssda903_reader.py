@@ -507,6 +507,12 @@ def test_enormous_values_are_problems_not_memory(ret):
     row = set_cell(ret / "episodes.csv", "URN", 0, big)
     set_cell(ret / "header.csv", "UPN", 1, "Y" * 101)
     ps = problems_of([ret])
+    # a row over 1 MiB is refused as it is read, before the CSV parser holds it
+    (long,) = [p for p in ps if p.file.endswith("episodes.csv")]
+    assert long.location == f"row {row}" and long.expected.startswith("rows of at most 1,048,576 bytes")
+    big = "X" * 5_000
+    set_cell(ret / "episodes.csv", "URN", 0, big)
+    ps = problems_of([ret])
     urn = next(p for p in ps if p.field == "URN")
     assert urn.location == f"row {row}" and len(urn.value) < 100 and "100 characters" in urn.expected
     assert any(p.field == "UPN" and p.location == "row 3" for p in ps)

@@ -108,7 +108,8 @@ def _read_within_limits(path: Path, log: ProblemLog) -> bytes | None:
                 in_header = first < 0
             open_line_end = read + (len(chunk) if first < 0 else first)
             if open_line_end - line_start > MAX_LINE_BYTES:
-                log.add(f"line {line}", None, None, f"lines of at most {MAX_LINE_BYTES:,} bytes (this one is "
+                # ("row", as the file's other problems say: the line number, the header being row 1)
+                log.add(f"row {line}", None, None, f"rows of at most {MAX_LINE_BYTES:,} bytes (this one is "
                         "longer, so it cannot be a row of a council's extract)")
                 return None
             if first >= 0:
