@@ -1042,3 +1042,23 @@ def test_fuzz_elements(fuzz_folder, data):
         elif kind == "attribute":
             el.set(data.draw(st.sampled_from(["id", "xsi"])), "1")
     read_bytes(fuzz_folder, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def test_schema_problems_in_every_batch_of_children_are_each_listed_once(tmp_path):
+    """Children are validated 200 at a time (a file full of problems is then checked about as fast as a
+    clean one): problems in the first, a middle and the last batch all come back, at their lines, and a
+    problem outside the children (in the header) once, not once per batch."""
+    first = re.search(r"    <Child>\n.*?</Child>\n", BASE_2025, re.DOTALL)[0]
+    assert "<Sex>F</Sex>" in first
+    many = [first.replace("<LAchildID>C1<", f"<LAchildID>K{i}<") for i in range(450)]
+    for i in (3, 260, 449):
+        many[i] = many[i].replace("<Sex>F</Sex>", "<Sex>Q</Sex>")
+    start, end = BASE_2025.index("    <Child>"), BASE_2025.index("  </Children>")
+    text = (BASE_2025[:start] + "".join(many) + BASE_2025[end:]).replace(
+        "<SourceLevel>L</SourceLevel>", "<SourceLevel>L</SourceLevel><Unexpected/>")
+    ps = problems_of(tmp_path, text)
+    sex = [p for p in ps if p.field == "Sex"]
+    assert [p.location for p in sex] == [f"line {line_of(text, '<Sex>Q', k)}" for k in (1, 2, 3)]
+    assert all(p.value == "Q" for p in sex)
+    header = [p for p in ps if p.location == f"line {line_of(text, '<Unexpected/>')}"]
+    assert len(header) == 1 and len(ps) == 4
