@@ -53,8 +53,8 @@ import polars as pl
 
 from carelens.ingest.annex_a import Coding, _lookup, _t, ethnicity_code, text_key
 from carelens.ingest.extract import Extract
-from carelens.ingest.problems import IngestError, Problem, ProblemLog
 from carelens.ingest.formats import regular_file_problem
+from carelens.ingest.problems import IngestError, Problem, ProblemLog
 from carelens.ingest.text_files import read_csv_text
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
