@@ -3,11 +3,13 @@
     from carelens.ingest import ingest
     report = ingest("store.duckdb", ["ssda903_2023-24/", "ssda903_2024-25/", "cin_census_2024-25.xml"])
 
-Each path is recognised by what it contains:
+Each path is recognised by what it contains, never by its name (:mod:`carelens.ingest.formats`):
 
-- a folder (or CSV files) of SSDA903 tables, or an SSDA903 XML file: :mod:`carelens.ingest.ssda903`
-- a CIN census XML file of any schema year 2017–2026: :mod:`carelens.ingest.cin_census`
-- an Ofsted Annex A workbook (.xlsx): :mod:`carelens.ingest.annex_a`
+- a folder (or CSV files) of SSDA903 tables, or an SSDA903 XML file (root ``EXPSSDA903``):
+  :mod:`carelens.ingest.ssda903`
+- a CIN census XML file (root ``Message``) of any schema year 2017–2026, or a folder of them:
+  :mod:`carelens.ingest.cin_census`
+- an Ofsted Annex A workbook (a zip file holding ``xl/workbook.xml``): :mod:`carelens.ingest.annex_a`
 - a folder of Standard Safeguarding Dataset tables (``ssd_*.csv`` / ``.parquet``): :mod:`carelens.ingest.ssd`
 
 Every file is read and checked before anything is stored. If any file has problems,

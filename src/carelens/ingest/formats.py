@@ -120,7 +120,9 @@ def identify(path: str | Path) -> Identified:
     except OSError as e:
         return Identified(path, UNREADABLE, f"a readable file ({e.strerror or e})")
     if not head.strip():
-        return Identified(path, EMPTY, size=size)
+        if size <= len(head):
+            return Identified(path, EMPTY, size=size)
+        return Identified(path, CSV, header="", size=size)  # 4 KB of blank lines, then text: the CSV reader says
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip(path, size)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: a legacy .xls workbook
