@@ -151,15 +151,33 @@ def test_an_internal_entity_in_ssda903_xml_is_refused_not_read_as_blank(tmp_path
 
 
 # ------------------------------------------------------------------------------------- zip bomb
+def zip_bomb_workbook(path: Path, inflated_mb: int) -> Path:
+    """A real workbook (xlsxwriter's) whose sheet is padded with ``inflated_mb`` MB of white space before
+    its root element: still well-formed, a few MB zipped, and the workbook reader used to inflate it all."""
+    import xlsxwriter
+
+    plain = path.with_name("plain.xlsx")
+    wb = xlsxwriter.Workbook(str(plain))
+    wb.add_worksheet("List 1").write_row(0, 0, ["Child Unique ID", "Gender"])
+    wb.close()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                out.writestr(info, data)
+                continue
+            declaration, _, rest = data.partition(b"?>")
+            with out.open(info.filename, "w", force_zip64=True) as f:
+                f.write(declaration + b"?>")
+                for _ in range(inflated_mb):
+                    f.write(b" " * (1 << 20))
+                f.write(rest)
+    plain.unlink()
+    return path
+
+
 def test_a_zip_bomb_workbook(tmp_path):
-    bomb = tmp_path / "annex_a.xlsx"
-    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="List 1" sheetId="1"/></sheets></workbook>')
-        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
-            block = b" " * (1 << 20)
-            for _ in range(400):  # 400 MB of white space, a few hundred KB zipped
-                f.write(block)
+    bomb = zip_bomb_workbook(tmp_path / "annex_a.xlsx", 600)  # cost 700 MB before the cap
     assert bomb.stat().st_size < 5_000_000
     run = carelens_check(bomb, tmp=tmp_path, extra=("--la", "890"))
     assert_refused_cheaply(run, "annex_a.xlsx", "a readable Excel workbook of at most 209,715,200 bytes unzipped")
