@@ -9,8 +9,9 @@ keep returns of several kinds in one folder. Every reader is therefore handed fi
   scanner over the first 4 KB, so no entity is ever expanded and no DTD loaded to find it; a
   DOCTYPE is noted, and every XML reader refuses it (:data:`DOCTYPE_EXPECTED`).
 * **A workbook** by the zip signature ``PK\\x03\\x04`` and a ``xl/workbook.xml`` member, whose sheet
-  names are read from it (capped: a member that would inflate beyond :data:`MAX_WORKBOOK_PART` is
-  not a workbook a council wrote). The legacy ``.xls`` (OLE2) signature is recognised too.
+  names are read from it. A zip file that would unzip to more than :data:`MAX_WORKBOOK_INFLATED` is
+  not a workbook a council wrote (a zip bomb), and is refused from its directory, before anything is
+  unzipped. The legacy ``.xls`` (OLE2) signature and OpenDocument spreadsheets are recognised too.
 * **A CSV file** is whatever else is text: its header line is handed back for the readers that
   recognise tables by their columns.
 
@@ -57,7 +58,7 @@ class Identified:
 
     path: Path
     kind: str
-    expected: str | None = None  # for UNREADABLE (and a workbook that is not one): the problem's "expected"
+    expected: str | None = None  # for UNREADABLE: what the file should have been, as a problem's "expected"
     root: str | None = None  # XML: the root element's local name, as written
     namespace: str | None = None  # XML: the root element's namespace, if any
     doctype: bool = False  # XML: a DOCTYPE declaration in the prolog
