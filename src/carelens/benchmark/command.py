@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:  # polars is imported by the views that use it: `carelens --help` must not wait for it
+    import polars as pl
 
 console = Console()
 if not console.is_terminal:  # piped or captured: wide enough for the benchmark table instead of 80 columns
@@ -135,6 +137,8 @@ def _check_year(data, year: str | None, measure_ids: list[str]) -> None:
 
 
 def _benchmarks(data, me, year: str | None, indicator_ids: list[str] | None, model: str | None):
+    import polars as pl
+
     from carelens.benchmark.comparison import BAND_MEANING, benchmark, compared_with_neighbours
 
     inds = _indicators(indicator_ids)
@@ -188,6 +192,8 @@ def _from_store(data, store_path: Path, la: str | None, against: str | None, yea
     from carelens.indicators.catalogue import indicator
     from carelens.indicators.headlines import latest_month_end
     from carelens.model.store import Store
+
+    import polars as pl
 
     if not store_path.exists():
         raise BenchmarkError(f"no store at {store_path}: create one with `carelens synth` or `carelens demo`")
