@@ -29,7 +29,7 @@ if not console.is_terminal:  # piped or captured: wide enough for the benchmark 
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)  # one line: a path in it can be copied whole
     raise typer.Exit(code=2)
 
 
@@ -68,8 +68,13 @@ def benchmark(
         open_published,
     )
 
+    from carelens.path_problems import output_file_problem
+
     if fmt not in ("table", "csv"):
         _fail(f"--format {fmt!r}: expected table or csv")
+    problem = output_file_problem("--out", out) if out is not None else None
+    if problem:
+        _fail(problem)
     try:
         data = open_published(published)
     except BenchmarkDataError as e:
@@ -198,6 +203,9 @@ def _from_store(data, store_path: Path, la: str | None, against: str | None, yea
     if not store_path.exists():
         raise BenchmarkError(f"no store at {store_path}: create one with `carelens synth` or `carelens demo`")
     with Store(store_path, read_only=True) as store:
+        if store.is_empty():
+            raise BenchmarkError(f"{store_path}: the store is empty (no children): load returns into it with "
+                                 "`carelens ingest`")
         code = data.find_authority(la).la_code if la else None
         try:
             la_code = store.authority(code)
