@@ -12,7 +12,9 @@ stays quick.
 from __future__ import annotations
 
 import errno
+import os
 import re
+import uuid
 from pathlib import Path
 
 # DuckDB names the process holding a file's lock: "Conflicting lock is held in /usr/bin/python3 (PID 4711)"
@@ -65,6 +67,8 @@ def duckdb_problem(path: Path, message: str) -> str:
 
         return (f"{path}: was written by a newer version of DuckDB than this CareLens has ({duckdb.__version__}); "
                 "open it with the CareLens that wrote it, or upgrade CareLens")
+    if "Corrupt database file" in message:
+        return f"{path}: the file is damaged (DuckDB found it corrupt); restore it from a backup or load the returns again"
     if "Not a directory" in message:
         return f"{path}: a part of the path is a file, not a folder"
     if "Permission denied" in message:
@@ -76,7 +80,8 @@ def duckdb_problem(path: Path, message: str) -> str:
 
 
 def folder_problem(folder: Path) -> str | None:
-    """Why files cannot be made in ``folder`` (after creating it if missing), in plain words; None if they can."""
+    """Why files cannot be made in ``folder`` (after creating it if missing), in plain words after the
+    folder's name ("is a file, not a folder"); None if they can."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -85,6 +90,13 @@ def folder_problem(folder: Path) -> str | None:
         return f"cannot be created ({os_problem(e)})"
     if not folder.is_dir():
         return "is a file, not a folder"
+    # asked of the folder with a file of our own, before any work, so the answer names the folder
+    probe = folder / f".carelens-{os.getpid()}-{uuid.uuid4().hex[:8]}.probe"
+    try:
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as e:
+        return f"cannot be written in ({os_problem(e)})"
+    probe.unlink(missing_ok=True)
     return None
 
 
