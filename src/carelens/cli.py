@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -67,9 +69,18 @@ def _check_out(problem: str | None) -> None:
 app.command(name="benchmark")(_plain_errors(benchmark))
 
 
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=console)
+    with progress:
+        try:
+            yield progress
+        except BaseException:
+            # a run that fails (another process created the store meanwhile, a disk filled) ends with its
+            # one-line message, not a bar left half drawn above it (and, piped, the bar is not printed at all)
+            progress.live.transient = True
+            raise
 
 
 def _check_year(year: int) -> None:
