@@ -11,16 +11,18 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from carelens.benchmark.cli import app as benchmarks_app
 from carelens.benchmark.command import benchmark
 from carelens.path_problems import os_problem, output_file_problem, output_folder_problem
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 app = typer.Typer(help="CareLens: one trustworthy picture of children's social care.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -71,6 +73,9 @@ app.command(name="benchmark")(_plain_errors(benchmark))
 
 @contextmanager
 def _progress() -> Iterator[Progress]:
+    # imported here: rich's live display is not needed to print --help
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console)
     with progress:
