@@ -109,6 +109,7 @@ STORE_CASES = [  # (which store, the verbs, what the message says)
     ("text", READERS + WRITERS, "is not a DuckDB database"),
     ("other", READERS + WRITERS, "is a DuckDB database but not a CareLens store (no person table; it holds budget)"),
     ("partial", READERS, "the store lacks the tables"),
+    ("partial", [_ingest], "the store's table person lacks the columns"),
     ("empty", READERS, "the store is empty (no children)"),
 ]
 
@@ -215,3 +216,15 @@ def test_the_installed_command_says_it_in_one_line_too(places):
     assert done.returncode == 2
     assert "Traceback" not in said
     assert said == f"error: {places['store']}: store in use by process {pid}; try again when it finishes"
+
+
+def test_a_store_from_a_newer_duckdb_is_named_as_such():
+    # DuckDB's own words for a file of a later storage version (its storage documentation): a real such
+    # file needs a later DuckDB to write it, which the lock file does not have
+    from carelens.path_problems import duckdb_problem
+
+    said = duckdb_problem(Path("s.duckdb"), "IO Error: Trying to read a database file with version number 69, but "
+                                            "we can only read versions between 64 and 68.\nThe database file was "
+                                            "created with a newer version of DuckDB.")
+    assert said.startswith("s.duckdb: was written by a newer version of DuckDB than this CareLens has (")
+    assert "\n" not in said

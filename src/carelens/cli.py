@@ -99,7 +99,7 @@ def _open_store(path: Path):
     from carelens.model.store import Store
     from carelens.model.store_file import StoreError
 
-    if not path.exists() and not path.is_dir():
+    if not path.exists():
         _fail(f"no store at {path}: create one with `carelens ingest`, `carelens synth` or `carelens demo`")
     try:
         store = Store(path, read_only=True)
@@ -450,6 +450,7 @@ def demo(
     from carelens.synth import AuthoritySpec, load_profile, synthesise
     from carelens.synth.calibration import HEADLINES, measure_headlines
 
+    _check_out(output_folder_problem("--out", out))
     out.mkdir(parents=True, exist_ok=True)
     store_path = out / "carelens.duckdb"
     profile = load_profile("coastal-high-demand")

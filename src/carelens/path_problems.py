@@ -19,8 +19,9 @@ from pathlib import Path
 
 # DuckDB names the process holding a file's lock: "Conflicting lock is held in /usr/bin/python3 (PID 4711)"
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in .*?\(PID (\d+)\)")
-# "Trying to read a database file with version number 67, but we can only read version 64"
-_NEWER_STORAGE = re.compile(r"version number (\d+), but we can only read versions? (\d+)")
+# "Trying to read a database file with version number 69, but we can only read versions between 64 and 68.
+# The database file was created with a newer version of DuckDB."
+_OTHER_STORAGE = re.compile(r"Trying to read a database file with version number (\d+)")
 
 _PLAIN = {
     errno.EACCES: "permission denied",
@@ -61,8 +62,7 @@ def duckdb_problem(path: Path, message: str) -> str:
         return f"{path}: is a folder; expected a CareLens store file (.duckdb)"
     if "not a valid DuckDB database" in message:
         return f"{path}: is not a DuckDB database; expected a CareLens store (made by `carelens ingest` or `synth`)"
-    newer = _NEWER_STORAGE.search(message)
-    if newer or "newer version of DuckDB" in message:
+    if _OTHER_STORAGE.search(message) or "newer version of DuckDB" in message:
         import duckdb
 
         return (f"{path}: was written by a newer version of DuckDB than this CareLens has ({duckdb.__version__}); "

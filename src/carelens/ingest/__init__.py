@@ -190,7 +190,7 @@ def check_store(store_path: str | Path) -> None:
 
     store_path = Path(store_path)
     if store_path.exists() or store_path.is_symlink() or store_path.is_dir():
-        check_writable(store_path, [t.name for t in TABLES])
+        check_writable(store_path, {t.name: t.column_names for t in TABLES})
     else:
         check_creatable(store_path)
 

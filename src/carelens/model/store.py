@@ -118,7 +118,7 @@ class Store:
             config["memory_limit"] = memory_limit
         self._duck = connect(self.path, read_only, config)
         try:
-            check_tables(self._duck, self.path, [t.name for t in TABLES], read_only)
+            check_tables(self._duck, self.path, {t.name: t.column_names for t in TABLES}, read_only)
             if not read_only:
                 for t in TABLES:
                     self._duck.execute(create_table_sql(t))

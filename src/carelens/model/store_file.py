@@ -44,29 +44,43 @@ def connect(path: Path, read_only: bool, config: dict) -> duckdb.DuckDBPyConnect
         raise StoreError(duckdb_problem(path, str(e))) from None
 
 
-def check_tables(con: duckdb.DuckDBPyConnection, path: Path, expected: list[str], read_only: bool) -> None:
-    """Refuse a database that is not a CareLens store, or (to read) one without every table.
+def check_tables(con: duckdb.DuckDBPyConnection, path: Path, expected: dict[str, list[str]],
+                 read_only: bool) -> None:
+    """Refuse a database that is not a CareLens store, or one whose tables are not the declared ones.
 
-    A writer may add tables a store lacks (a store made before they were declared); it must not
-    add them to somebody else's database, such as the published benchmark file.
+    ``expected`` maps each table to its declared columns. A writer may add tables a store lacks (a
+    store made before they were declared); it must not add them to somebody else's database, such
+    as the published benchmark file, nor load into a table without the columns it writes.
     """
-    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
-    if not present:
+    columns: dict[str, set[str]] = {}
+    # the file's own tables (duckdb_columns() also lists DuckDB's built-in views)
+    for name, column in con.execute("SELECT c.table_name, c.column_name FROM duckdb_columns() c "
+                                    "JOIN duckdb_tables() t USING (database_oid, schema_oid, table_oid) "
+                                    "WHERE t.schema_name = 'main' AND t.database_name = current_database()"
+                                    ).fetchall():
+        columns.setdefault(name, set()).add(column)
+    if not columns:
         if read_only:
             raise StoreError(f"{path}: is an empty DuckDB database, not a CareLens store: load returns into it "
                              "with `carelens ingest` or make one with `carelens synth`")
         return
-    if "person" not in present:
-        shown = ", ".join(sorted(present)[:5]) + (", …" if len(present) > 5 else "")
+    if "person" not in columns:
+        shown = ", ".join(sorted(columns)[:5]) + (", …" if len(columns) > 5 else "")
         raise StoreError(f"{path}: is a DuckDB database but not a CareLens store (no person table; it holds {shown})")
-    missing = [name for name in expected if name not in present]
+    another_version = ("it was made by another version of CareLens; load its returns again with "
+                       "`carelens ingest` into a new store")
+    missing = [name for name in expected if name not in columns]
     if read_only and missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        raise StoreError(f"{path}: the store lacks the tables {shown}: it was made by another version of "
-                         "CareLens; load its returns again with `carelens ingest` into a new store")
+        raise StoreError(f"{path}: the store lacks the tables {shown}: {another_version}")
+    for name, declared in expected.items():
+        lacking = [c for c in declared if name in columns and c not in columns[name]]
+        if lacking:
+            shown = ", ".join(lacking[:5]) + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else "")
+            raise StoreError(f"{path}: the store's table {name} lacks the columns {shown}: {another_version}")
 
 
-def check_writable(path: Path, expected: list[str]) -> None:
+def check_writable(path: Path, expected: dict[str, list[str]]) -> None:
     """Raise StoreError now if the existing store at ``path`` could not be written (it is in use, or not a
     store): said before minutes of reading returns, not after. Changes nothing in the file."""
     con = connect(path, read_only=False, config={"autoinstall_known_extensions": False,
@@ -82,7 +96,7 @@ def check_replaceable(path: Path) -> None:
     CareLens store (someone's other file, named by mistake), or a store another process is using."""
     if path.exists() or path.is_dir():
         try:
-            check_writable(path, [])
+            check_writable(path, {})
         except StoreError as e:
             if "in use by" in str(e):
                 raise
