@@ -28,3 +28,23 @@ def small_store_path(tmp_path_factory):
 def small_store(small_store_path):
     with Store(small_store_path, read_only=True) as store:
         yield store
+
+
+@pytest.fixture(scope="session")
+def tiny_store_path(tmp_path_factory):
+    """Four years of a 2,000-child authority: for tests about the store's file, not its figures."""
+    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    spec = AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), children=2_000)
+    synthesise(path, [spec], years=4, seed=3)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_903_return(tiny_store_path, tmp_path_factory):
+    """A small SSDA903 return (2024/25, a few dozen children) as CSV files: quick for each `carelens ingest`."""
+    from carelens.returns.ssda903 import write_ssda903
+
+    folder = tmp_path_factory.mktemp("return") / "ssda903_2024-25"
+    with Store(tiny_store_path, read_only=True) as store:
+        write_ssda903(store, 2025, folder)
+    return folder

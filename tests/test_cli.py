@@ -27,10 +27,17 @@ def test_synth_then_returns_from_the_command_line(tmp_path):
     result = runner.invoke(app, ["returns", "903", "--store", str(store), "--year", "2025", "--out", str(tmp_path / "903")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "903" / "episodes.csv").exists()
+    said = " ".join(result.output.split())
+    # a sentence, not the writer's summary object
+    assert said.startswith("SSDA903 2024/25 for authority 890: ") and " children written in 11 files (rows: " in said
+    assert "Summary(" not in said and "PosixPath" not in said
     result = runner.invoke(app, ["returns", "cin", "--store", str(store), "--year", "2025", "--out",
                                  str(tmp_path / "cin.xml")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "cin.xml").read_text().startswith("<?xml")
+    said = " ".join(result.output.split())
+    assert said.startswith("CIN census 2024/25 for authority 890: ") and " CIN episodes written to " in said
+    assert "Summary(" not in said
 
 
 @pytest.mark.parametrize("args, message", [

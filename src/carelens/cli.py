@@ -7,23 +7,28 @@ fix are reported as plain messages (no tracebacks) with a non-zero exit code.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from carelens.benchmark.cli import app as benchmarks_app
 from carelens.benchmark.command import benchmark
+from carelens.path_problems import os_problem, output_file_problem, output_folder_problem
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 app = typer.Typer(help="CareLens: one trustworthy picture of children's social care.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 returns_app = typer.Typer(help="Write statutory returns (SSDA903, CIN census) from a store.", no_args_is_help=True)
 app.add_typer(returns_app, name="returns")
 app.add_typer(benchmarks_app, name="benchmarks")
-app.command(name="benchmark")(benchmark)
 console = Console(soft_wrap=True)  # a path is never broken across lines: the terminal wraps, so it can be copied whole
 
 COLLECTION_YEARS = tuple(range(2017, 2027))  # every year both writers support (2025 = 2024/25)
@@ -35,9 +40,52 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+def _plain_errors(command):
+    """A verb whose path problems are one line each, never a traceback.
+
+    The checks made before the work name most problems; this catches the rest where they happen
+    (a store in use, a folder that turns out unwritable), whatever the verb was doing.
+    """
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from carelens.model.store_file import StoreError
+
+        try:
+            return command(*args, **kwargs)
+        except StoreError as e:
+            _fail(str(e))
+        except OSError as e:
+            if e.filename is None:  # not about a path: a fault of ours, to be seen whole
+                raise
+            _fail(f"{e.filename}: {os_problem(e)}")
+
+    return run
+
+
+def _check_out(problem: str | None) -> None:
+    if problem:
+        _fail(problem)
+
+
+app.command(name="benchmark")(_plain_errors(benchmark))
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    # imported here: rich's live display is not needed to print --help
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=console)
+    with progress:
+        try:
+            yield progress
+        except BaseException:
+            # a run that fails (another process created the store meanwhile, a disk filled) ends with its
+            # one-line message, not a bar left half drawn above it (and, piped, the bar is not printed at all)
+            progress.live.transient = True
+            raise
 
 
 def _check_year(year: int) -> None:
@@ -47,15 +95,25 @@ def _check_year(year: int) -> None:
 
 
 def _open_store(path: Path):
+    """The store to read, or a one-line error: missing, not a store, in use, or empty."""
     from carelens.model.store import Store
+    from carelens.model.store_file import StoreError
 
     if not path.exists():
-        _fail(f"no store at {path}: create one with `carelens synth` or `carelens demo`")
-    return Store(path, read_only=True)
+        _fail(f"no store at {path}: create one with `carelens ingest`, `carelens synth` or `carelens demo`")
+    try:
+        store = Store(path, read_only=True)
+    except StoreError as e:
+        _fail(str(e))
+    if store.is_empty():
+        store.close()
+        _fail(f"{path}: the store is empty (no children): load returns into it with `carelens ingest`")
+    return store
 
 
 # ---------------------------------------------------------------------------------------------- synth
 @app.command()
+@_plain_errors
 def synth(
     store: Annotated[Path, typer.Option(help="DuckDB store file to create (replaced if it exists).")],
     profile: Annotated[str, typer.Option(help="Profile name (england, coastal-high-demand) or a .yaml path.")]
@@ -91,6 +149,9 @@ def synth(
             specs = [AuthoritySpec(la, name, prof, children)]
     except (ProfileError, ValueError) as e:
         _fail(str(e))
+    from carelens.model.store_file import check_replaceable
+
+    check_replaceable(store)  # said now, not after minutes of simulating
     with _progress() as progress:
         task = progress.add_task("Simulating authorities", total=len(specs))
 
@@ -111,10 +172,22 @@ def _write_return(title: str, writer, store: Path, year: int, out: Path, la: str
             summary = writer(s, year, out, la_code=la)
         except ValueError as e:
             _fail(str(e))
-    console.print(f"{title} {year - 1}/{str(year)[2:]}: {summary} -> {out}")
+    console.print(f"{title} {year - 1}/{str(year)[2:]} for authority {summary.la_code}: {_written(summary)} to {out}")
+
+
+def _written(summary) -> str:
+    """What a return holds, as a sentence's words (the writers' summaries are for programs)."""
+    if hasattr(summary, "cin_details"):
+        return f"{summary.children:,} children with {summary.cin_details:,} CIN episodes written"
+    files = ", ".join(f"{name} {n:,}" for name, n in summary.rows.items())
+    text = f"{summary.children:,} children written in {len(summary.rows)} files (rows: {files})"
+    if summary.excluded:
+        text += "; left out by the return's rules: " + ", ".join(f"{n:,} {why}" for why, n in summary.excluded.items())
+    return text
 
 
 @returns_app.command("903")
+@_plain_errors
 def returns_903(
     store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
     year: Annotated[int, typer.Option(help="Collection year: 2025 means 2024/25.")],
@@ -124,10 +197,12 @@ def returns_903(
     """Write the SSDA903 (children looked after) return as CSV files."""
     from carelens.returns.ssda903 import write_ssda903
 
+    _check_out(output_folder_problem("--out", out))
     _write_return("SSDA903", write_ssda903, store, year, out, la)
 
 
 @returns_app.command("cin")
+@_plain_errors
 def returns_cin(
     store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
     year: Annotated[int, typer.Option(help="Collection year: 2025 means 2024/25.")],
@@ -137,6 +212,7 @@ def returns_cin(
     """Write the Children in Need census XML (validated against the DfE schema)."""
     from carelens.returns.cin_census import write_cin_census
 
+    _check_out(output_file_problem("--out", out))
     _write_return("CIN census", write_cin_census, store, year, out, la)
 
 
@@ -190,6 +266,7 @@ def _write_problems(path: Path, problems) -> None:
 
 
 @app.command()
+@_plain_errors
 def ingest(
     sources: Annotated[list[Path], typer.Argument(help="SSDA903 folders or files, CIN census XML, Annex A "
                                                        "workbooks, or folders of SSD tables.")],
@@ -214,8 +291,12 @@ def ingest(
     from carelens.ingest import IngestError
     from carelens.ingest import ingest as run_ingest
 
-    if problems_out is not None and problems_out.is_dir():
-        _fail(f"--problems-out {problems_out}: is a folder; expected a file (.csv or .xlsx)")
+    from carelens.ingest import check_store
+
+    if problems_out is not None:
+        _check_out(output_file_problem("--problems-out", problems_out))
+    if not check:
+        check_store(store)  # a store in use or not a store is said before the progress bars start
 
     with _progress() as progress:
         task = progress.add_task("Reading and checking", total=len(sources))
@@ -256,6 +337,7 @@ def ingest(
 
 # ----------------------------------------------------------------------------------------- indicators
 @app.command()
+@_plain_errors
 def indicators(
     store: Annotated[Path, typer.Option(help="DuckDB store to read.")],
     as_at: Annotated[str, typer.Option("--as-at", help="The day to report at (YYYY-MM-DD), usually a month end.")],
@@ -292,6 +374,8 @@ def indicators(
         _fail("--format parquet needs --out FILE")
     if engine not in ("duckdb", "spark"):
         _fail(f"--engine {engine!r}: expected duckdb or spark")
+    if out is not None:
+        _check_out(output_file_problem("--out", out))
     try:
         chosen = [indicator(i) for i in indicator_ids] if indicator_ids else list(CATALOGUE)
     except KeyError as e:
@@ -353,6 +437,7 @@ def _date_option(option: str, text: str) -> dt.date:
 
 # ----------------------------------------------------------------------------------------------- demo
 @app.command()
+@_plain_errors
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo store and returns.")] = Path("out/demo"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
@@ -365,6 +450,7 @@ def demo(
     from carelens.synth import AuthoritySpec, load_profile, synthesise
     from carelens.synth.calibration import HEADLINES, measure_headlines
 
+    _check_out(output_folder_problem("--out", out))
     out.mkdir(parents=True, exist_ok=True)
     store_path = out / "carelens.duckdb"
     profile = load_profile("coastal-high-demand")

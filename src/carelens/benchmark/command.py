@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:  # polars is imported by the views that use it: `carelens --help` must not wait for it
+    import polars as pl
 
 console = Console()
 if not console.is_terminal:  # piped or captured: wide enough for the benchmark table instead of 80 columns
@@ -27,7 +29,7 @@ if not console.is_terminal:  # piped or captured: wide enough for the benchmark 
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)  # one line: a path in it can be copied whole
     raise typer.Exit(code=2)
 
 
@@ -66,8 +68,13 @@ def benchmark(
         open_published,
     )
 
+    from carelens.path_problems import output_file_problem
+
     if fmt not in ("table", "csv"):
         _fail(f"--format {fmt!r}: expected table or csv")
+    problem = output_file_problem("--out", out) if out is not None else None
+    if problem:
+        _fail(problem)
     try:
         data = open_published(published)
     except BenchmarkDataError as e:
@@ -135,6 +142,8 @@ def _check_year(data, year: str | None, measure_ids: list[str]) -> None:
 
 
 def _benchmarks(data, me, year: str | None, indicator_ids: list[str] | None, model: str | None):
+    import polars as pl
+
     from carelens.benchmark.comparison import BAND_MEANING, benchmark, compared_with_neighbours
 
     inds = _indicators(indicator_ids)
@@ -189,9 +198,14 @@ def _from_store(data, store_path: Path, la: str | None, against: str | None, yea
     from carelens.indicators.headlines import latest_month_end
     from carelens.model.store import Store
 
+    import polars as pl
+
     if not store_path.exists():
         raise BenchmarkError(f"no store at {store_path}: create one with `carelens synth` or `carelens demo`")
     with Store(store_path, read_only=True) as store:
+        if store.is_empty():
+            raise BenchmarkError(f"{store_path}: the store is empty (no children): load returns into it with "
+                                 "`carelens ingest`")
         code = data.find_authority(la).la_code if la else None
         try:
             la_code = store.authority(code)

@@ -129,11 +129,29 @@ class PublishedData:
 
 def open_published(path: Path | None = None) -> PublishedData:
     """Open a benchmark file read-only; by default the one shipped with CareLens."""
+    from carelens.path_problems import duckdb_problem
+
     path = Path(path) if path is not None else shipped_file()
+    if path.is_dir():
+        raise BenchmarkDataError(f"{path}: is a folder; expected a published-figures file (.duckdb) made by "
+                                 "'carelens benchmarks build'")
     if not path.is_file():
         raise BenchmarkDataError(f"no benchmark file at {path}: build it with "
                                  "'carelens benchmarks build --from DIR'")
-    return PublishedData(path)
+    try:
+        data = PublishedData(path)
+    except duckdb.Error as e:
+        problem = duckdb_problem(path, str(e)).replace("expected a CareLens store (made by `carelens ingest` or "
+                                                       "`synth`)", "expected a published-figures file")
+        raise BenchmarkDataError(problem) from None
+    present = {r[0] for r in data._connection.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    missing = sorted({"measures", "figures", "authorities", "neighbours"} - present)
+    if missing:
+        data.close()
+        raise BenchmarkDataError(f"{path}: is a DuckDB database but not a published-figures file (no "
+                                 f"{', '.join(missing)} table); build one with 'carelens benchmarks build'")
+    return data
 
 
 def configured_authority(la: str | None = None, cwd: Path | None = None) -> str | None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from carelens.ingest.extract import Extract, HeldBackChild
 from carelens.ingest.problems import IngestError, Problem
 
-__all__ = ["Extract", "IngestError", "IngestReport", "Problem", "ingest", "read_source", "source_kind"]
+__all__ = ["Extract", "IngestError", "IngestReport", "Problem", "check_store", "ingest", "read_source", "source_kind"]
 
 
 @dataclass
@@ -159,6 +159,8 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
     ``hold_back``, children whose rows have problems are held back instead (each whole, from the
     return they are in) and listed in the report's ``held_back``; other problems still raise.
     ``year``, when given, is every SSDA903 return's; otherwise each return has its own.
+    A store that cannot be written (in use by another process, a folder, not a CareLens store, an
+    unwritable folder) raises :class:`~carelens.model.store_file.StoreError`, before any file is read.
 
     Files are read twice: once to check them all (keeping only what each holds, not its rows),
     then one at a time, oldest return first, inside the transaction that merges them. Memory is
@@ -166,7 +168,11 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
     """
     from carelens.ingest.history import merge_extracts, order_of_merging
     from carelens.model.store import Store
+    from carelens.model.store_file import new_store_file
 
+    store_path = Path(store_path)
+    if not check:
+        check_store(store_path)
     sources: list[tuple[tuple, Path, str]] = []  # (merge order, path, kind)
     summaries: list[Extract] = []
     problems: list[Problem] = []
@@ -196,19 +202,34 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
         for _, path, kind in sorted(sources, key=lambda s: s[0]):
             yield from read_source(path, kind, la_code=la_code, year=year, hold_back=hold_back)
 
-    store_path = Path(store_path)
-    created = not store_path.exists()
-    try:
+    def merge_into(path: Path):
         # a council laptop: DuckDB's buffer pool would otherwise grow towards 80% of the machine's memory
-        with Store(store_path, memory_limit="1GB") as store:
-            summary = merge_extracts(store, in_order())
+        with Store(path, memory_limit="1GB") as store:
+            merged = merge_extracts(store, in_order())
             store.checkpoint()
-    except BaseException:
-        if created:  # a store made for this load and not filled is removed again
-            store_path.unlink(missing_ok=True)
-            Path(str(store_path) + ".wal").unlink(missing_ok=True)
-        raise
+        return merged
+
+    if store_path.exists() or store_path.is_symlink():
+        summary = merge_into(store_path)  # one transaction: a failed load leaves the store as it was
+    else:
+        # created beside the target and published only when full, exclusively (decision 007): a store
+        # another process created meanwhile is never replaced, nor deleted when this load fails
+        with new_store_file(store_path) as temp:
+            summary = merge_into(temp)
     return IngestReport(extracts=summaries, stored=True, tables=summary.tables)
+
+
+def check_store(store_path: str | Path) -> None:
+    """Raise StoreError if a load could not be stored at ``store_path`` (an existing store in use or not a
+    store; a new one that cannot be created there): asked before the returns are read, which takes minutes."""
+    from carelens.model.store_file import check_creatable, check_writable
+    from carelens.model.tables import TABLES
+
+    store_path = Path(store_path)
+    if store_path.exists() or store_path.is_symlink() or store_path.is_dir():
+        check_writable(store_path, {t.name: t.column_names for t in TABLES})
+    else:
+        check_creatable(store_path)
 
 
 def _summary(extract: Extract) -> Extract:

@@ -19,6 +19,7 @@ import polars as pl
 import pyarrow as pa
 
 from carelens.model.column_types import POLARS_TYPES as _POLARS_TYPES
+from carelens.model.store_file import check_tables, connect
 from carelens.model.tables import TABLES, Table, table
 
 _DUCKDB_TYPES = {
@@ -99,15 +100,13 @@ class Store:
     """A CareLens store in a DuckDB file.
 
     Use as a context manager, or call :meth:`close`. ``Store(path)`` opens or
-    creates the file and makes sure every canonical table exists.
+    creates the file and makes sure every canonical table exists. A path that is not a store (a
+    folder, another kind of file or database, a store held by another process) raises
+    :class:`~carelens.model.store_file.StoreError` saying so in one line.
     """
 
     def __init__(self, path: str | Path, read_only: bool = False, memory_limit: str | None = None):
         self.path = Path(path)
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        elif not self.path.exists():
-            raise FileNotFoundError(f"no store at {self.path}")
         # Nothing may be downloaded at run time: children's data stays on the machine.
         config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         # Indicators join intervals to a few hundred days (every Sunday and month end) with two
@@ -117,10 +116,15 @@ class Store:
         if memory_limit:
             # DuckDB otherwise lets its buffer pool grow to 80% of the machine's memory
             config["memory_limit"] = memory_limit
-        self._duck = duckdb.connect(str(self.path), read_only=read_only, config=config)
-        if not read_only:
-            for t in TABLES:
-                self._duck.execute(create_table_sql(t))
+        self._duck = connect(self.path, read_only, config)
+        try:
+            check_tables(self._duck, self.path, {t.name: t.column_names for t in TABLES}, read_only)
+            if not read_only:
+                for t in TABLES:
+                    self._duck.execute(create_table_sql(t))
+        except BaseException:
+            self._duck.close()
+            raise
         self._reader = TableReader(self._duck)
         self.ibis = self._reader.ibis
 
@@ -157,6 +161,10 @@ class Store:
             raise ValueError(f"no children for authority {la_code!r} in the store (authorities: "
                              f"{', '.join(held) or 'none'})")
         return la_code
+
+    def is_empty(self) -> bool:
+        """True when the store holds no children (made, but nothing loaded into it)."""
+        return self.count("person") == 0
 
     def count(self, name: str) -> int:
         table(name)

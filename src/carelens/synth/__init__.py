@@ -62,7 +62,8 @@ def synthesise(store_path: str | Path, specs: Sequence[AuthoritySpec], years: in
     """
     target = Path(store_path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
+    # this process's own: two runs writing one store must not fill (or remove) each other's temporary file
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")
     for leftover in (tmp, Path(str(tmp) + ".wal")):
         leftover.unlink(missing_ok=True)
     children = rows = 0
@@ -82,6 +83,7 @@ def synthesise(store_path: str | Path, specs: Sequence[AuthoritySpec], years: in
         Path(str(target) + ".wal").unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return SynthesisSummary(authorities=len(specs), children=children, rows=rows, store=target)
 
 

@@ -1,0 +1,29 @@
+"""`carelens --help` starts without the heavy libraries: they are imported by the commands that need them.
+
+Start time itself is measured by benchmarks/cli_start.py; this checks the cause (what is imported).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("duckdb", "ibis", "polars", "pyarrow", "altair", "pyspark", "lxml", "numpy")
+
+
+def test_importing_the_cli_imports_no_heavy_library():
+    # a fresh interpreter: this test session has imported them all already
+    code = ("import sys, carelens.cli; "
+            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_every_help_still_works_without_them():
+    for verb in ([], ["ingest"], ["indicators"], ["synth"], ["benchmark"], ["returns", "903"], ["returns", "cin"],
+                 ["demo"], ["benchmarks", "build"]):
+        code = ("import sys; from carelens.cli import app; "
+                f"sys.argv = ['carelens', *{verb!r}, '--help']; app()")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Usage" in done.stdout and "Traceback" not in done.stderr
