@@ -129,7 +129,8 @@ TABLES: tuple[Table, ...] = (
         _c("contact_date", "date", "Date of the contact.", "CONT003A", nullable=False),
         _c("source", "string", "Who made the contact (CIN referral-source codes).", "CONT004A",
            "referral_source", nullable=False),
-        _c("outcome", "string", "What followed: REFERRAL, EARLY_HELP, INFORMATION_ADVICE or NFA.", "CONT005A",
+        _c("outcome", "string", "What followed: REFERRAL, EARLY_HELP, INFORMATION_ADVICE or NFA; NOT_RECORDED when "
+           "the source does not say (an Annex A contact with no same-day referral).", "CONT005A",
            "contact_outcome", nullable=False),
         _c("referral_id", "string", "The referral this contact became, when outcome is REFERRAL."),
         ssd_table="ssd_contacts",
