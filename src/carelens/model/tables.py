@@ -356,7 +356,7 @@ TABLES: tuple[Table, ...] = (
         _c("reason_ceased", "string", "903 REC reason episode ceased.", "CLAE006A", "reason_episode_ceased"),
         _c("reason_place_change", "string", "903 REASON_PLACE_CHANGE for a placement move.", "CLAP010A",
            "reason_place_change"),
-        _c("home_postcode", "string", "903 HOME_POST.", "ADDR007A"),
+        _c("home_postcode", "string", "903 HOME_POST.", "ADDR006A"),
         _c("placement_postcode", "string", "903 PL_POST.", "CLAP008A"),
         _c("urn", "string", "Ofsted URN of the placement, or XXXXXXX when none applies.", "CLAP005A"),
         ssd_table="ssd_cla_episodes",
