@@ -36,6 +36,9 @@ BORN = {
     "Q": D(2006, 4, 1),    # 18th 1 April 2024 (the year's first day)
     "R": D(2006, 7, 7),    # 18th 7 July 2024 - died at 17
     "S": D(2006, 12, 12),  # 18th 12 December 2024 - short breaks only
+    # care taken over by another authority (E3)
+    "T": D(2006, 9, 1),    # 18th 1 September 2024 - care passed to another authority at 17
+    "U": D(2005, 5, 5),    # 19th 5 May 2024 - passed to another authority at 15, came back to us at 16
 }
 
 
@@ -63,6 +66,9 @@ def store(tmp_path_factory):
         _period("Q1", "Q", D(2020, 1, 1), D(2024, 4, 1), "E17"),
         _period("R1", "R", D(2022, 1, 1), D(2024, 1, 1), "E2"),  # died at 17
         _period("S1", "S", D(2022, 1, 1), D(2024, 12, 12), "E8"),  # short breaks only (V3)
+        _period("T1", "T", D(2021, 1, 1), D(2024, 2, 1), "E3"),  # another authority's care leaver
+        _period("U1", "U", D(2020, 1, 1), D(2020, 6, 1), "E3"),  # ... but ours again after U2
+        _period("U2", "U", D(2021, 6, 1), D(2023, 5, 5), "E17"),
     ]
     with Store(path) as s:
         s.replace({
@@ -82,6 +88,9 @@ def store(tmp_path_factory):
                 _oc3("G", 21, "RHOM", "0", "0"),    # left out
                 _oc3("H", 19, "YES", "P5", "G1"),   # part-time work; gone abroad (suitability not known)
                 _oc3("J", 18, "YES", "G4", "B2"),   # NEET, with relatives (unsuitable)
+                # the other authority's care leaver: every F1-F3b would count them (in touch, suitable, HE)
+                _oc3("T", 18, "YES", "F1", "U1"),
+                _oc3("U", 19, "YES", "F1", "U1"),   # ours: the E3 period was not the latest
             ], la_code="890"),
             "periods_of_care": _frame(periods, la_code="890"),
             "looked_after_episodes": _frame([
@@ -115,9 +124,9 @@ def _value(store, ind_id, period=FY2025):
 def test_in_touch_by_age_group(store):
     # 17-18: B (17th on 1 April, not in touch), A and J (18th) in touch -> 2 of 3
     assert _value(store, "F1") == (2, 3)
-    # 19-21: C (19th on 31 March), D (21st on 1 March), H in touch; E refuses. F died, G went home: left out
-    assert _value(store, "F1a") == (3, 4)
-    assert _rows(store, "F1a", FY2025) == ["C", "D", "E", "H"]
+    # 19-21: C (19th on 31 March), D (21st on 1 March), H and U in touch; E refuses. F died, G went home: left out
+    assert _value(store, "F1a") == (4, 5)
+    assert _rows(store, "F1a", FY2025) == ["C", "D", "E", "H", "U"]
     # C's 18th birthday was in the year before
     assert _rows(store, "F1", Period.financial_year(2024)) == ["C"]
 
@@ -130,28 +139,40 @@ def test_a_29_february_birthday_falls_on_1_march_in_a_common_year(store):
 def test_suitable_accommodation(store):
     # 17-18: A (U1) suitable; B (not known) and J (B2) not -> 1 of 3
     assert _value(store, "F2") == (1, 3)
-    # 19-21: C (D1) suitable; D (S2) and E (not known) not; H (gone abroad) left out -> 1 of 3
-    assert _value(store, "F2a") == (1, 3)
-    assert _rows(store, "F2a", FY2025) == ["C", "D", "E"]
+    # 19-21: C (D1) and U (U1) suitable; D (S2) and E (not known) not; H (gone abroad) left out -> 2 of 4
+    assert _value(store, "F2a") == (2, 4)
+    assert _rows(store, "F2a", FY2025) == ["C", "D", "E", "U"]
 
 
 def test_accommodation_types(store):
-    # everyone with a 17th-21st birthday in the year except those who died or went home: A B C D E H J
-    assert _value(store, "F2b") == (7, None)
+    # everyone with a 17th-21st birthday in the year except those who died, went home or are another
+    # authority's (T): A B C D E H J U
+    assert _value(store, "F2b") == (8, None)
     by_type = evaluate_by(store, indicator("F2b"), FY2025, "890", "accommodation_type")
     assert dict(zip(by_type["group"], by_type["numerator"])) == {
-        "U independent living": 1, "not known": 2, "D semi-independent transitional accommodation": 1,
+        "U independent living": 2, "not known": 2, "D semi-independent transitional accommodation": 1,
         "S no fixed abode or homeless": 1, "G gone abroad": 1, "B with parents or relatives": 1}
 
 
 def test_education_employment_and_training(store):
     # 17-18: A (F2) in education; B (not known) and J (G4) not -> 1 of 3
     assert _value(store, "F3") == (1, 3)
-    # 19-21: C (F1) and H (P5) are; D (G5) and E (not known) are not -> 2 of 4
-    assert _value(store, "F3a") == (2, 4)
-    # higher education: C only -> 1 of 4
-    assert _value(store, "F3b") == (1, 4)
-    assert evaluate(store, indicator("F3b"), FY2025, "890").value == pytest.approx(25.0)
+    # 19-21: C (F1), H (P5) and U (F1) are; D (G5) and E (not known) are not -> 3 of 5
+    assert _value(store, "F3a") == (3, 5)
+    # higher education: C and U -> 2 of 5
+    assert _value(store, "F3b") == (2, 5)
+    assert evaluate(store, indicator("F3b"), FY2025, "890").value == pytest.approx(40.0)
+
+
+def test_another_authoritys_care_leaver_is_not_counted(store):
+    # T's care passed to another authority (E3) at 17: in touch, suitable and in higher education, yet in
+    # no care-leaver indicator; U left an earlier period E3 but came back into our care, so U is ours
+    for ind_id in ("F1", "F2", "F2b", "F3"):
+        assert "T" not in _rows(store, ind_id, FY2025), ind_id
+    for ind_id in ("F1a", "F2a", "F3a", "F3b"):
+        assert "U" in _rows(store, ind_id, FY2025), ind_id
+    # T's 18th birthday, 1 September 2024: without T, 17-18 in touch stays 2 of 3 (A, J; not B)
+    assert _value(store, "F1") == (2, 3)
 
 
 def test_remaining_looked_after_to_18(store):
@@ -173,7 +194,7 @@ def test_remaining_looked_after_to_18(store):
 def test_birthday_breakdowns(store):
     by_age = evaluate_by(store, indicator("F1a"), FY2025, "890", "birthday_age")
     assert {r["group"]: (r["numerator"], r["denominator"]) for r in by_age.iter_rows(named=True)} == {
-        "19": (2, 2), "20": (0, 1), "21": (1, 1)}
+        "19": (3, 3), "20": (0, 1), "21": (1, 1)}
     bands = evaluate_by(store, indicator("F1"), FY2025, "890", "age_band")  # age on the birthday
     got = {r["group"]: r["denominator"] for r in bands.iter_rows(named=True) if r["denominator"]}
     assert got["16-17"] == 1 and got["18 and over"] == 2
@@ -185,7 +206,8 @@ def test_care_leaver_rows_carry_the_birthday(store):
     rows = care_leavers.care_leavers(context(store, indicator("F1"), "890")).to_polars()
     d = rows.filter(pl.col("child_id") == "D").row(0, named=True)
     assert (d["birthday"], d["age_group"], d["suitable"], d["in_eet"]) == (D(2025, 3, 1), "19-21", False, False)
-    assert set(rows["child_id"]) == set("ABCDEHJ")  # F (died) and G (home for good) are never counted
+    # F (died), G (home for good) and T (another authority's care leaver) are never counted
+    assert set(rows["child_id"]) == set("ABCDEHJU")
 
 
 def test_every_care_leaver_indicator_runs_over_the_standard_windows(small_store):

@@ -243,17 +243,44 @@ def test_the_hand_count_of_working_days_over_easter():
     assert working_days_between(D(2024, 10, 1), D(2024, 10, 15)) == 10
 
 
-def test_assessments_within_45_working_days_count_bank_holidays(assess):
+def test_assessments_within_45_working_days_of_the_referral_count_bank_holidays(assess):
+    """B8a: Working Together's clock, from the referral."""
     # completed in 2024-25: AX1 (45: in time only because of the 4 bank holidays), AX2 (46), AX3 (48),
     # AQ (10), AZ (60; on the year's last day). AV was authorised before the year. 2 of 5 in time
-    assert _value(assess, "B8", FY2025) == (2, 5, 40.0)
-    rows = counted_rows(assess, indicator("B8"), FY2025, "890").to_polars().sort("child_id")
+    assert _value(assess, "B8a", FY2025) == (2, 5, 40.0)
+    rows = counted_rows(assess, indicator("B8a"), FY2025, "890").to_polars().sort("child_id")
     assert dict(zip(rows["child_id"], rows["amount"], strict=True)) == {
         "Q": 10.0, "X1": 45.0, "X2": 46.0, "X3": 48.0, "Z": 60.0}
     # with a 46-day timescale, AX2 is in time too
-    assert _value(assess, "B8", FY2025, timescale_working_days=46)[0] == 3
+    assert _value(assess, "B8a", FY2025, timescale_working_days=46)[0] == 3
     # the record's own team: T1 completed AX1 (in time) and AX2 (late); the others have no team
-    assert _by(assess, "B8", FY2025, "team") == {"T1": (1, 2, 50.0), "unallocated": (1, 3, pytest.approx(100 / 3))}
+    assert _by(assess, "B8a", FY2025, "team") == {"T1": (1, 2, 50.0), "unallocated": (1, 3, pytest.approx(100 / 3))}
+
+
+def test_the_hand_count_of_working_days_from_the_assessments_start():
+    # one working day fewer than from the referral for the assessments that started the next working day
+    assert working_days_between(D(2024, 4, 2), D(2024, 6, 6)) == 45   # AX2
+    assert working_days_between(D(2024, 4, 2), D(2024, 6, 10)) == 47  # AX3
+    assert working_days_between(D(2024, 10, 2), D(2024, 10, 15)) == 9  # AQ
+    assert working_days_between(D(2025, 1, 7), D(2025, 3, 31)) == 59  # AZ
+
+
+def test_assessments_within_45_working_days_count_from_the_assessments_start(assess):
+    """B8: the DfE's clock (LAIT 304), from the assessment's start to its authorisation."""
+    # AX1 started on the day of the referral: 45, in time. AX2 started on 2 April, the first working day
+    # after the Easter referral: 45 working days to 6 June, in time here but late from the referral (B8a).
+    # AX3 47, AQ 9, AZ 59. 3 of 5 in time
+    assert _value(assess, "B8", FY2025) == (3, 5, 60.0)
+    rows = counted_rows(assess, indicator("B8"), FY2025, "890").to_polars().sort("child_id")
+    assert dict(zip(rows["child_id"], rows["amount"], strict=True)) == {
+        "Q": 9.0, "X1": 45.0, "X2": 45.0, "X3": 47.0, "Z": 59.0}
+    # with a 44-day timescale only AQ is in time
+    assert _value(assess, "B8", FY2025, timescale_working_days=44)[0] == 1
+    # T1 completed AX1 and AX2, both in time by this clock
+    assert _by(assess, "B8", FY2025, "team") == {"T1": (2, 2, 100.0), "unallocated": (1, 3, pytest.approx(100 / 3))}
+    # B8 is the measure compared with DfE's published figures; B8a is local
+    assert indicator("B8").dfe_measure == "304" and indicator("B8").dfe_comparable
+    assert indicator("B8a").dfe_measure is None and not indicator("B8a").dfe_comparable
 
 
 def test_open_assessments_and_those_beyond_45_working_days(assess):

@@ -237,6 +237,9 @@ def test_front_door(extract):
                 "referral_id", "source_row") == [
         {"contact_id": "1003/K2024-10-10", "child_id": "1003", "contact_date": D(2024, 10, 10), "source": "3F",
          "outcome": "REFERRAL", "referral_id": "1003/R2024-10-10", "source_row": 5},
+        # no referral of C1 on 1 August: Annex A does not say what followed
+        {"contact_id": "C1/K2024-08-01", "child_id": "C1", "contact_date": D(2024, 8, 1), "source": "1A",
+         "outcome": "NOT_RECORDED", "referral_id": None, "source_row": 4},
         {"contact_id": "C1/K2024-09-02", "child_id": "C1", "contact_date": D(2024, 9, 2), "source": "6",
          "outcome": "REFERRAL", "referral_id": "C1/R2024-09-02", "source_row": 3},
     ]
@@ -323,8 +326,8 @@ def test_notes_say_what_was_skipped_or_approximated(extract):
         "List 11 (adopters): 1 rows not read; the store has no table for prospective adopters.",
         "Disability 'Yes' (Annex A does not say which disability, so no CIN disability code is stored) (1 rows).",
         "List 1: 'Contact Source' given as an Annex A group; stored as the group's catch-all code (1 rows).",
-        "List 1: contact with no referral of the child on the same day (Annex A does not record a contact's "
-        "outcome, which the store requires); not stored (1 rows).",
+        "List 1: contact with no referral of the child on the same day; stored with outcome NOT_RECORDED "
+        "(Annex A does not record a contact's outcome) (1 rows).",
         "List 6: CIN episode with no List 3 referral; stored with referral source 10 (unknown) (1 rows).",
         "List 8: 'Placement Type' given as an Annex A group; stored as the group's catch-all code (1 rows).",
     ]
@@ -365,7 +368,7 @@ def test_header_variants_renamed_sheets_and_no_title_row(tmp_path, extract):
     for name, frame in extract.frames.items():
         got = renamed.frames[name].drop("source_file", "source_row")
         assert got.to_dicts() == frame.drop("source_file", "source_row").to_dicts(), name
-    assert renamed.frames["contacts"]["source_row"].to_list() == [4, 2]  # no title row: header is row 1
+    assert renamed.frames["contacts"]["source_row"].to_list() == [4, 3, 2]  # no title row: header is row 1
 
 
 # ----------------------------------------------------------------------------- problems

@@ -104,6 +104,16 @@ def tables() -> dict[str, list[dict]]:
              "clae_cla_id": "CLA1", "clae_referral_id": "R2", "clae_cla_placement_id": "PL2",
              "clae_entered_care_date": "2023-01-01"},
         ],
+        # P2's home: the postcode in force on each episode's start is its HOME_POST (ADDR006A)
+        "ssd_address": [
+            {"addr_table_id": "AD1", "addr_person_id": "P2", "addr_address_type": "HOME",
+             "addr_address_start_date": "2020-01-01", "addr_address_end_date": "2023-06-30",
+             "addr_address_postcode": "ab1  9zz"},
+            {"addr_table_id": "AD2", "addr_person_id": "P2", "addr_address_start_date": "01/07/2023",
+             "addr_address_postcode": "CD2 8YY"},
+            {"addr_table_id": "AD3", "addr_person_id": "P1", "addr_address_start_date": "2015-05-01",
+             "addr_address_postcode": "EF3 7XX"},
+        ],
         "ssd_cla_placement": [
             {"clap_cla_placement_id": "PL1", "clap_cla_placement_start_date": "2023-01-01",
              "clap_cla_placement_type": "U3", "clap_cla_placement_urn": "SC1", "clap_cla_placement_distance": "2.5",
@@ -205,7 +215,8 @@ def test_field_map_is_derived_from_item_references():
         "placement_provider": ("ssd_cla_placement", "clap_cla_placement_provider"),
         "reason_place_change": ("ssd_cla_placement", "clap_cla_placement_change_reason"),
         "placement_postcode": ("ssd_cla_placement", "clap_cla_placement_postcode"),
-        "urn": ("ssd_cla_placement", "clap_cla_placement_urn")}
+        "urn": ("ssd_cla_placement", "clap_cla_placement_urn"),
+        "home_postcode": ("ssd_address", "addr_address_postcode")}  # ADDR006A, the address's postcode
     for t in TABLES:  # every item reference of a read table is either mapped or explained
         if t.name not in ssd.READ_TABLES:
             continue
@@ -323,6 +334,32 @@ def test_looked_after(extract):
                 "eligibility") == [
         {"child_id": "P2", "birthday_age": 18, "in_touch": "YES", "accommodation": "Z1", "activity": "F2",
          "eligibility": "FORMER_RELEVANT"}]
+
+
+def test_home_postcode_is_the_address_in_force_when_the_episode_started(extract):
+    # E1 started on 1 January 2023, in AD1 (to 30 June 2023); E2 on 10 March 2024, in AD2 (open)
+    assert rows(extract.frames["looked_after_episodes"], "episode_id", "home_postcode") == [
+        {"episode_id": "E1", "home_postcode": "AB1 9ZZ"}, {"episode_id": "E2", "home_postcode": "CD2 8YY"}]
+
+
+def test_home_postcode_item_reference_is_the_ssd_address_postcode():
+    # ADDR006A is ssd_address.addr_address_postcode in the SSD specification; ADDR007A is its row id
+    assert table("looked_after_episodes").column("home_postcode").item_ref == "ADDR006A"
+    assert ("addr_address_postcode", "ADDR006A", "nvarchar", False) in ssd.SSD_FIELDS["ssd_address"]
+    assert ("addr_table_id", "ADDR007A", "nvarchar", True) in ssd.SSD_FIELDS["ssd_address"]
+
+
+def test_bad_address_dates_are_problems_and_no_address_leaves_it_empty(tmp_path):
+    data = tables()
+    data["ssd_address"][1]["addr_address_start_date"] = "2023-07-32"
+    folder = write_folder(tmp_path / "bad_address", data)
+    assert problems(folder) == [
+        Problem(str(folder / "ssd_address.csv"), "row 3", "addr_address_start_date", "2023-07-32",
+                "a real calendar date")]
+    data = tables()
+    del data["ssd_address"]
+    extract = read_ssd_folder(write_folder(tmp_path / "no_address", data), "890")
+    assert extract.frames["looked_after_episodes"]["home_postcode"].to_list() == [None, None]
 
 
 def test_notes(extract):

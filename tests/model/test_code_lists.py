@@ -128,7 +128,8 @@ def test_previous_permanence_p4_unknown_z1_none():
 
 
 def test_local_lists_match_store_descriptions():
-    assert set(cl.codes("contact_outcome", 2025)) == {"REFERRAL", "EARLY_HELP", "INFORMATION_ADVICE", "NFA"}
+    assert set(cl.codes("contact_outcome", 2025)) == {
+        "REFERRAL", "EARLY_HELP", "INFORMATION_ADVICE", "NFA", "NOT_RECORDED"}
     assert set(cl.codes("s47_outcome", 2025)) == {"ICPC", "CIN_PLAN", "NFA"}
     assert set(cl.codes("cp_plan_end_reason", 2017)) == {
         "STEP_DOWN_CIN", "CLOSED", "LOOKED_AFTER", "TRANSFERRED_OUT", "AGED_18"}

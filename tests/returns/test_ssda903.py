@@ -710,6 +710,71 @@ def test_care_leaver_rules(tmp_path):
     assert read(tmp_path / "out", "oc3.csv")[1] == "C0004,20/08/2006,NO,0,0"
 
 
+def _care_of_c0004_ends(on: dt.date, born: dt.date | None = None):
+    """A tweak: C0004's one period of care (episode, placement) ends on ``on`` (E5); ``born`` moves
+    her date of birth."""
+
+    def tweak(tables):
+        for name in ("periods_of_care", "looked_after_episodes", "placements"):
+            t = tables[name]
+            tables[name] = t.with_columns(
+                end_date=pl.when(pl.col("child_id") == "C0004")
+                .then(pl.lit(on))
+                .otherwise(pl.col("end_date"))
+            )
+        if born:
+            tables["person"] = tables["person"].with_columns(
+                date_of_birth=pl.when(pl.col("child_id") == "C0004")
+                .then(pl.lit(born))
+                .otherwise(pl.col("date_of_birth"))
+            )
+
+    return tweak
+
+
+@pytest.mark.parametrize(
+    "ended, in_oc3",
+    [
+        (dt.date(2024, 8, 19), True),  # the day before her 18th birthday
+        (dt.date(2024, 8, 20), True),  # on it: not looked after on it (DECOM <= birthday < DEC)
+        (dt.date(2024, 8, 21), False),  # the day after: looked after on her birthday
+    ],
+)
+def test_care_that_ends_on_the_18th_birthday_makes_a_care_leaver(tmp_path, ended, in_oc3):
+    """C0004 (born 20/08/2006) turns 18 on 20/08/2024, in 2024/25. A young person is looked after on
+    the birthday only when DECOM <= birthday < DEC, so care that ended on it is followed by OC3."""
+    with make_store(tmp_path, 2025, _care_of_c0004_ends(ended)) as store:
+        summary = write_ssda903(store, 2025, tmp_path / "out", la_code=LA)
+    oc3 = read(tmp_path / "out", "oc3.csv")
+    assert oc3[1:] == (["C0004,20/08/2006,YES,F2,U1"] if in_oc3 else [])
+    still = summary.excluded.get("oc3: still looked after on the 17th or 18th birthday", 0)
+    assert still == (0 if in_oc3 else 1)
+    # she is in the header either way: looked after in the year
+    assert any(line.startswith("C0004,") for line in read(tmp_path / "out", "header.csv"))
+
+
+def test_care_that_ends_on_the_17th_birthday_makes_a_care_leaver(tmp_path):
+    """Born 20/08/2007, C0004 turns 17 on 20/08/2024, the day her care ends: her information about
+    the 17th birthday is written (her 18th is in the next year)."""
+    with make_store(
+        tmp_path, 2025, _care_of_c0004_ends(dt.date(2024, 8, 20), born=dt.date(2007, 8, 20))
+    ) as store:
+        write_ssda903(store, 2025, tmp_path / "out", la_code=LA)
+    # the row for the 17th birthday (D1 accommodation) is the one about a birthday in the year
+    assert read(tmp_path / "out", "oc3.csv")[1:] == ["C0004,20/08/2007,YES,F2,D1"]
+
+
+def test_care_that_ends_on_31_march_after_12_months_is_in_oc2_not_oc3(tmp_path):
+    """Born 31/03/2007, C0004 turns 18 on 31 March 2025, the day her care (from 1 May 2021) ends:
+    looked after continuously for 12 months at 31 March, she is in OC2, and a child in OC2 has no
+    care leaver information (rules 187, 215)."""
+    tweak = _care_of_c0004_ends(dt.date(2025, 3, 31), born=dt.date(2007, 3, 31))
+    with make_store(tmp_path, 2025, tweak) as store:
+        summary = write_ssda903(store, 2025, tmp_path / "out", la_code=LA)
+    assert read(tmp_path / "out", "oc3.csv") == ["CHILD,DOB,IN_TOUCH,ACTIV,ACCOM"]
+    assert summary.excluded["oc3: looked after continuously for 12 months at 31 March (in oc2)"] == 1
+
+
 def test_placement_codes_follow_the_year_and_unchanged_episodes_merge(tmp_path):
     """Supported accommodation was H5 in 2023/24 and is K3 from 2024/25. The store splits the
     episode when the code changed on 28 October 2023, which is no change of placement, so both

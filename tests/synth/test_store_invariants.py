@@ -149,3 +149,27 @@ def test_codes_are_valid_for_their_collection_year(small_store, t):
         bad = sorted({(code, y) for code, y in rows
                       if not code_lists.is_valid(c.code_list, code, min(max(y or 2026, first), 2026))})
         assert bad == [], f"{t.name}.{c.name}: codes not valid in their year: {bad[:10]}"
+
+
+def test_no_worker_holds_a_case_for_a_day_or_two_before_handing_it_on(small_store):
+    """903 rule SW09 (2025/26) rejects a social worker episode under 3 days: a case passed on within
+    three days of its allocation is recorded with the next worker from the start."""
+    rows = small_store.sql("""
+        SELECT a.child_id, a.start_date, a.end_date FROM allocations a JOIN allocations b
+          ON a.child_id = b.child_id AND b.start_date = a.end_date AND a.allocation_id <> b.allocation_id
+         WHERE a.end_date - a.start_date < 3
+        LIMIT 5""")
+    assert rows == []
+
+
+def test_only_regional_adoption_agency_and_foster_placements_use_the_placeholder_urn(small_store):
+    """XXXXXXX is for adoption (A3-A6) and foster (U1-U6) placements only (903 rule 242); supported
+    accommodation is Ofsted-registered from 28 October 2023, including independent living it replaced
+    (230)."""
+    rows = small_store.sql("""
+        SELECT DISTINCT placement_type FROM looked_after_episodes
+         WHERE urn = 'XXXXXXX'
+           AND placement_type NOT IN ('A3', 'A4', 'A5', 'A6', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6')
+           AND placement_type NOT IN ('P1', 'P2', 'P3', 'R1', 'R2', 'R5', 'T0', 'T1', 'T2', 'T3', 'T4', 'Z1',
+                                      'Z11', 'Z12', 'Z13', 'Z14')""")
+    assert rows == []  # (the return leaves the URN blank for the types with none)

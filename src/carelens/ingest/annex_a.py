@@ -128,6 +128,7 @@ def _clamp_year(year: int) -> int:
 
 NOT_GIVEN = ""  # a text that says "no value" (e.g. "i) Not Stated" closure reason)
 SKIP_ROW = "-"  # a text that says the row is out of scope (e.g. care leaver "d) Exclude")
+NOT_RECORDED = "NOT_RECORDED"  # contact_outcome of a contact whose outcome Annex A does not give
 
 
 @dataclass(frozen=True)
@@ -1230,15 +1231,20 @@ def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> 
                         "contact_id", "K", "contact_date")
     same_day = referrals.select("child_id", pl.col("referral_date").alias("contact_date"), "referral_id") \
         .unique(["child_id", "contact_date"], keep="first")
+    # Annex A does not record what followed a contact: one that did not become a referral that day is
+    # stored as NOT_RECORDED, so the front door's contacts are all counted (B1) and only those known to
+    # have become referrals convert (B3)
     contacts = contacts.join(same_day, on=["child_id", "contact_date"], how="left") \
-        .with_columns(pl.when(pl.col("referral_id").is_not_null()).then(pl.lit("REFERRAL")).alias("outcome"))
+        .with_columns(pl.when(pl.col("referral_id").is_not_null()).then(pl.lit("REFERRAL"))
+                      .otherwise(pl.lit(NOT_RECORDED)).alias("outcome"))
+    n_unknown = contacts.filter(pl.col("outcome") == NOT_RECORDED).height
+    if n_unknown:
+        ctx.notes["List 1: contact with no referral of the child on the same day; stored with outcome "
+                  "NOT_RECORDED (Annex A does not record a contact's outcome)"] += n_unknown
     first_contact = contacts.filter(pl.col("referral_id").is_not_null()).sort("contact_id") \
         .unique("referral_id", keep="first").select("referral_id", "contact_id")
     referrals = referrals.join(first_contact, on="referral_id", how="left")
-    contacts = drop_note(contacts.select("contact_id", "child_id", "contact_date", "source", "outcome",
-                                         "referral_id", *prov),
-                         "outcome", "List 1: contact with no referral of the child on the same day (Annex A does "
-                         "not record a contact's outcome, which the store requires); not stored")
+    contacts = contacts.select("contact_id", "child_id", "contact_date", "source", "outcome", "referral_id", *prov)
     out["contacts"] = contacts.sort("contact_id")
     out["referrals"] = referrals.sort("referral_id")
 

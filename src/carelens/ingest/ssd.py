@@ -23,7 +23,8 @@ Written by hand, because item references cannot say it (see ``docs/ingest/ssd.md
 - JSON fields: the contact outcome, the s47 outcome and the assessment factors;
 - links the SSD gives through another table: an episode's placement fields come from
   ``ssd_cla_placement`` (by placement id) and its legal status from ``ssd_legal_status``
-  (the status in force on the episode's start date); the period of care of a legal status,
+  (the status in force on the episode's start date), its home postcode from ``ssd_address``
+  (the child's address in force on that date); the period of care of a legal status,
   missing episode or previous permanence record is found by date; an assessment factor's
   child comes from its assessment; a CIN visit's plan is the child's plan open on the day;
 - people: ``unborn`` (only an expected date of birth), ``is_mother``, ``uasc`` (an
@@ -243,6 +244,15 @@ SSD_FIELDS: dict[str, tuple[tuple[str, str, str, bool], ...]] = {
         ('earl_episode_organisation', 'EARL007A', 'nvarchar', False),
         ('earl_episode_worker_id', 'EARL008A', 'nvarchar', False),
     ),
+    'ssd_address': (
+        ('addr_table_id', 'ADDR007A', 'nvarchar', True),
+        ('addr_address_json', 'ADDR001A', 'nvarchar', False),
+        ('addr_person_id', 'ADDR002A', 'nvarchar', False),
+        ('addr_address_type', 'ADDR003A', 'nvarchar', False),
+        ('addr_address_start_date', 'ADDR004A', 'datetime', False),
+        ('addr_address_end_date', 'ADDR005A', 'datetime', False),
+        ('addr_address_postcode', 'ADDR006A', 'nvarchar', False),
+    ),
     'ssd_immigration_status': (
         ('immi_person_id', 'IMMI001A', 'nvarchar', False),
         ('immi_immigration_status_id', 'IMMI005A', 'nvarchar', True),
@@ -372,9 +382,10 @@ class SsdExtract(Extract):
 
 
 # Item references that tables.py records but that name something else in the SSD.
-ITEM_REF_MISMATCH = {
-    "ADDR007A": "the SSD's ADDR007A is the address table's row identifier, not the home postcode",
-}
+ITEM_REF_MISMATCH: dict[str, str] = {}
+# SSD tables with no store table of their own, read for fields of other tables: immigration statuses
+# (person.uasc) and addresses (looked_after_episodes.home_postcode, ADDR006A)
+LINKED_TABLES = {"ssd_immigration_status", "ssd_address"}
 # Item references that tables.py records but the SSD does not define.
 ITEM_REF_ABSENT = {
     "PERS006A": "ssd_person has no UPN field; the SSD keeps UPNs in ssd_linked_identifiers (not read)",
@@ -632,7 +643,7 @@ def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _folder_tables(path: Path, log: ProblemLog) -> dict[str, _Raw]:
-    wanted = {store_table(n).ssd_table for n in (*READ_TABLES, *NOT_READ)} | {"ssd_immigration_status"}
+    wanted = {store_table(n).ssd_table for n in (*READ_TABLES, *NOT_READ)} | LINKED_TABLES
     files: dict[str, list[Path]] = {}
     for p in sorted(path.iterdir()):
         # (not only regular files: a FIFO or a device named like a table is reported, not passed over)
@@ -671,7 +682,7 @@ def _folder_tables(path: Path, log: ProblemLog) -> dict[str, _Raw]:
 
 
 def _database_tables(con, schema: str | None, log: ProblemLog, label: str) -> dict[str, _Raw]:
-    wanted = sorted({store_table(n).ssd_table for n in (*READ_TABLES, *NOT_READ)} | {"ssd_immigration_status"})
+    wanted = sorted({store_table(n).ssd_table for n in (*READ_TABLES, *NOT_READ)} | LINKED_TABLES)
     out = {}
     for name in wanted:
         expr = None
@@ -1000,6 +1011,8 @@ def _link(ctx: _Ctx, frames: dict[str, pl.DataFrame], raws: dict[str, _Raw]) -> 
             ids = _in_force(episodes, "start_date", legal, "legal_status_id")
             episodes = episodes.with_columns(ids.alias("_ls")).join(
                 legal.select(pl.col("legal_status_id").alias("_ls"), "legal_status"), on="_ls", how="left")
+        if "home_postcode" in cross and raws.get("ssd_address") is not None:
+            episodes = episodes.with_columns(_home_postcodes(ctx, episodes, raws["ssd_address"]))
         raw = raws["ssd_cla_episodes"]
         for col, (other, fld) in cross.items():
             if col not in episodes.columns:
@@ -1100,6 +1113,34 @@ def _link(ctx: _Ctx, frames: dict[str, pl.DataFrame], raws: dict[str, _Raw]) -> 
         frames["person"] = person.join(uasc, on="child_id", how="left").with_columns(
             pl.col("uasc").fill_null(False))
     return frames
+
+
+def _home_postcodes(ctx: _Ctx, episodes: pl.DataFrame, raw: _Raw) -> pl.Series:
+    """For each episode, the postcode (ADDR006A) of the child's address in ``ssd_address`` in force on the
+    episode's start date (the 903 HOME_POST: the home the child was looked after from); the latest-starting
+    address when several are. Empty when the SSD has no address for the child on that day."""
+    f = raw.frame
+    needed = ["addr_person_id", "addr_address_start_date", "addr_address_postcode"]
+    missing = [c for c in needed if c not in f.columns]
+    if missing:
+        ctx.add(raw, "", ", ".join(missing), None, "the ssd_address columns " + ", ".join(needed) +
+                " (the home postcode of each looked-after episode comes from them)")
+        return pl.Series("home_postcode", [None] * episodes.height, dtype=pl.Utf8)
+    ends = f["addr_address_end_date"].to_list() if "addr_address_end_date" in f.columns else [None] * f.height
+    starts, stops = [], []
+    for loc, start, end in zip(f["_loc"].to_list(), f["addr_address_start_date"].to_list(), ends):
+        for name, value, out in (("addr_address_start_date", start, starts), ("addr_address_end_date", end, stops)):
+            d = parse_ssd_date(value) if value else None
+            if isinstance(d, str):
+                ctx.add(raw, loc, name, value, d)
+                d = None
+            out.append(d)
+    spans = pl.DataFrame({
+        "child_id": f["addr_person_id"], "start_date": pl.Series(starts, dtype=pl.Date),
+        "end_date": pl.Series(stops, dtype=pl.Date),
+        "postcode": f["addr_address_postcode"].str.to_uppercase().str.replace_all(r"\s+", " ")})
+    spans = spans.filter(pl.col("postcode").is_not_null())
+    return _in_force(episodes, "start_date", spans, "postcode").rename("home_postcode")
 
 
 def _check_people(ctx: _Ctx, frames: dict[str, pl.DataFrame], raws: dict[str, _Raw]) -> None:

@@ -129,7 +129,8 @@ TABLES: tuple[Table, ...] = (
         _c("contact_date", "date", "Date of the contact.", "CONT003A", nullable=False),
         _c("source", "string", "Who made the contact (CIN referral-source codes).", "CONT004A",
            "referral_source", nullable=False),
-        _c("outcome", "string", "What followed: REFERRAL, EARLY_HELP, INFORMATION_ADVICE or NFA.", "CONT005A",
+        _c("outcome", "string", "What followed: REFERRAL, EARLY_HELP, INFORMATION_ADVICE or NFA; NOT_RECORDED when "
+           "the source does not say (an Annex A contact with no same-day referral).", "CONT005A",
            "contact_outcome", nullable=False),
         _c("referral_id", "string", "The referral this contact became, when outcome is REFERRAL."),
         ssd_table="ssd_contacts",
@@ -355,7 +356,7 @@ TABLES: tuple[Table, ...] = (
         _c("reason_ceased", "string", "903 REC reason episode ceased.", "CLAE006A", "reason_episode_ceased"),
         _c("reason_place_change", "string", "903 REASON_PLACE_CHANGE for a placement move.", "CLAP010A",
            "reason_place_change"),
-        _c("home_postcode", "string", "903 HOME_POST.", "ADDR007A"),
+        _c("home_postcode", "string", "903 HOME_POST.", "ADDR006A"),
         _c("placement_postcode", "string", "903 PL_POST.", "CLAP008A"),
         _c("urn", "string", "Ofsted URN of the placement, or XXXXXXX when none applies.", "CLAP005A"),
         ssd_table="ssd_cla_episodes",

@@ -888,6 +888,7 @@ class _Builder:
     # ------------------------------------------------------------------ OC3
     def _oc3(self) -> tuple[pl.DataFrame, set[str]]:
         by_child = {c: g for (c,), g in self.eps_all.group_by("child_id")}
+        in_oc2 = self._continuously_looked_after()
         rows = []
         for r in self.t["care_leaver_contacts"].sort("child_id").iter_rows(named=True):
             child, age = r["child_id"], r["birthday_age"]
@@ -915,14 +916,21 @@ class _Builder:
                     "authority"
                 )
                 continue
+            # looked after on the birthday when DECOM <= birthday < DEC: care that ended on the birthday
+            # itself (e.g. E5 on the 18th) makes a care leaver, whose OC3 information is due (DfE)
             if (
                 age in (17, 18)
                 and eps.filter(
                     (pl.col("start_date") <= birthday)
-                    & (pl.col("end_date").is_null() | (pl.col("end_date") >= birthday))
+                    & (pl.col("end_date").is_null() | (pl.col("end_date") > birthday))
                 ).height
             ):
                 self._exclude("oc3: still looked after on the 17th or 18th birthday")
+                continue
+            if child in in_oc2:
+                # care that ended on 31 March, the birthday, after 12 months: the child is in OC2, and
+                # a child cannot have both (rules 187, 215)
+                self._exclude("oc3: looked after continuously for 12 months at 31 March (in oc2)")
                 continue
             # a recorded eligibility is the authority's statement; episodes are checked only without one
             # (a store loaded from returns may not hold the earlier care that made the young person eligible)

@@ -187,11 +187,13 @@ class CareSimulator:
         placement_id = sim.new_ids("L", m)
         inside = rng.random(m) < np.where(np.isin(ptype, ["K2", "S1"]), 0.35, 0.75)
         postcode = sim.postcodes(child[p], inside)
-        # Ofsted URNs: children's homes and supported accommodation have their own; foster placements
-        # carry the fostering service's (the authority's own, or an agency's); adoption placements made
-        # through the regional adoption agency are XXXXXXX
+        # Ofsted URNs: children's homes, supported accommodation and family centres or mother and baby
+        # units (R3) have their own; foster placements carry the fostering service's (the authority's own,
+        # or an agency's); adoption placements made through the regional adoption agency are XXXXXXX, the
+        # only placements that may use it (rule 242)
         fostering_urn = np.where(provider == "PR1", sim.fostering_service_urn, sim.agency_urns(m))
-        urn = np.select([np.isin(ptype, ["K1", "K2", "S1", "R1", "H5", "K3"]), np.char.startswith(ptype.astype(str), "U"),
+        urn = np.select([np.isin(ptype, ["K1", "K2", "S1", "R1", "R3", "H5", "K3"]),
+                         np.char.startswith(ptype.astype(str), "U"),
                          np.isin(ptype, ["A3", "A4", "A5", "A6"])],
                         [sim.home_urns(m), fostering_urn, np.where(provider == "PR1", "XXXXXXX", sim.agency_urns(m))],
                         "XXXXXXX")
@@ -293,7 +295,12 @@ class CareSimulator:
             events = events.with_columns(placement_type=pl.when(
                 pl.col("placement_type").is_in(old) & (pl.col("date") >= day))
                 .then(pl.lit(new)).otherwise(pl.col("placement_type")))
-        return events
+        # independent living (P2) had no Ofsted registration; as supported accommodation it has one from
+        # 28 October 2023 (rule 230), derived from the placement so the random draws are unchanged
+        registered = pl.col("placement_type").is_in(["H5", "K3"]) & (pl.col("urn") == "XXXXXXX")
+        return events.with_columns(urn=pl.when(registered)
+                                   .then(pl.format("SC9{}", pl.col("placement_id").str.slice(-5)))
+                                   .otherwise(pl.col("urn")))
 
     def _placement_types(self, age, s20, adoption, date, foster_carer_adopts):
         rng = self.rng

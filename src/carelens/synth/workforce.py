@@ -22,6 +22,7 @@ SERVICES = {
     "EARLY_HELP": "Early Help",
 }
 POSTS_PER_TEAM = 7
+MIN_ALLOCATION_DAYS = 3  # a worker holds a case for at least this long (903 rule SW09, 2025/26)
 REALLOCATION_PER_YEAR = 0.35  # reallocations for other reasons (team changes, workload)
 
 
@@ -139,6 +140,7 @@ def build_workforce(sim, phases: pl.DataFrame) -> None:
                                   & (pl.col("start_date").shift(-1).over("child_id") - pl.col("end_date")
                                      <= 7))
             .then(pl.lit("TSPROC")).otherwise(pl.col("change_reason")))
+        allocations = _without_fleeting_allocations(allocations)
         allocations = allocations.with_columns(
             worker_id=pl.format("{}W{}", pl.lit(sim.la_code), pl.col("worker_n").cast(pl.Utf8).str.zfill(5)))
         sim.records.add("allocations", allocation_id=sim.new_ids("J", len(allocations)),
@@ -153,3 +155,23 @@ def build_workforce(sim, phases: pl.DataFrame) -> None:
                     swe_registration=np.array(workers["swe_registration"].to_list(), dtype=object),
                     role=workers["role"].to_numpy(), fte=workers["fte"].to_numpy(), agency=workers["agency"].to_numpy(),
                     start_date=workers["start_date"].to_numpy(), end_date=workers["end_date"].to_numpy())
+
+
+def _without_fleeting_allocations(allocations: pl.DataFrame) -> pl.DataFrame:
+    """Allocations sorted by child and start, with none shorter than ``MIN_ALLOCATION_DAYS`` that is
+    handed straight on: the next worker holds the case from its start instead.
+
+    A reallocation cut or a worker leaving can fall a day or two after the case was allocated, and a
+    short assessment phase can pass to the next team the day after it began. Authorities do not record
+    a worker for a day or two (the 903 rule SW09 rejects a social worker episode under 3 days), so the
+    fleeting holder is dropped. A short last allocation of a case that then closes is kept.
+    """
+    nxt = pl.col("start_date").shift(-1).over("child_id")
+    fleeting = (pl.col("end_date") != NO_DATE) & (pl.col("end_date") - pl.col("start_date") < MIN_ALLOCATION_DAYS) \
+        & (nxt == pl.col("end_date"))
+    a = allocations.with_columns(_fleeting=fleeting.fill_null(False))
+    # a run of fleeting allocations joins the allocation that follows it
+    a = a.with_columns(_run=(~pl.col("_fleeting").shift(1).over("child_id").fill_null(False))
+                       .cum_sum().over("child_id"))
+    a = a.with_columns(start_date=pl.col("start_date").min().over("child_id", "_run"))
+    return a.filter(~pl.col("_fleeting")).drop("_fleeting", "_run")

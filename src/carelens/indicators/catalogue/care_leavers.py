@@ -12,6 +12,10 @@ Choices made where the catalogue (``INDICATORS.md`` §F) leaves room, each also 
   accommodation and activity are not known, so they are not counted as suitable or in education,
   employment or training). For suitable accommodation, young people gone abroad, deported or whose
   residence is not known (ACCOM G, H, R) are also left out, since suitability is not usually known.
+- **Care taken over by another authority (E3).** A young person whose latest period of care ended, on or
+  before the birthday, with reason ceased E3 is that authority's care leaver: it returns their OC3
+  information, and our 903 return leaves them out (``returns/ssda903``). F1–F3b leave them out too, so the
+  indicators count the young people the return does.
 - **Suitable** is the ACCOM suitability digit 1; **education, employment or training** is ACTIV
   F1/P1/F2/P2/F3/P3 (to 2021) and F4/P4/F5/P5 (from 2022); **higher education** F1/P1.
 - **F4** (remaining looked after to 18) is local: of the care leavers whose 18th birthday falls in the
@@ -35,12 +39,13 @@ from carelens.indicators.indicator import CASE_BREAKDOWNS, PERSON_BREAKDOWNS, In
 from carelens.indicators.measures import Context, Custom, Flow
 
 NOT_CARE_LEAVERS = ("DIED", "RHOM")  # left out of every care-leaver measure (DfE)
+TRANSFERRED = "E3"  # care taken over by another authority: that authority's care leaver (903 OC3 guidance)
 SUITABILITY_UNKNOWN = ("G", "H", "R")  # gone abroad, deported, residence not known (DfE, LAIT 112)
 EET = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5")
 HIGHER_EDUCATION = ("F1", "P1")
 SHORT_BREAKS = ("V3", "V4")
 # a young person who left care this way before 18 is not a care leaver
-LEFT_CARE_FOR_GOOD = ADOPTED + SPECIAL_GUARDIANSHIP + ("E41", "E2", "E3")
+LEFT_CARE_FOR_GOOD = ADOPTED + SPECIAL_GUARDIANSHIP + ("E41", "E2", TRANSFERRED)
 ACCOMMODATION_TYPES = {
     "B": "with parents or relatives", "C": "community home or other residential care",
     "D": "semi-independent transitional accommodation", "E": "supported lodgings", "G": "gone abroad",
@@ -55,19 +60,36 @@ ACTIVITIES = {
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
 
 
+def care_taken_over_by_another_authority(ctx: Context) -> ir.Table:
+    """``child_id`` and ``transferred_on`` of every child whose latest period of care ended with its care
+    passing to another authority (903 reason ceased E3): from then on they are that authority's children,
+    and its care leavers. A later period of care with this authority makes them ours again."""
+    p = ctx.table("periods_of_care")
+    latest = p.group_by(_l_child=p.child_id).aggregate(_l_start=p.start_date.max())
+    j = p.join(latest, (p.child_id == latest._l_child) & (p.start_date == latest._l_start))
+    j = j.filter(j.end_date.notnull() & (j.reason_ceased == TRANSFERRED))
+    return j.select(child_id=j.child_id, transferred_on=j.end_date).distinct()
+
+
 def care_leavers(ctx: Context) -> ir.Table:
     """OC3 information with ``birthday`` (the birthday it is about), ``age_group`` (17-18 or 19-21),
     ``suitable``, ``in_eet`` and ``in_higher_education``; young people who died or went home for good are
-    left out."""
+    left out, and so are those whose care passed to another authority (E3) before the birthday — the 903
+    return leaves them out of OC3 for the same reason."""
     c = ctx.table("care_leaver_contacts")
     c = c.filter(~c.in_touch.isin(NOT_CARE_LEAVERS))
     person = ctx.table("person")
     person = person.select(_p_child=person.child_id, _p_born=person.date_of_birth)
     j = c.join(person, c.child_id == person._p_child)
+    j = j.mutate(_birthday=add_years(j._p_born, j.birthday_age))
+    moved = care_taken_over_by_another_authority(ctx)
+    moved = moved.select(_t_child=moved.child_id, _t_on=moved.transferred_on)
+    j = j.left_join(moved, (j.child_id == moved._t_child) & (moved._t_on <= j._birthday))
+    j = j.filter(j._t_child.isnull())
     accommodation = j.accommodation.fill_null("0")
     return j.select(
         "child_id", "birthday_age", "in_touch", "activity", "accommodation",
-        birthday=add_years(j._p_born, j.birthday_age),
+        birthday=j._birthday,
         age_group=ibis.ifelse(j.birthday_age <= 18, "17-18", "19-21"),
         accommodation_letter=accommodation.substr(0, 1),
         suitable=accommodation.substr(1, 1) == "1",
@@ -143,7 +165,10 @@ def _remained_to_18(ctx: Context, windows: ir.Table) -> ir.Table:
 
 EXCLUSIONS = ("Each row of `care_leaver_contacts` (903 OC3) is counted on the birthday it is about (29 February "
               "counts as 1 March in a common year), in the period holding that birthday. Young people who died "
-              "(IN_TOUCH DIED) or returned home for six months or more (RHOM) are left out, as DfE does.")
+              "(IN_TOUCH DIED) or returned home for six months or more (RHOM) are left out, as DfE does. So are "
+              "young people whose latest period of care (`periods_of_care`) ended on or before the birthday with "
+              "their care taken over by another authority (reason ceased E3): they are that authority's care "
+              "leavers, and the 903 return leaves them out of OC3.")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
