@@ -158,6 +158,14 @@ class Store:
                              f"{', '.join(held) or 'none'})")
         return la_code
 
+    def coverage(self, la_codes: Iterable[str] | None = None):
+        """Per authority and table, the stretches of days its sources cover (:mod:`carelens.model.provenance`)."""
+        from carelens.model.provenance import coverage
+
+        if la_codes is None:
+            la_codes = [r[0] for r in self.sql('SELECT DISTINCT la_code FROM "person" ORDER BY 1')]
+        return coverage(self, la_codes)
+
     def count(self, name: str) -> int:
         table(name)
         return self._duck.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
