@@ -39,7 +39,7 @@ def figures(store: Path) -> pl.DataFrame:
     rows = pl.read_csv(io.StringIO(out))
     # the financial year for the flows and shares, the day itself for D8 (a stock-like share)
     return rows.filter(pl.col("period_kind").is_in(["financial_year"]) & (pl.col("breakdown") == "all")).select(
-        "indicator", "value", "history_short", "outside_coverage", "children_held_back")
+        "indicator", "value", "numerator", "history_short", "outside_coverage", "children_held_back")
 
 
 def main() -> None:
@@ -66,11 +66,17 @@ def main() -> None:
                 sources += [folder / "ssda903", folder / f"cin_{year}.xml"]
             carelens("ingest", "--store", store, *sources)
         stores[label] = store
-    true = figures(truth).rename({"value": "truth"}).select("indicator", "truth")
-    print(f"{args.children:,}-child synthetic authority, seed {args.seed}; financial year 2024/25 at {AS_AT}")
+    # B4 is a rate per 10,000, and a store of returns has no population: compare its count (numerator)
+    def compared(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(value=pl.when(pl.col("indicator") == "B4").then(pl.col("numerator").cast(pl.Float64))
+                                  .otherwise(pl.col("value")))
+
+    true = compared(figures(truth)).rename({"value": "truth"}).select("indicator", "truth")
+    print(f"{args.children:,}-child synthetic authority, seed {args.seed}; financial year 2024/25 at {AS_AT} "
+          "(B4: referrals counted; B5, D8: percent)")
     print(f"{'store':<14}{'indicator':<11}{'value':>8}{'truth':>8}{'ratio':>8}  history_short  outside_coverage")
     for label, store in {"synthetic": truth, **stores}.items():
-        for r in figures(store).join(true, on="indicator").sort("indicator").iter_rows(named=True):
+        for r in compared(figures(store)).join(true, on="indicator").sort("indicator").iter_rows(named=True):
             ratio = r["value"] / r["truth"] if r["truth"] else float("nan")
             print(f"{label:<14}{r['indicator']:<11}{r['value']:>8.1f}{r['truth']:>8.1f}{ratio:>8.2f}  "
                   f"{str(r['history_short']):<15}{r['outside_coverage']}")
