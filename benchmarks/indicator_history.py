@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 
 AS_AT = "2025-03-31"
-INDICATORS = ("B4", "B5", "D8")
+INDICATORS = ("B4", "B5", "C13", "D8")
 
 
 def carelens(*args) -> str:
@@ -73,7 +73,7 @@ def main() -> None:
 
     true = compared(figures(truth)).rename({"value": "truth"}).select("indicator", "truth")
     print(f"{args.children:,}-child synthetic authority, seed {args.seed}; financial year 2024/25 at {AS_AT} "
-          "(B4: referrals counted; B5, D8: percent)")
+          "(B4: referrals counted; B5, C13, D8: percent)")
     print(f"{'store':<14}{'indicator':<11}{'value':>8}{'truth':>8}{'ratio':>8}  history_short  outside_coverage")
     for label, store in {"synthetic": truth, **stores}.items():
         for r in compared(figures(store)).join(true, on="indicator").sort("indicator").iter_rows(named=True):

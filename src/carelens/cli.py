@@ -25,6 +25,8 @@ app.add_typer(returns_app, name="returns")
 app.add_typer(benchmarks_app, name="benchmarks")
 app.command(name="benchmark")(benchmark)
 console = Console(soft_wrap=True)  # a path is never broken across lines: the terminal wraps, so it can be copied whole
+# warnings about the figures go to stderr, so that `--format csv > file` keeps only the figures
+err_console = Console(stderr=True, soft_wrap=True)
 
 COLLECTION_YEARS = tuple(range(2017, 2027))  # every year both writers support (2025 = 2024/25)
 DEMO_YEARS = (2024, 2025, 2026)  # the returns the demo writes and loads
@@ -351,9 +353,6 @@ def indicators(
             out.write_text(text, encoding="utf-8")
         else:
             print(text, end="")
-
-
-err_console = Console(stderr=True, soft_wrap=True)
 
 
 def _flags_cell(row: dict) -> str:

@@ -26,6 +26,9 @@ from carelens.indicators.indicator import Indicator
 from carelens.indicators.periods import Period
 from carelens.model.provenance import NOT_RECORDS, Span, children_held_back, coverage
 
+# Who the children are, not what happened when: a child's row holds the latest return that named them, so
+# its years say who was still known to the service, not how far back the store's records reach.
+IDENTITY_TABLES = frozenset({"person", "disabilities"})
 FLAG_SCHEMA = {"outside_coverage": pl.Boolean, "history_short": pl.Boolean, "children_held_back": pl.Int64}
 FLAG_COLUMNS = tuple(FLAG_SCHEMA)
 _READS: dict[tuple[str, str], frozenset[str]] = {}
@@ -45,7 +48,9 @@ class _Recorder:
 
 def tables_read(ind: Indicator, tables, la_code: str) -> frozenset[str]:
     """The store tables an indicator's counted rows are built from (the population aside): found by
-    building its expression, so that a new measure needs nothing declared to be flagged right."""
+    building its expression, so that a new measure needs nothing declared to be flagged right. The
+    population and the children's identities (:data:`IDENTITY_TABLES`) are read for rates and breakdowns
+    and are left out."""
     from carelens.indicators.engine import _windows_table, context, windowed_rows  # (the engine imports us)
 
     key = (ind.id, ind.name)
@@ -54,7 +59,7 @@ def tables_read(ind: Indicator, tables, la_code: str) -> frozenset[str]:
         day = dt.date(2000, 3, 31)
         ctx = replace(context(recorder, ind, la_code), blocks=None)
         windowed_rows(ind, ctx, _windows_table([Period(dt.date(1999, 4, 1), day, "", "financial_year")]))
-        _READS[key] = frozenset(recorder.names - NOT_RECORDS)
+        _READS[key] = frozenset(recorder.names - NOT_RECORDS - IDENTITY_TABLES)
     return _READS[key]
 
 

@@ -19,6 +19,7 @@ import polars as pl
 import pyarrow as pa
 
 from carelens.model.column_types import POLARS_TYPES as _POLARS_TYPES
+from carelens.model.provenance import coverage
 from carelens.model.tables import TABLES, Table, table
 
 _DUCKDB_TYPES = {
@@ -158,10 +159,8 @@ class Store:
                              f"{', '.join(held) or 'none'})")
         return la_code
 
-    def coverage(self, la_codes: Iterable[str] | None = None):
+    def coverage(self, la_codes: Iterable[str] | None = None) -> pl.DataFrame:
         """Per authority and table, the stretches of days its sources cover (:mod:`carelens.model.provenance`)."""
-        from carelens.model.provenance import coverage
-
         if la_codes is None:
             la_codes = [r[0] for r in self.sql('SELECT DISTINCT la_code FROM "person" ORDER BY 1')]
         return coverage(self, la_codes)

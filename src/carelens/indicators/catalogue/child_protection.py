@@ -389,7 +389,8 @@ INDICATORS: tuple[Indicator, ...] = (
                     "another authority) or when the store holds an earlier-starting plan for the child. A "
                     "recorded 0 does not outweigh an earlier plan the store holds.",
         history=History(LIFETIME_MONTHS, "every earlier plan of the child, at any age: 216 months, a child's "
-                                         "lifetime")),
+                                         "lifetime. The census's count of previous plans usually makes up "
+                                         "for plans the store lacks, but the store cannot check it")),
     Indicator(
         "C13a", "cp_plans_within_2_years_of_previous", "Child protection plans starting within 2 years of a "
         "previous plan ending",
