@@ -30,6 +30,8 @@ returns_app = typer.Typer(help="Write statutory returns (SSDA903, CIN census) fr
 app.add_typer(returns_app, name="returns")
 app.add_typer(benchmarks_app, name="benchmarks")
 console = Console(soft_wrap=True)  # a path is never broken across lines: the terminal wraps, so it can be copied whole
+# warnings about the figures go to stderr, so that `--format csv > file` keeps only the figures
+err_console = Console(stderr=True, soft_wrap=True)
 
 COLLECTION_YEARS = tuple(range(2017, 2027))  # every year both writers support (2025 = 2024/25)
 DEMO_YEARS = (2024, 2025, 2026)  # the returns the demo writes and loads
@@ -356,11 +358,17 @@ def indicators(
                               "instead of just the windows ending at --as-at.")] = None,
     engine: Annotated[str, typer.Option(help="duckdb (the store), or spark to compute on a local Spark "
                                              "session.")] = "duckdb",
+    strict: Annotated[bool, typer.Option("--strict", help="Refuse (exit 1, nothing written) when the store's data "
+                                                          "cannot support a figure: a window outside what it covers, "
+                                                          "or too little history before it.")] = False,
 ):
     """Indicators at a date, in long form: indicator, period, breakdown, group, value, numerator, denominator.
 
     By default the windows ending at --as-at: the ISO week, the 4 weeks, the month, rolling 3, 6 and
     12 months, the financial year to date and the day itself (for stocks).
+
+    Each row says whether the store's data can support it (outside_coverage, history_short) and how many
+    children a load held back (children_held_back); flagged indicators are listed on stderr.
     """
     from carelens.indicators.catalogue import CATALOGUE, indicator
     from carelens.indicators.engine import evaluate_series
@@ -368,6 +376,8 @@ def indicators(
 
     day = _date_option("--as-at", as_at)
     first = _date_option("--series-from", series_from) if series_from else None
+    if first is not None and first > day:
+        _fail(f"--series-from {first} is after --as-at {day}: the series runs from --series-from up to --as-at")
     if fmt not in ("table", "csv", "json", "parquet"):
         _fail(f"--format {fmt!r}: expected table, csv, json or parquet")
     if fmt == "parquet" and out is None:
@@ -404,18 +414,19 @@ def indicators(
 
             tables = copy_store(s, spark_local(), la_code=chosen_las)
         result = evaluate_series(tables, chosen, periods, chosen_las, breakdowns)
+    _warn_unsupported(result, day, strict)
     if fmt == "table":
         several = not isinstance(chosen_las, str)
         table = Table(title=f"Indicators for {', '.join(chosen_las) if several else chosen_las} at {day}")
         columns = ("la_code",) * several + ("indicator", "period", "breakdown", "group", "value", "unit", "numerator",
-                                            "denominator")
+                                            "denominator", "flags")
         for column in columns:
             table.add_column(column, justify="right" if column in ("value", "numerator", "denominator") else "left")
         for r in result.iter_rows(named=True):
             whose = (r["la_code"],) if several else ()
             table.add_row(*whose, r["indicator"], r["period"], r["breakdown"], r["group"],
                           "" if r["value"] is None else f"{r['value']:,.1f}", r["unit"], f"{r['numerator']:,}",
-                          "" if r["denominator"] is None else f"{r['denominator']:,}")
+                          "" if r["denominator"] is None else f"{r['denominator']:,}", _flags_cell(r))
         console.print(table)
         return
     if fmt == "parquet":
@@ -426,6 +437,39 @@ def indicators(
             out.write_text(text, encoding="utf-8")
         else:
             print(text, end="")
+
+
+def _flags_cell(row: dict) -> str:
+    """The flags of one result row, as the table shows them (decision 009)."""
+    flags = [name for name in ("outside_coverage", "history_short") if row[name]]
+    if row["children_held_back"]:
+        flags.append(f"{row['children_held_back']:,} held back")
+    return ", ".join(flags)
+
+
+def _warn_unsupported(result, day: dt.date, strict: bool) -> None:
+    """On stderr, the indicators whose figures the store's data cannot support, and the children held back;
+    with ``strict``, a refusal (exit 1) when any figure is flagged."""
+    import polars as pl
+
+    lines = []
+    for flag, why in (("outside_coverage", "windows outside what the store's sources cover"),
+                      ("history_short", "too little history before the window for what they need")):
+        ids = result.filter(pl.col(flag)).get_column("indicator").unique(maintain_order=True).to_list()
+        if ids:
+            lines.append(f"{len(ids)} indicator(s) with {why} ({flag}): {', '.join(ids)}")
+    held = result.select("children_held_back").max().item() if not result.is_empty() else 0
+    if strict and lines:
+        for line in lines:
+            err_console.print(f"[bold red]error:[/] {line}")
+        err_console.print(f"[bold red]error:[/] --strict: refusing figures at {day} the store's data cannot support "
+                          "(see docs/indicators/engine.md, 'What the data can support')")
+        raise typer.Exit(code=1)
+    for line in lines:
+        err_console.print(f"[bold yellow]warning:[/] {line}")
+    if held:
+        err_console.print(f"[bold yellow]warning:[/] {held:,} child(ren) were held back when the store was loaded "
+                          "(children_held_back): every figure leaves them out")
 
 
 def _date_option(option: str, text: str) -> dt.date:

@@ -120,7 +120,8 @@ def test_the_population_year_of_a_column_of_days_is_that_of_each_day():
 def test_long_form_output(store):
     out = evaluate_many(store, [indicator("C8"), indicator("C7")], [FY2025, Period.month(2025, 3)], "890")
     assert out.columns == ["indicator", "name", "period", "period_kind", "period_start", "period_end", "breakdown",
-                           "group", "value", "unit", "numerator", "denominator", "share"]
+                           "group", "value", "unit", "numerator", "denominator", "share", "outside_coverage",
+                           "history_short", "children_held_back"]
     assert out.height == 4
     assert out.filter(pl.col("indicator") == "C7", pl.col("period") == "2025-03")["numerator"].to_list() == [1]
 

@@ -38,8 +38,15 @@ class BackendTables:
 
 def copy_store(store: Store, con: ibis.BaseBackend, tables: Iterable[str] = INDICATOR_TABLES,
                la_code: str | None = None) -> BackendTables:
-    """Copy tables from the store into ``con`` (replacing any of the same name); optionally one authority's rows."""
+    """Copy tables from the store into ``con`` (replacing any of the same name); optionally one authority's rows.
+
+    A table the store does not have is left out: a store made before ``held_back_children`` existed, opened
+    read-only, lacks it, and the engine then counts no child held back, as on the store itself.
+    """
+    held = {r[0] for r in store.sql("SELECT table_name FROM information_schema.tables")}
     for name in tables:
+        if name not in held:
+            continue
         t = store.table(name)
         if la_code is not None:
             t = t.filter(t.la_code == la_code)

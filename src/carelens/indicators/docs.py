@@ -63,6 +63,16 @@ def how_computed(ind: Indicator) -> str:
     return " ".join(parts)
 
 
+def history_needed(ind: Indicator) -> str:
+    """What the page says about the history the indicator needs before its window (decision 009)."""
+    h = ind.history
+    if not h.months:
+        return h.reason
+    before = "the day counted" if "as_at" in ind.series else "the window"
+    return (f"{h.months} months before {before}: {h.reason}. A store whose sources do not reach that far back "
+            "flags the value `history_short`")
+
+
 def page(ind: Indicator) -> str:
     dfe = "none (local definition)"
     if ind.dfe_measure:
@@ -90,6 +100,7 @@ Generated from `src/carelens/indicators/catalogue/`; do not edit by hand.
 | DfE equivalent | {dfe} |
 | windows | {", ".join(WINDOWS[w] for w in ind.series)} |
 | need | {ind.reference or "INDICATORS.md"} |
+| history needed | {history_needed(ind)} |
 
 ## How it is computed
 

@@ -36,17 +36,19 @@ import polars as pl
 from ibis.common.exceptions import IbisError
 
 from carelens.indicators.breakdowns import AGE_BANDS, with_group
+from carelens.indicators.flags import FLAG_SCHEMA, with_flags
 from carelens.indicators.indicator import Indicator
 from carelens.indicators.measures import Context, Custom, Flow, Stock, Tables, authority_key, with_authority
 from carelens.indicators.periods import Period
 from carelens.indicators.sweep import counts_on_days, sweepable
 
-RESULT_COLUMNS = ["indicator", "name", "period", "period_kind", "period_start", "period_end", "breakdown",
-                  "group", "value", "unit", "numerator", "denominator", "share"]
-RESULT_SCHEMA = {"indicator": pl.String, "name": pl.String, "period": pl.String, "period_kind": pl.String,
-                 "period_start": pl.Date, "period_end": pl.Date, "breakdown": pl.String, "group": pl.String,
-                 "value": pl.Float64, "unit": pl.String, "numerator": pl.Int64, "denominator": pl.Int64,
-                 "share": pl.Float64}
+# the figures, then the flags saying whether the store's data can support them (indicators/flags.py)
+VALUE_SCHEMA = {"indicator": pl.String, "name": pl.String, "period": pl.String, "period_kind": pl.String,
+                "period_start": pl.Date, "period_end": pl.Date, "breakdown": pl.String, "group": pl.String,
+                "value": pl.Float64, "unit": pl.String, "numerator": pl.Int64, "denominator": pl.Int64,
+                "share": pl.Float64}
+RESULT_SCHEMA = {**VALUE_SCHEMA, **FLAG_SCHEMA}
+RESULT_COLUMNS = list(RESULT_SCHEMA)
 # over several authorities, each result row also says whose it is
 AUTHORITY_RESULT_SCHEMA = {"la_code": pl.String, **RESULT_SCHEMA}
 # the rows whose groups add up to a total: one authority's, in one window
@@ -270,7 +272,7 @@ def _population(ctx: Context, breakdown: str) -> pl.DataFrame:
 def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: list[Period],
                     la_code: str | Iterable[str], breakdowns: Iterable[str] = ("all",),
                     params: Mapping[str, Mapping[str, Any]] | None = None, every_window: bool = False,
-                    threads: int | None = None) -> pl.DataFrame:
+                    threads: int | None = None, flags: bool = True) -> pl.DataFrame:
     """Long-form results: one row per indicator, window, breakdown and group.
 
     ``la_code`` is one authority, or several (a list): then all of them are evaluated in one pass, each
@@ -287,6 +289,10 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
     connection: while one thread's query runs, another builds and compiles the next. A section stays on
     one thread, so that its indicators share the building blocks they read (``measures.shared``). The
     rows come back in the order of ``indicators`` whatever the threads did.
+
+    Each row ends with the flags of :mod:`carelens.indicators.flags` (``outside_coverage``,
+    ``history_short``, ``children_held_back``), read from the same tables; ``flags=False`` leaves them
+    empty, for callers that take a value and not the row (:func:`evaluate`).
     """
     one = isinstance(la_code, str)
     authorities = la_code if one else tuple(la_code)
@@ -306,6 +312,10 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
     if not frames:
         return pl.DataFrame(schema=RESULT_SCHEMA if one else AUTHORITY_RESULT_SCHEMA)
     out = pl.concat([frame for _, frame in sorted(frames, key=lambda f: f[0])], how="vertical")
+    if flags:
+        out = with_flags(out, [ind for _, ind in numbered], tables, (la_code,) if one else authorities)
+    else:
+        out = out.with_columns(**{c: pl.lit(None, t) for c, t in FLAG_SCHEMA.items()})
     return out.drop("la_code") if one else out
 
 
@@ -382,7 +392,7 @@ def _values(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str,
     share = (100 * pl.col("numerator") / pl.col("numerator").sum().over(WINDOW)) if breakdown != "all" else None
     out = out.with_columns(share=share if share is not None else pl.lit(None, pl.Float64))
     return out.with_columns(indicator=pl.lit(ind.id), name=pl.lit(ind.name), breakdown=pl.lit(breakdown)).select(
-        [pl.col(c).cast(t) for c, t in AUTHORITY_RESULT_SCHEMA.items()]).sort(
+        [pl.col(c).cast(t) for c, t in {"la_code": pl.String, **VALUE_SCHEMA}.items()]).sort(
         "la_code", "period_start", "period_end", "period", "group")
 
 
@@ -419,8 +429,8 @@ def _value_columns(ind: Indicator, breakdown: str, population_groups: bool):
 def evaluate(tables: Tables, ind: Indicator, period: Period, la_code: str,
              params: Mapping[str, Any] | None = None) -> Value:
     """One indicator for one authority and window (whatever the window's kind)."""
-    r = evaluate_series(tables, [ind], [period], la_code, params={ind.id: params or {}}, every_window=True
-                        ).row(0, named=True)
+    r = evaluate_series(tables, [ind], [period], la_code, params={ind.id: params or {}}, every_window=True,
+                        flags=False).row(0, named=True)
     return Value(ind.id, period, r["value"], r["numerator"], r["denominator"], r["unit"])
 
 
@@ -429,7 +439,8 @@ def evaluate_by(tables: Tables, ind: Indicator, period: Period, la_code: str, br
     """One indicator for one window split by a breakdown: group, value, numerator, denominator."""
     if breakdown not in ind.all_breakdowns:
         raise ValueError(f"breakdown {breakdown!r}: expected one of {', '.join(ind.all_breakdowns)}")
-    out = evaluate_series(tables, [ind], [period], la_code, [breakdown], {ind.id: params or {}}, every_window=True)
+    out = evaluate_series(tables, [ind], [period], la_code, [breakdown], {ind.id: params or {}}, every_window=True,
+                          flags=False)
     return out.select("group", "value", "numerator", "denominator", "share").sort("group")
 
 

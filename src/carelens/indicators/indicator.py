@@ -34,6 +34,36 @@ class Parameter:
     description: str
 
 
+# A child's lifetime: the look-back of an indicator that needs everything known about a child ("ever had a
+# plan before"). Finite, so that a store holding 18 years of returns is enough; decision 009.
+LIFETIME_MONTHS = 216
+
+
+@dataclass(frozen=True)
+class History:
+    """How much of the past an indicator reads before the day it starts counting on.
+
+    ``months`` calendar months before the window's first day, or before its last day when the indicator
+    counts on the last day (a stock, "as at"). A value computed on a store whose sources do not reach that
+    far back is flagged ``history_short`` (decision 009).
+    """
+
+    months: int
+    reason: str  # what in that past the figure depends on, as the indicator's page says it
+
+    def __post_init__(self):
+        if not isinstance(self.months, int) or not 0 <= self.months <= LIFETIME_MONTHS:
+            raise ValueError(f"History(months={self.months!r}): expected whole months from 0 to {LIFETIME_MONTHS}")
+        if not self.reason.strip():
+            raise ValueError(f"History(months={self.months}): say why in reason=")
+
+
+# The two reasons most indicators need no history before their window.
+OWN_WINDOW = History(0, "none: it counts the window's own events, each with the dates the return gives it")
+OPEN_ON_THE_DAY = History(0, "none: it counts what is open on the day, and each return lists everything open in "
+                             "its year with its start date")
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str  # catalogue id, e.g. "C8"
@@ -54,6 +84,15 @@ class Indicator:
     reference: str = ""  # where the need comes from, e.g. "report §5.4.1"
     computation: str = ""  # how it is computed, when the shape alone does not say it well
     group: str = field(default="", compare=False)  # catalogue section, set by the catalogue
+    # required: every declaration says how much history it needs (a default would let a new indicator
+    # claim none without anyone deciding it); None only so that the error below can name the indicator
+    history: History | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.history, History):
+            raise TypeError(f"indicator {self.id} ({self.name}) declares no history: add "
+                            "history=History(months=..., reason=\"...\") to its declaration, the months of data it "
+                            "needs before its window (0 when the window's own data is enough; see decision 009)")
 
     @property
     def is_rate(self) -> bool:

@@ -19,6 +19,7 @@ import polars as pl
 import pyarrow as pa
 
 from carelens.model.column_types import POLARS_TYPES as _POLARS_TYPES
+from carelens.model.provenance import coverage
 from carelens.model.store_file import check_tables, connect
 from carelens.model.tables import TABLES, Table, table
 
@@ -165,6 +166,12 @@ class Store:
     def is_empty(self) -> bool:
         """True when the store holds no children (made, but nothing loaded into it)."""
         return self.count("person") == 0
+
+    def coverage(self, la_codes: Iterable[str] | None = None) -> pl.DataFrame:
+        """Per authority and table, the stretches of days its sources cover (:mod:`carelens.model.provenance`)."""
+        if la_codes is None:
+            la_codes = [r[0] for r in self.sql('SELECT DISTINCT la_code FROM "person" ORDER BY 1')]
+        return coverage(self, la_codes)
 
     def count(self, name: str) -> int:
         table(name)

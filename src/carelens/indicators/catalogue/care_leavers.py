@@ -35,7 +35,14 @@ import ibis.expr.types as ir
 
 from carelens.indicators.catalogue.early_help import own_or_allocated
 from carelens.indicators.catalogue.permanence import ADOPTED, SPECIAL_GUARDIANSHIP, add_years, days_between
-from carelens.indicators.indicator import CASE_BREAKDOWNS, PERSON_BREAKDOWNS, Indicator, Parameter
+from carelens.indicators.indicator import (
+    CASE_BREAKDOWNS,
+    OWN_WINDOW,
+    PERSON_BREAKDOWNS,
+    History,
+    Indicator,
+    Parameter,
+)
 from carelens.indicators.measures import Context, Custom, Flow
 
 NOT_CARE_LEAVERS = ("DIED", "RHOM")  # left out of every care-leaver measure (DfE)
@@ -177,7 +184,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "in touch with around that birthday (903 IN_TOUCH YES).",
         Flow(care_leavers, "birthday", where=_ages(17, 18), numerator=lambda t, ctx: t.in_touch == "YES",
              attributes=_in_touch_attributes()),
-        "children", "percent", "high", reference="report §5.10.1 (84%)", computation=EXCLUSIONS),
+        "children", "percent", "high", reference="report §5.10.1 (84%)", computation=EXCLUSIONS,
+        history=OWN_WINDOW),
     Indicator(
         "F1a", "care_leavers_in_touch_19_21", "Care leavers aged 19–21 in touch",
         "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage the "
@@ -185,7 +193,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "not in touch (LAIT 317).",
         Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator=lambda t, ctx: t.in_touch == "YES",
              attributes=_in_touch_attributes()),
-        "children", "percent", "high", reference="report §5.10.1 (89%)", computation=EXCLUSIONS),
+        "children", "percent", "high", reference="report §5.10.1 (89%)", computation=EXCLUSIONS,
+        history=OWN_WINDOW),
     Indicator(
         "F2", "care_leavers_suitable_accommodation_17_18", "Care leavers aged 17–18 in suitable accommodation",
         "Of the care leavers whose 17th or 18th birthday falls in the period, the percentage in accommodation "
@@ -194,7 +203,8 @@ INDICATORS: tuple[Indicator, ...] = (
              attributes={"birthday_age": "birthday_age", "accommodation_type": _accommodation_type}),
         "children", "percent", "high", reference="report §5.10.2 (87%)",
         computation=EXCLUSIONS + " So are young people gone abroad, deported or whose residence is not known "
-        "(ACCOM G, H, R), as DfE does for LAIT 112."),
+        "(ACCOM G, H, R), as DfE does for LAIT 112.",
+        history=OWN_WINDOW),
     Indicator(
         "F2a", "care_leavers_suitable_accommodation_19_21", "Care leavers aged 19–21 in suitable accommodation",
         "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in "
@@ -204,7 +214,8 @@ INDICATORS: tuple[Indicator, ...] = (
              attributes={"birthday_age": "birthday_age", "accommodation_type": _accommodation_type}),
         "children", "percent", "high", "112", dfe_short="CareLeaverAcc", dfe_comparable=True, reference="report §5.10.2 (90%)",
         computation=EXCLUSIONS + " So are young people gone abroad, deported or whose residence is not known "
-        "(ACCOM G, H, R), as DfE does for LAIT 112."),
+        "(ACCOM G, H, R), as DfE does for LAIT 112.",
+        history=OWN_WINDOW),
     Indicator(
         "F2b", "care_leavers_by_accommodation_type", "Care leavers by type of accommodation",
         "Care leavers whose 17th to 21st birthday falls in the period, by the type of accommodation they were "
@@ -215,7 +226,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "children", "count", "neutral", windows=("month", "rolling_3", "rolling_6", "rolling_12", "financial_year",
                                                  "year_to_date"),
         reference="report §5.10.2 (8% in houses of multiple occupation)",
-        computation=EXCLUSIONS + " The 903 has no category for houses in multiple occupation."),
+        computation=EXCLUSIONS + " The 903 has no category for houses in multiple occupation.",
+        history=OWN_WINDOW),
     Indicator(
         "F3", "care_leavers_in_eet_17_18", "Care leavers aged 17–18 in education, employment or training",
         "Of the care leavers whose 17th or 18th birthday falls in the period, the percentage in education, "
@@ -223,7 +235,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "known to be.",
         Flow(care_leavers, "birthday", where=_ages(17, 18), numerator="in_eet",
              attributes={"birthday_age": "birthday_age", "activity": _activity}),
-        "children", "percent", "high", reference="report §5.10.3 (54%)", computation=EXCLUSIONS),
+        "children", "percent", "high", reference="report §5.10.3 (54%)", computation=EXCLUSIONS,
+        history=OWN_WINDOW),
     Indicator(
         "F3a", "care_leavers_in_eet_19_21", "Care leavers aged 19–21 in education, employment or training",
         "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in education, "
@@ -231,14 +244,16 @@ INDICATORS: tuple[Indicator, ...] = (
         "known to be.",
         Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator="in_eet",
              attributes={"birthday_age": "birthday_age", "activity": _activity}),
-        "children", "percent", "high", "113", dfe_short="CareLeaverEET", dfe_comparable=True, reference="report §5.10.3 (47%)", computation=EXCLUSIONS),
+        "children", "percent", "high", "113", dfe_short="CareLeaverEET", dfe_comparable=True, reference="report §5.10.3 (47%)", computation=EXCLUSIONS,
+        history=OWN_WINDOW),
     Indicator(
         "F3b", "care_leavers_in_higher_education_19_21", "Care leavers aged 19–21 in higher education",
         "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in higher "
         "education (studies beyond A level) around that birthday (903 ACTIV F1 or P1).",
         Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator="in_higher_education",
              attributes={"birthday_age": "birthday_age"}),
-        "children", "percent", "high", "220", dfe_short="LAC_19_HE", dfe_comparable=True, reference="report §5.10.3 (1 in 9)", computation=EXCLUSIONS),
+        "children", "percent", "high", "220", dfe_short="LAC_19_HE", dfe_comparable=True, reference="report §5.10.3 (1 in 9)", computation=EXCLUSIONS,
+        history=OWN_WINDOW),
     Indicator(
         "F4", "care_leavers_looked_after_to_18", "Care leavers who remained looked after until 18",
         "Of the care leavers whose 18th birthday falls in the period, the percentage who were still looked "
@@ -254,5 +269,7 @@ INDICATORS: tuple[Indicator, ...] = (
         computation="Team and worker: those allocated on the eve of the 18th birthday.",
         parameters=(Parameter("eligible_days", 91, "Days looked after since the 14th birthday that make a care "
                                                    "leaver (13 weeks)."),),
-        reference="report §5.10.1 (nine out of ten)"),
+        reference="report §5.10.1 (nine out of ten)",
+        history=History(48, "the young person's care since their 14th birthday, four years before the 18th "
+                            "birthday counted")),
 )

@@ -22,7 +22,14 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from carelens.indicators.indicator import Indicator, Parameter
+from carelens.indicators.indicator import (
+    LIFETIME_MONTHS,
+    OPEN_ON_THE_DAY,
+    OWN_WINDOW,
+    History,
+    Indicator,
+    Parameter,
+)
 from carelens.indicators.measures import Context, Conversion, Custom, Flow, Stock, not_ended, open_on
 from carelens.indicators.working_days import calendar_table
 
@@ -240,17 +247,20 @@ INDICATORS: tuple[Indicator, ...] = (
         "Strategy discussions (or meetings) with police and health about possible significant harm held in "
         "the period, per week.",
         Flow("strategy_discussions", "discussion_date"), "events", "per_week", "neutral",
-        reference="report §5.4.1"),
+        reference="report §5.4.1",
+        history=OWN_WINDOW),
     Indicator(
         "C2", "strategy_discussion_to_s47", "Strategy discussions leading to a section 47 enquiry",
         "Of the strategy discussions held in the period, the percentage that decided to start a section 47 "
         "enquiry (`outcome_s47`).",
         Conversion("strategy_discussions", "discussion_date", "outcome_s47"), "events", "percent", "neutral",
-        reference="report §5.4.1"),
+        reference="report §5.4.1",
+        history=OWN_WINDOW),
     Indicator(
         "C3", "s47_enquiries_started", "Section 47 enquiries started",
         "Section 47 enquiries that started in the period. Rate per 10,000 children aged 0–17, annualised.",
-        Flow("s47_enquiries", "start_date"), "events", "rate", "neutral", "217", dfe_short="Section_47", dfe_comparable=True),
+        Flow("s47_enquiries", "start_date"), "events", "rate", "neutral", "217", dfe_short="Section_47", dfe_comparable=True,
+        history=OWN_WINDOW),
     Indicator(
         "C4", "s47_to_icpc", "Section 47 enquiries leading to an initial child protection conference",
         "Of the section 47 enquiries that started in the period, the percentage that concluded an initial "
@@ -260,7 +270,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Conversion("s47_enquiries", "start_date",
                    lambda t, ctx: (t.outcome == "ICPC").fill_null(False) | t.s47_id.isin(
                        ctx.table("initial_cp_conferences").s47_id)),
-        "events", "percent", "neutral", reference="report §5.4.1"),
+        "events", "percent", "neutral", reference="report §5.4.1",
+        history=OWN_WINDOW),
     Indicator(
         "C5", "s47_completed_within_standard", "Section 47 enquiries completed within the local standard",
         "Of the section 47 enquiries completed in the period, the percentage completed within the local "
@@ -273,7 +284,8 @@ INDICATORS: tuple[Indicator, ...] = (
                       "completed."),),
         reference="report §5.4.3 (50% within 13 days)",
         computation="Working days are counted after the start day up to and including the end day, excluding "
-                    "weekends and England & Wales bank holidays."),
+                    "weekends and England & Wales bank holidays.",
+        history=OWN_WINDOW),
     Indicator(
         "C6", "icpcs_held", "Initial child protection conferences held",
         "Initial child protection conferences held in the period, per week, including transfer-in conferences "
@@ -282,7 +294,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Flow("initial_cp_conferences", "conference_date",
              attributes={"conference_type": lambda t, ctx: ibis.cases((t.transfer_in, "transfer-in"),
                                                                        else_="initial")}),
-        "events", "per_week", "neutral", reference="report §5.4.1 (10 to 11 a week)"),
+        "events", "per_week", "neutral", reference="report §5.4.1 (10 to 11 a week)",
+        history=OWN_WINDOW),
     Indicator(
         "C6a", "icpcs_within_15_working_days",
         "Initial child protection conferences held within 15 working days of the strategy discussion",
@@ -300,7 +313,9 @@ INDICATORS: tuple[Indicator, ...] = (
                     "on the enquiry's start date (in the CIN census the s47 start date is the date of the "
                     "strategy discussion that initiated it). Conferences with neither (transfer-ins, or no "
                     "enquiry recorded) are left out. Working days are counted after the strategy discussion up "
-                    "to and including the conference day, excluding weekends and England & Wales bank holidays."),
+                    "to and including the conference day, excluding weekends and England & Wales bank holidays.",
+        history=History(1, "the strategy discussion behind each conference, which for a conference early in "
+                           "the window falls in the weeks before it")),
     Indicator(
         "C6b", "icpc_timeliness_bands",
         "Initial child protection conferences by working days from the strategy discussion",
@@ -313,38 +328,45 @@ INDICATORS: tuple[Indicator, ...] = (
         dfe_note="DfE publishes one count per band (LAIT 10_ICPC, 15_ICPC, 20_ICPC, 21_ICPC); compare each "
                  "`working_days_band` group with its own measure.",
         computation="Working days as in C6a. A conference recorded before its strategy discussion (a data "
-                    "error) falls in the 0–10 band."),
+                    "error) falls in the 0–10 band.",
+        history=History(1, "the strategy discussion behind each conference, which for a conference early in "
+                           "the window falls in the weeks before it")),
     Indicator(
         "C6c", "icpcs", "Initial child protection conferences",
         "Initial child protection conferences held in the period, including transfer-in conferences; a child "
         "with two conferences counts twice. Rate per 10,000 children aged 0–17, annualised.",
         Flow("initial_cp_conferences", "conference_date"), "events", "rate", "neutral", "269", dfe_short="ISCP_Conf", dfe_comparable=True,
-        reference="report §5.5.3"),
+        reference="report §5.5.3",
+        history=OWN_WINDOW),
     Indicator(
         "C7", "icpc_to_cp_plan", "ICPCs resulting in a child protection plan",
         "Of the initial child protection conferences held in the period, the percentage that made the child "
         "subject to a child protection plan.",
         Conversion("initial_cp_conferences", "conference_date", "outcome_cp_plan"), "events", "percent",
-        "neutral", reference="report §5.4.1 (97%)"),
+        "neutral", reference="report §5.4.1 (97%)",
+        history=OWN_WINDOW),
     Indicator(
         "C8", "children_on_cp_plans", "Children on child protection plans",
         "Children subject to a child protection plan at the end of the period: the plan started on or before "
         "that day and had not ended by it. Rate per 10,000 children aged 0–17.",
         Stock("cp_plans"), "children", "rate", "neutral", "215", dfe_short="CPP_rate", dfe_comparable=True, reference="report §5.5.1",
-        computation=C12_NOTE),
+        computation=C12_NOTE,
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "C9", "cp_plans_starting", "Child protection plans starting",
         "Child protection plans that started in the period. Rate per 10,000 children aged 0–17, annualised. "
         "Breakdown `initial_category`: the plan's initial category of abuse.",
         Flow("cp_plans", "start_date", attributes={"initial_category": "initial_category"}), "events", "rate",
-        "low", "219", dfe_short="CPP_Abuse_Rate", dfe_comparable=True, reference="report §5.5.8", computation=C12_NOTE),
+        "low", "219", dfe_short="CPP_Abuse_Rate", dfe_comparable=True, reference="report §5.5.8", computation=C12_NOTE,
+        history=OWN_WINDOW),
     Indicator(
         "C10", "cp_plans_ending", "Child protection plans ending",
         "Child protection plans that ended in the period. Rate per 10,000 children aged 0–17, annualised. "
         "Breakdown `destination`, from the plan's end reason: stepped down to CIN, closed, became looked "
         "after, or other (transferred out, reached 18); unknown when no end reason is recorded.",
         Flow("cp_plans", "end_date", attributes={"destination": _destination}), "events", "rate", "neutral", "16", dfe_short="DeRegCPR", dfe_comparable=True,
-        reference="report §5.5.8, §5.5.11", computation=C12_NOTE),
+        reference="report §5.5.8, §5.5.11", computation=C12_NOTE,
+        history=OWN_WINDOW),
     Indicator(
         "C11", "cp_plans_by_category", "Children on child protection plans by category of abuse",
         "Children subject to a child protection plan at the end of the period, by the plan's initial category "
@@ -352,7 +374,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "neglect, PHY physical, SAB sexual, EMO emotional abuse, MUL multiple. The count is the number of "
         "children; the share column gives each category's percentage of the children on plans.",
         Stock("cp_plans", attributes={"initial_category": "initial_category", "latest_category": "latest_category"}),
-        "children", "count", "neutral", reference="report §5.5.10"),
+        "children", "count", "neutral", reference="report §5.5.10",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "C13", "cp_plans_second_or_subsequent", "Child protection plans that were a second or subsequent plan",
         "Of the child protection plans that started in the period (each plan counted, so a child may count "
@@ -364,7 +387,10 @@ INDICATORS: tuple[Indicator, ...] = (
         computation="A plan is a second or subsequent plan when the return recorded earlier plans "
                     "(`previous_plans` above 0, which counts plans the store may not hold, such as plans in "
                     "another authority) or when the store holds an earlier-starting plan for the child. A "
-                    "recorded 0 does not outweigh an earlier plan the store holds."),
+                    "recorded 0 does not outweigh an earlier plan the store holds.",
+        history=History(LIFETIME_MONTHS, "every earlier plan of the child, at any age: 216 months, a child's "
+                                         "lifetime. The census's count of previous plans usually makes up "
+                                         "for plans the store lacks, but the store cannot check it")),
     Indicator(
         "C13a", "cp_plans_within_2_years_of_previous", "Child protection plans starting within 2 years of a "
         "previous plan ending",
@@ -377,7 +403,8 @@ INDICATORS: tuple[Indicator, ...] = (
                               "start of this one."),),
         computation="Only plans the store holds can be dated, so a previous plan known only from the "
                     "`previous_plans` count is not counted here. An earlier plan that ended on the day this one "
-                    "started counts. Calendar-month arithmetic (`start − within_months months`)."),
+                    "started counts. Calendar-month arithmetic (`start − within_months months`).",
+        history=History(24, "the end of the child's previous plan, up to 2 years before the new plan starts")),
     Indicator(
         "C14", "children_on_cp_plans_2_years_or_more", "Children on child protection plans lasting 2 years or more",
         "Of the children subject to a child protection plan at the end of the period, the percentage whose plan "
@@ -388,7 +415,8 @@ INDICATORS: tuple[Indicator, ...] = (
         dfe_note="DfE's methodology text gives a denominator of plans during the year; its title and our definition use plans at 31 March.",
         computation="LAIT 264 is titled \"as at 31 March\"; its methodology text repeats measure 98's "
                     "denominator (\"during the year\"), which we take to be a copying slip: this is the stock "
-                    "at the end of the period."),
+                    "at the end of the period.",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "C14a", "cp_plans_ending_after_2_years_or_more", "Child protection plans ending that had lasted 2 years "
         "or more",
@@ -397,7 +425,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "the first day and the day the plan ceased (DfE).",
         Flow("cp_plans", "end_date", numerator=lambda t, ctx: t.start_date <= _days_before(t.end_date,
                                                                                           TWO_YEARS_DAYS)),
-        "events", "percent", "low", "98", dfe_short="CPPlans2yrs", dfe_comparable=True),
+        "events", "percent", "low", "98", dfe_short="CPPlans2yrs", dfe_comparable=True,
+        history=OWN_WINDOW),
     Indicator(
         "C15", "children_with_cp_visits_in_timescale", "Children on child protection plans visited in timescale",
         "Of the children subject to a child protection plan at the end of the period, the percentage whose "
@@ -419,7 +448,8 @@ INDICATORS: tuple[Indicator, ...] = (
         computation="Working days exclude weekends and England & Wales bank holidays and are counted after the "
                     "earlier day up to and including the later one. Over a long period one late visit puts a "
                     "child out of the numerator, so the percentage falls as the period grows; C15a gives the "
-                    "share of visits in timescale, the figure the report quotes."),
+                    "share of visits in timescale, the figure the report quotes.",
+        history=History(1, "the last visit before the window, from which the first gap in it is measured")),
     Indicator(
         "C15a", "cp_visits_in_timescale", "Child protection visits in timescale",
         "Of the statutory visits to children on child protection plans made in the period, the percentage made "
@@ -433,7 +463,9 @@ INDICATORS: tuple[Indicator, ...] = (
                     Parameter("child_seen_only", False, "Count only visits at which the child was seen.")),
         reference="report §5.5.14 (89%)",
         computation="Rows are the `cp_visits` of the authority's plans dated within the plan, each with the "
-                    "working days since the previous visit under the plan (or its start)."),
+                    "working days since the previous visit under the plan (or its start).",
+        history=History(1, "the visit before each visit, which for the first visits in the window falls "
+                           "before it")),
     Indicator(
         "C16", "cp_reviews_in_timescale", "Child protection plans reviewed in timescale",
         "Of the children subject to a child protection plan at the end of the period who had been on the plan "
@@ -449,5 +481,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "children", "percent", "high", "19", dfe_short="RevCP", dfe_comparable=True,
         reference="report §5.5.14",
         computation="Months are calendar months (a plan starting on 30 November is due its first review by 28 "
-                    "February). The whole plan up to the period's end is judged, not only the period."),
+                    "February). The whole plan up to the period's end is judged, not only the period.",
+        history=History(24, "every review since the plan started: the plans open at the window's start began "
+                            "up to 2 years or more before it")),
 )

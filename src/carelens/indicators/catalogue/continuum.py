@@ -13,7 +13,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from carelens.indicators.indicator import STOCK_WINDOWS, Indicator
+from carelens.indicators.indicator import OPEN_ON_THE_DAY, STOCK_WINDOWS, Indicator
 from carelens.indicators.measures import Context, Custom, Stock, open_on
 
 # The levels of the continuum, lowest first: (rank, label, table, start column, end column).
@@ -120,7 +120,8 @@ def _representation(id_: str, name: str, title: str, levels: tuple[str, ...], wh
         Custom(_rows(levels), HOW, sources=SOURCES, on_day=_open_on_day(levels)), "children", "representation",
         "neutral", windows=STOCK_WINDOWS, breakdowns=("age_band", "sex"), reference="report §5.2.4–5.2.5",
         computation="Children aged 18 or over, and children whose sex is unknown, count in the shares of the "
-                    "groups that have a population but have no population share themselves (no ratio).")
+                    "groups that have a population but have no population share themselves (no ratio).",
+        history=OPEN_ON_THE_DAY)
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -132,7 +133,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_rows(ALL_LEVELS), HOW, sources=SOURCES, on_day=_open_on_day(ALL_LEVELS)), "children", "count",
         "neutral",
         windows=STOCK_WINDOWS, breakdowns=("level", "age_band", "sex", "ethnicity", "team", "worker"),
-        reference="report §5.2.2"),
+        reference="report §5.2.2",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "A1a", "open_cases_at_cp_or_looked_after", "Open social care cases at CP or looked-after level",
         "Of the children open to children's social care on the last day of the period (child in need, child "
@@ -142,7 +144,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_rows(SOCIAL_CARE, HIGHER_END), HOW, sources=SOURCES, on_day=_open_on_day(SOCIAL_CARE, HIGHER_END)),
         "children",
         "percent", "neutral", windows=STOCK_WINDOWS,
-        reference="report §5.2.2 (49%)"),
+        reference="report §5.2.2 (49%)",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "A1b", "children_in_need", "Children in need",
         "Children in need on the last day of the period: children with a child-in-need episode (a referral) open "
@@ -151,7 +154,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "Rate per 10,000 children aged 0–17.",
         Stock("referrals", "referral_date", "closure_date"), "children", "rate", "neutral", "171",
         dfe_short="CIN", dfe_comparable=True,
-        reference="LAIT CIN rate; report §5.2"),
+        reference="LAIT CIN rate; report §5.2",
+        history=OPEN_ON_THE_DAY),
     _representation("A2", "open_cases_representation", "Representation of open cases by sex and age",
                     ALL_LEVELS, "Children open to children's services at any level"),
     _representation("A2a", "early_help_representation", "Representation in early help by sex and age",

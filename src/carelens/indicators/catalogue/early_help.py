@@ -20,7 +20,14 @@ import ibis
 import ibis.expr.types as ir
 
 from carelens.indicators.breakdowns import allocated_on
-from carelens.indicators.indicator import CASE_BREAKDOWNS, PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator
+from carelens.indicators.indicator import (
+    CASE_BREAKDOWNS,
+    OPEN_ON_THE_DAY,
+    OWN_WINDOW,
+    PERSON_BREAKDOWNS,
+    STOCK_WINDOWS,
+    Indicator,
+)
 from carelens.indicators.measures import Context, Conversion, Flow, Stock
 
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
@@ -77,18 +84,21 @@ INDICATORS: tuple[Indicator, ...] = (
         "Early help episodes open at the end of the period: started on or before that day and not ended by it.",
         Stock("early_help_episodes", attributes=NEED),
         "episodes", "count", "neutral", windows=STOCK_WINDOWS, breakdowns=BREAKDOWNS + ("primary_need",),
-        reference="report §5.2.2", computation=TEAM_OPEN),
+        reference="report §5.2.2", computation=TEAM_OPEN,
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "H1a", "early_help_episodes_starting", "Early help episodes starting",
         "Early help episodes that started in the period. Rate per 10,000 children aged 0–17, annualised.",
         Flow("early_help_episodes", "start_date", prepare=_at("start_date"), attributes=NEED),
-        "episodes", "rate", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM),
+        "episodes", "rate", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM,
+        history=OWN_WINDOW),
     Indicator(
         "H1b", "early_help_step_ups", "Early help episodes stepped up to social care",
         "Early help episodes that ended in the period because the family was stepped up to children's social "
         "care (end reason STEP_UP).",
         Flow("early_help_episodes", "end_date", where=_stepped_up, prepare=_at("end_date", 1), attributes=NEED),
-        "episodes", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM_ENDING),
+        "episodes", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM_ENDING,
+        history=OWN_WINDOW),
     Indicator(
         "H1c", "early_help_ending_in_step_up", "Early help episodes ending in a step-up",
         "Of the early help episodes that ended in the period, the percentage that ended because the family was "
@@ -96,19 +106,22 @@ INDICATORS: tuple[Indicator, ...] = (
         Conversion("early_help_episodes", "end_date", _stepped_up, where=_ended, prepare=_at("end_date", 1),
                    attributes={**NEED, "end_reason": "end_reason"}),
         "episodes", "percent", "neutral", windows=SHARE_WINDOWS, reference="report §5.2",
-        computation=TEAM_ENDING),
+        computation=TEAM_ENDING,
+        history=OWN_WINDOW),
     Indicator(
         "H1d", "early_help_step_downs", "Early help episodes stepped down from social care",
         "Early help episodes that started in the period when a family was stepped down from children's social "
         "care (the episode records the social-care referral it came from).",
         Flow("early_help_episodes", "start_date", where=_stepped_down, prepare=_at("start_date"),
              attributes=NEED),
-        "episodes", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM),
+        "episodes", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM,
+        history=OWN_WINDOW),
     Indicator(
         "H1e", "early_help_starting_from_step_down", "Early help episodes starting as a step-down",
         "Of the early help episodes that started in the period, the percentage that were step-downs from "
         "children's social care.",
         Conversion("early_help_episodes", "start_date", _stepped_down, prepare=_at("start_date"),
                    attributes=NEED),
-        "episodes", "percent", "neutral", windows=SHARE_WINDOWS, reference="report §5.2", computation=TEAM),
+        "episodes", "percent", "neutral", windows=SHARE_WINDOWS, reference="report §5.2", computation=TEAM,
+        history=OWN_WINDOW),
 )

@@ -22,7 +22,14 @@ import ibis
 import ibis.expr.types as ir
 import polars as pl
 
-from carelens.indicators.indicator import SHARE_WINDOWS, Indicator, Parameter
+from carelens.indicators.indicator import (
+    OPEN_ON_THE_DAY,
+    OWN_WINDOW,
+    SHARE_WINDOWS,
+    History,
+    Indicator,
+    Parameter,
+)
 from carelens.indicators.measures import Context, Custom, Flow, Stock
 from carelens.indicators.working_days import calendar
 
@@ -149,7 +156,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "Contacts received at the front door (requests for help or concerns about a child), counting every "
         "contact, per week: the count × 7 / days in the period, so the 4-week window is the 4-week average.",
         Flow("contacts", "contact_date", attributes={**CONTACT_ATTRIBUTES, "contact_outcome": "outcome"}),
-        "events", "per_week", "neutral", reference="report §5.3.1 (170–180 a week)"),
+        "events", "per_week", "neutral", reference="report §5.3.1 (170–180 a week)",
+        history=OWN_WINDOW),
     Indicator(
         "B2", "repeat_contacts", "Repeat contacts within 3 months",
         "Of the contacts received in the period, the percentage about a child who had another contact in the 3 "
@@ -164,7 +172,9 @@ INDICATORS: tuple[Indicator, ...] = (
         reference="report §5.3.1 (12%)",
         computation="Earlier contacts are looked for in all of the authority's contacts, not only those in the "
                     "period. Months are calendar months (a date minus 3 months; a day the month lacks becomes "
-                    "its last day)."),
+                    "its last day).",
+        history=History(3, "each contact's previous contact, up to `repeat_within_months` (3) months before "
+                           "it")),
     Indicator(
         "B3", "contacts_to_referral", "Contacts converting to referrals",
         "Of the contacts received in the period, the percentage whose outcome was a referral to children's "
@@ -172,20 +182,23 @@ INDICATORS: tuple[Indicator, ...] = (
         Flow("contacts", "contact_date", numerator=lambda t, ctx: t.outcome == "REFERRAL",
              attributes=CONTACT_ATTRIBUTES),
         "events", "percent", "neutral", windows=FOUR_WEEK_SHARE_WINDOWS,
-        reference="report §5.3.3 (a third; region about 30%)"),
+        reference="report §5.3.3 (a third; region about 30%)",
+        history=OWN_WINDOW),
     Indicator(
         "B4", "referrals", "Referrals received",
         "Referrals to children's social care received in the period, counting every referral (a child "
         "referred twice counts twice). The rate is per 10,000 children aged 0–17, annualised for periods "
         "shorter or longer than a year.",
         Flow("referrals", "referral_date"), "events", "rate", "neutral", "305",
-        dfe_short="CPP_Total_Rateper10,000", dfe_comparable=True, reference="report §5.3.2"),
+        dfe_short="CPP_Total_Rateper10,000", dfe_comparable=True, reference="report §5.3.2",
+        history=OWN_WINDOW),
     Indicator(
         "B4a", "referrals_per_week", "Referrals per week",
         "Referrals to children's social care received in the period, counting every referral, per week: the "
         "count × 7 / days in the period, so the 4-week window is the weekly average over the last 4 weeks.",
         Flow("referrals", "referral_date", attributes={"referral_source": "source"}), "events", "per_week",
-        "neutral", reference="report §5.3.3 (62 a week over the past four weeks)"),
+        "neutral", reference="report §5.3.3 (62 a week over the past four weeks)",
+        history=OWN_WINDOW),
     Indicator(
         "B5", "re_referrals_within_12_months", "Re-referrals within 12 months",
         "Of the referrals received in the period, the percentage made within 12 months of a previous referral "
@@ -198,21 +211,25 @@ INDICATORS: tuple[Indicator, ...] = (
                                                    "referral is a re-referral (DfE: 12)."),),
         reference="report §5.3.4 (17% for referrals received in the past three months)",
         computation="Earlier referrals are looked for in all of the authority's referrals, not only those in "
-                    "the period; two referrals on the same day are taken in referral id order."),
+                    "the period; two referrals on the same day are taken in referral id order.",
+        history=History(12, "each referral's previous referral of the same child, up to 12 months before it "
+                            "(`within_months`)")),
     Indicator(
         "B6", "referrals_nfa", "Referrals closed with no further action",
         "Of the referrals received in the period, the percentage closed with no further action without an "
         "assessment (CIN census ReferralNFA; DfE: referrals to children's social care closed with no further "
         "action, LAIT CIN_Refferals_NFA).",
         Flow("referrals", "referral_date", numerator="referral_nfa"), "events", "percent", "neutral", "290",
-        dfe_short="CIN_Refferals_NFA", dfe_comparable=True, reference="INDICATORS.md B6"),
+        dfe_short="CIN_Refferals_NFA", dfe_comparable=True, reference="INDICATORS.md B6",
+        history=OWN_WINDOW),
     Indicator(
         "B7", "open_assessments", "Open assessments",
         "Assessments open on the last day of the period: started on or before that day and neither authorised "
         "nor ended with the closure of their referral by it. An assessment authorised on the day is no longer "
         "open.",
         Stock("assessments", start="start_date", end="open_end", prepare=_open_assessments), "episodes", "count",
-        "neutral", reference="report §5.3.4 (367; 500 before Easter)", computation=OPEN_END),
+        "neutral", reference="report §5.3.4 (367; 500 before Easter)", computation=OPEN_END,
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "B7a", "open_assessments_beyond_45_working_days", "Open assessments beyond 45 working days",
         "Of the assessments open on the last day of the period (as B7), the percentage — and, as the numerator, "
@@ -223,7 +240,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "episodes", "percent", "low", parameters=(TIMESCALE,),
         reference="report §5.3.4 (incomplete assessments out of timescale)",
         computation=OPEN_END + " Working days exclude weekends and England and Wales bank holidays; the day of "
-                               "the referral is not counted."),
+                               "the referral is not counted.",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "B8", "assessments_within_45_working_days", "Assessments completed within 45 working days",
         "Of the assessments completed (authorised) in the period, the percentage authorised within 45 working "
@@ -242,7 +260,8 @@ INDICATORS: tuple[Indicator, ...] = (
                     "completed assessments by duration (whose shortest band is \"started and finished the same "
                     "day\") and the census check 8670Q. Working days exclude weekends and England and Wales bank "
                     "holidays; the day the assessment started is not counted. Each counted row's amount is its "
-                    "working days, for the drill-down. Decision 011."),
+                    "working days, for the drill-down. Decision 011.",
+        history=OWN_WINDOW),
     Indicator(
         "B8a", "assessments_within_45_working_days_of_referral",
         "Assessments completed within 45 working days of the referral",
@@ -260,17 +279,20 @@ INDICATORS: tuple[Indicator, ...] = (
                     "weekends and England and Wales bank holidays; the day of the referral is not counted. Each "
                     "counted row's amount is its working days, for the drill-down. An assessment that starts some "
                     "days after its referral has fewer of the 45 days left than B8 gives it: as no assessment "
-                    "starts before its referral, B8a is never above B8. Decision 011."),
+                    "starts before its referral, B8a is never above B8. Decision 011.",
+        history=OWN_WINDOW),
     Indicator(
         "B9", "assessments_completed_per_week", "Assessments completed per week",
         "Assessments completed (authorised) in the period, per week: the count × 7 / days in the period. With "
         "B9a it shows whether the assessment teams keep up with the referrals coming to them.",
-        Flow("assessments", "authorised_date"), "events", "per_week", "neutral", reference="report §5.3.4"),
+        Flow("assessments", "authorised_date"), "events", "per_week", "neutral", reference="report §5.3.4",
+        history=OWN_WINDOW),
     Indicator(
         "B9a", "referrals_progressing_to_assessment_per_week", "Referrals progressing to assessment per week",
         "Referrals progressing to assessment in the period, per week: assessments that started in the period "
         "(a referral progresses to assessment on the day its assessment starts), count × 7 / days in the period.",
-        Flow("assessments", "start_date"), "events", "per_week", "neutral", reference="report §5.3.4"),
+        Flow("assessments", "start_date"), "events", "per_week", "neutral", reference="report §5.3.4",
+        history=OWN_WINDOW),
     Indicator(
         "B9b", "assessment_flow_balance", "Assessment flow balance",
         "Assessments completed as a percentage of all assessment movements in the period (assessments started "
@@ -279,13 +301,15 @@ INDICATORS: tuple[Indicator, ...] = (
         Flow(assessment_moves, "day", numerator="completion"), "events", "percent", "neutral",
         windows=FOUR_WEEK_SHARE_WINDOWS, reference="report §5.3.4 (equilibrium)",
         computation="The events are every assessment start (`assessments.start_date`) and every authorisation "
-                    "(`authorised_date`), each on its own day; the authorisations are the numerator."),
+                    "(`authorised_date`), each on its own day; the authorisations are the numerator.",
+        history=OWN_WINDOW),
     Indicator(
         "B10", "assessments_ending_nfa", "Assessments ending with no further involvement",
         "Of the assessments completed (authorised) in the period, the percentage that ended with no further "
         "children's social care involvement (CIN census: assessed, not in need).",
         Flow("assessments", "authorised_date", numerator="outcome_nfa"), "events", "percent", "neutral",
-        windows=FOUR_WEEK_SHARE_WINDOWS, reference="report §5.3.4 (48% over the past four weeks)"),
+        windows=FOUR_WEEK_SHARE_WINDOWS, reference="report §5.3.4 (48% over the past four weeks)",
+        history=OWN_WINDOW),
     Indicator(
         "B10a", "referrals_assessed_not_in_need", "Referrals assessed as not in need",
         "Of the referrals received in the period, the percentage that had an assessment and were closed after "
@@ -297,5 +321,6 @@ INDICATORS: tuple[Indicator, ...] = (
                "or before the period's last day.", sources=("referrals",)),
         "events", "percent", "neutral", "290", dfe_short="Referrals_AssessedNotNeed", dfe_comparable=True,
         computation="A referral still open at the end of the period is not (yet) in the numerator, as in the "
-                    "census; recent periods therefore rise as their assessments finish."),
+                    "census; recent periods therefore rise as their assessments finish.",
+        history=OWN_WINDOW),
 )

@@ -44,8 +44,11 @@ import ibis.expr.types as ir
 from carelens.indicators.breakdowns import age_on
 from carelens.indicators.indicator import (
     CASE_BREAKDOWNS,
+    OPEN_ON_THE_DAY,
+    OWN_WINDOW,
     PERSON_BREAKDOWNS,
     STOCK_WINDOWS,
+    History,
     Indicator,
     Parameter,
 )
@@ -414,7 +417,7 @@ def _cla_share(id_: str, name: str, title: str, groups: tuple[str, ...], codes: 
         f"{codes}.",
         Stock(_in_care_not_short_break, numerator=_has_placement(groups), attributes=PLACEMENT_ATTRIBUTES),
         "children", "percent", polarity, dfe, dfe_short=dfe_short, dfe_comparable=dfe_short is not None,
-        reference=reference, computation=IN_FORCE_HOW + " " + GROUPS_HOW)
+        reference=reference, computation=IN_FORCE_HOW + " " + GROUPS_HOW, history=OPEN_ON_THE_DAY)
 
 
 def _groups_text(label: str) -> str:
@@ -806,7 +809,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "had not ended by it, excluding children looked after under an agreed series of short breaks (DfE). "
         "Rate per 10,000 children aged 0–17. Broken down by the legal status and placement in force that day.",
         Stock(_in_care_not_short_break, attributes=IN_FORCE), "children", "rate", "neutral", "124", dfe_short="LAC", dfe_comparable=True,
-        reference="report §5.6.1, §5.7 (D4)", computation=f"{IN_FORCE_HOW} {GROUPS_HOW} {D4_NOTE}"),
+        reference="report §5.6.1, §5.7 (D4)", computation=f"{IN_FORCE_HOW} {GROUPS_HOW} {D4_NOTE}",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "D2", "children_starting_care", "Children starting to be looked after",
         "Children who started a period of care in the period; a child who started twice counts once. Children "
@@ -818,7 +822,8 @@ INDICATORS: tuple[Indicator, ...] = (
                          "placement_group": lambda t, ctx: placement_group(t.first_placement_type)}),
         "children", "rate", "neutral", "376", dfe_short="LAC_Start_Rate", dfe_comparable=True,
         reference="report §5.6.2, §5.7 (D4)",
-        computation="Legal status and placement are the first episode's. " + D4_NOTE),
+        computation="Legal status and placement are the first episode's. " + D4_NOTE,
+        history=OWN_WINDOW),
     Indicator(
         "D3", "children_ceasing_care", "Children ceasing to be looked after",
         "Children who ceased to be looked after in the period; a child who ceased twice counts once, on the "
@@ -831,7 +836,8 @@ INDICATORS: tuple[Indicator, ...] = (
                ("periods_of_care", "looked_after_episodes", "person")),
         "children", "rate", "neutral", "392", dfe_short="LAC_Cease_Rate", dfe_comparable=True,
         breakdowns=BREAKDOWNS + ("reason_group", "reason_ceased"),
-        reference="report §5.6.3, §5.7.7–5.7.9 (D4)", computation=D4_NOTE),
+        reference="report §5.6.3, §5.7.7–5.7.9 (D4)", computation=D4_NOTE,
+        history=OWN_WINDOW),
     # --------------------------------------------------------------------------------- D5 legal status
     Indicator(
         "D5", "looked_after_under_section_20", "Children looked after accommodated under section 20",
@@ -842,7 +848,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Stock(_in_care_not_short_break, numerator=lambda t, ctx: (t.legal_status == "V2").fill_null(False),
               attributes={"placement_group": "placement_group", "provision": "provision"}),
         "children", "percent", "neutral", reference="report §5.6.6 (10%, 36% of them aged 16–17)",
-        computation=IN_FORCE_HOW),
+        computation=IN_FORCE_HOW,
+        history=OPEN_ON_THE_DAY),
     # ------------------------------------------------------------------------------ D6 placement mix
     _cla_share("D6", "looked_after_in_foster_care", "Children looked after in foster care", (FOSTER,),
                f"foster care ({_groups_text(FOSTER)}). Broken down by provision, the share of each group is the "
@@ -883,7 +890,8 @@ INDICATORS: tuple[Indicator, ...] = (
                on_day=_placements_in_year_on_day, once_per_child=True),
         "children", "percent", "low", "372", dfe_short="LACStable_2016on", dfe_comparable=True, windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("number_of_placements", "placement_group", "provision"),
-        reference="report §5.8.3–5.8.4 (12%)", computation=PLACEMENT_HOW),
+        reference="report §5.8.3–5.8.4 (12%)", computation=PLACEMENT_HOW,
+        history=History(12, "every placement open in the 12 months up to the day counted")),
     Indicator(
         "D8", "looked_after_long_term_stability", "Long-term placement stability",
         "Of the children under 16 looked after at the end of the period who had been looked after continuously "
@@ -898,7 +906,8 @@ INDICATORS: tuple[Indicator, ...] = (
                "placement before it in the period of care started at least 24 months before the day.",
                ("looked_after_episodes", "periods_of_care", "person"), on_day=_long_term_on_day),
         "children", "percent", "high", "393", dfe_short="LAC_LongStable%", dfe_comparable=True, windows=STOCK_WINDOWS,
-        breakdowns=BREAKDOWNS + ("placement_group",), reference="report §5.8.3 (64%)", computation=PLACEMENT_HOW),
+        breakdowns=BREAKDOWNS + ("placement_group",), reference="report §5.8.3 (64%)", computation=PLACEMENT_HOW,
+        history=History(30, "the child's care and placements in the 2½ years up to the day counted")),
     # ---------------------------------------------------------------------------------------- D9 missing
     Indicator(
         "D9", "looked_after_missing", "Children looked after who went missing",
@@ -912,7 +921,8 @@ INDICATORS: tuple[Indicator, ...] = (
                                                             "missing_episodes"), once_per_child=True),
         "children", "percent", "low", "161", dfe_short="Children_missing", dfe_comparable=True,
         breakdowns=BREAKDOWNS + ("missing_episodes",),
-        parameters=(MISSING_TYPES,), reference="report §5.8.5 (14%)"),
+        parameters=(MISSING_TYPES,), reference="report §5.8.5 (14%)",
+        history=OWN_WINDOW),
     Indicator(
         "D9a", "missing_return_interview_offered", "Return home interviews offered",
         "Of the missing episodes that ended (the child returned) in the period, the percentage after which a "
@@ -924,7 +934,8 @@ INDICATORS: tuple[Indicator, ...] = (
         computation="`missing_frequency`: the child's episodes of the types counted that started in the 12 months "
                     "up to this one's start, this one included (1-2, 3 or more); the placement is the one in "
                     "force on the day the episode started. Episodes of a child then looked after under an agreed "
-                    "series of short breaks are left out, as in D9."),
+                    "series of short breaks are left out, as in D9.",
+        history=OWN_WINDOW),
     Indicator(
         "D9b", "missing_return_interview_accepted", "Return home interviews accepted",
         "Of the missing episodes that ended in the period after which a return home interview was offered, the "
@@ -932,7 +943,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Flow(missing_episodes, "end_date", where=_offered, numerator="return_interview_accepted",
              attributes=MISSING_ATTRIBUTES),
         "episodes", "percent", "high", parameters=(MISSING_TYPES,), reference="report §5.8.5 (88%)",
-        computation="Breakdowns as D9a."),
+        computation="Breakdowns as D9a.",
+        history=OWN_WINDOW),
     # ----------------------------------------------------------------------------------------- D10 health
     Indicator(
         "D10", "looked_after_health_assessment_up_to_date", "Health assessments up to date",
@@ -952,7 +964,9 @@ INDICATORS: tuple[Indicator, ...] = (
         parameters=(MONTHS_LOOKED_AFTER,
                     Parameter("months", 12, "A health assessment is up to date when held in this many months."),
                     Parameter("months_under_5", 6, "… and for children under 5, in this many months.")),
-        reference="report §5.7.10–5.7.11 (62%)"),
+        reference="report §5.7.10–5.7.11 (62%)",
+        history=History(12, "12 months of continuous care, and the health assessments in them, up to the day "
+                            "counted")),
     Indicator(
         "D10a", "looked_after_dental_check_up_to_date", "Dental checks up to date",
         "Of the children looked after at the end of the period who had been looked after continuously for at "
@@ -968,7 +982,9 @@ INDICATORS: tuple[Indicator, ...] = (
         breakdowns=BREAKDOWNS + ("placement_group", "placement_location"),
         parameters=(MONTHS_LOOKED_AFTER,
                     Parameter("months", 12, "A dental check is up to date when held in this many months.")),
-        reference="report §5.7.10–5.7.11 (65%)"),
+        reference="report §5.7.10–5.7.11 (65%)",
+        history=History(12, "12 months of continuous care, and the dental checks in them, up to the day "
+                            "counted")),
     Indicator(
         "D10b", "health_assessments_up_to_date_at_31_march", "Health assessments up to date (year-end return)",
         "Of the children looked after at 31 March who had been looked after continuously for at least 12 "
@@ -976,7 +992,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "it (DfE 3).",
         Flow("annual_outcomes", "year_ending", numerator="health_assessment_up_to_date"),
         "children", "percent", "high", "3", dfe_short="LACHealth%", dfe_comparable=True, windows=("financial_year",),
-        reference="report §5.7.10"),
+        reference="report §5.7.10",
+        history=OWN_WINDOW),
     Indicator(
         "D10c", "dental_checks_at_31_march", "Dental checks (year-end return)",
         "Of the children looked after at 31 March who had been looked after continuously for at least 12 "
@@ -984,7 +1001,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "records it (DfE 3).",
         Flow("annual_outcomes", "year_ending", numerator="teeth_checked"),
         "children", "percent", "high", "3", dfe_short="LACDental%", dfe_comparable=True, windows=("financial_year",),
-        reference="report §5.7.10"),
+        reference="report §5.7.10",
+        history=OWN_WINDOW),
     # ------------------------------------------------------------------------------ D11 visits, reviews
     Indicator(
         "D11", "looked_after_visits_in_timescale", "Statutory visits in timescale",
@@ -1000,7 +1018,9 @@ INDICATORS: tuple[Indicator, ...] = (
                "seen.",
                ("looked_after_visits", "looked_after_episodes", "periods_of_care"), on_day=_visits_on_day),
         "children", "percent", "high", windows=STOCK_WINDOWS, breakdowns=BREAKDOWNS + ("placement_group",),
-        parameters=VISIT_PARAMETERS, reference="report §5.7.10 (88%, teams 73–96%)", computation=PLACEMENT_HOW),
+        parameters=VISIT_PARAMETERS, reference="report §5.7.10 (88%, teams 73–96%)", computation=PLACEMENT_HOW,
+        history=History(3, "the last visit before the day counted, up to 3 months before it (long-term "
+                           "foster placements)")),
     Indicator(
         "D11a", "looked_after_reviews_in_timescale", "Looked-after reviews in timescale",
         "Of the looked-after reviews due in the period, the percentage held on or before the day they were due: "
@@ -1017,7 +1037,8 @@ INDICATORS: tuple[Indicator, ...] = (
                "`looked_after_reviews.due_date`.", ("looked_after_reviews", "periods_of_care",
                                                     "looked_after_episodes")),
         "events", "percent", "high", breakdowns=BREAKDOWNS + ("review",), parameters=REVIEW_PARAMETERS,
-        reference="report §5.7.10 (96%)"),
+        reference="report §5.7.10 (96%)",
+        history=History(6, "the review before each review due in the window, up to 6 months before it")),
     # --------------------------------------------------------------------------------- D12 distance
     Indicator(
         "D12", "looked_after_placed_far_outside", "Children placed outside the authority and more than 20 miles "
@@ -1028,19 +1049,22 @@ INDICATORS: tuple[Indicator, ...] = (
         "`distance_band` and `placement_location` breakdowns show how many).",
         Stock(_in_care_not_short_break, numerator=_far_outside, attributes=LOCATION_ATTRIBUTES),
         "children", "percent", "low", "87", dfe_short="LACDistance", dfe_comparable=True, computation=IN_FORCE_HOW + " Distance and location are the "
-        "placement's (`placements.distance_miles`, `inside_la`).", reference="INDICATORS.md D12"),
+        "placement's (`placements.distance_miles`, `inside_la`).", reference="INDICATORS.md D12",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "D12a", "looked_after_placed_outside", "Children placed outside the authority",
         "Of the children looked after at the end of the period, the percentage placed outside the authority's "
         "boundary, at any distance.",
         Stock(_in_care_not_short_break, numerator=_outside, attributes=LOCATION_ATTRIBUTES),
-        "children", "percent", "low", computation=IN_FORCE_HOW, reference="report §5.7.11, §5.8.6"),
+        "children", "percent", "low", computation=IN_FORCE_HOW, reference="report §5.7.11, §5.8.6",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "D12b", "looked_after_placed_over_20_miles", "Children placed more than 20 miles from home",
         "Of the children looked after at the end of the period, the percentage placed more than 20 miles from "
         "home, inside or outside the authority.",
         Stock(_in_care_not_short_break, numerator=_far, attributes=LOCATION_ATTRIBUTES),
-        "children", "percent", "low", computation=IN_FORCE_HOW, reference="INDICATORS.md D12"),
+        "children", "percent", "low", computation=IN_FORCE_HOW, reference="INDICATORS.md D12",
+        history=OPEN_ON_THE_DAY),
     # ------------------------------------------------------------------------------ D13 social workers
     Indicator(
         "D13", "looked_after_three_or_more_social_workers", "Children looked after with three or more social "
@@ -1055,5 +1079,6 @@ INDICATORS: tuple[Indicator, ...] = (
                "three or more.", ("allocations", "workers", "looked_after_episodes", "periods_of_care"),
                on_day=_social_workers_on_day, once_per_child=True),
         "children", "percent", "low", windows=STOCK_WINDOWS,
-        breakdowns=BREAKDOWNS + ("number_of_social_workers",), reference="INDICATORS.md D13"),
+        breakdowns=BREAKDOWNS + ("number_of_social_workers",), reference="INDICATORS.md D13",
+        history=History(12, "every social worker allocated in the 12 months up to the day counted")),
 )

@@ -33,7 +33,15 @@ import ibis
 import ibis.expr.types as ir
 
 from carelens.indicators.catalogue.early_help import own_or_allocated
-from carelens.indicators.indicator import CASE_BREAKDOWNS, PERSON_BREAKDOWNS, Indicator, Parameter
+from carelens.indicators.indicator import (
+    CASE_BREAKDOWNS,
+    OPEN_ON_THE_DAY,
+    OWN_WINDOW,
+    PERSON_BREAKDOWNS,
+    History,
+    Indicator,
+    Parameter,
+)
 from carelens.indicators.measures import Context, Custom, Flow, Stock, shared
 
 ADOPTED = ("E11", "E12")
@@ -230,7 +238,8 @@ INDICATORS: tuple[Indicator, ...] = (
              prepare=_last_day_in_care("end_date")),
         "children", "count", "neutral", "208", dfe_short="No_of LAC Adopted", dfe_comparable=True,
         windows=COUNT_WINDOWS, reference="report §5.9.1",
-        computation=LAST_DAY_TEAM.strip()),
+        computation=LAST_DAY_TEAM.strip(),
+        history=OWN_WINDOW),
     Indicator(
         "E1a", "ceased_care_adopted", "Children ceasing care who were adopted",
         "Of the children who ceased to be looked after in the period, the percentage who were adopted "
@@ -240,7 +249,8 @@ INDICATORS: tuple[Indicator, ...] = (
                "numerator when that period of care ended with E11 or E12.", ("periods_of_care",)),
         "children", "percent", "high", "208", dfe_short="%_of LAC Adopted", dfe_comparable=True,
         breakdowns=BREAKDOWNS + ("reason_ceased",),
-        reference="report §5.9.1 (14% in the last 6 months)", computation=LAST_DAY_TEAM.strip()),
+        reference="report §5.9.1 (14% in the last 6 months)", computation=LAST_DAY_TEAM.strip(),
+        history=OWN_WINDOW),
     Indicator(
         "E2", "children_waiting_for_adoption", "Children waiting to be adopted",
         "Children with an agency decision that they should be placed for adoption who, at the end of the "
@@ -249,19 +259,22 @@ INDICATORS: tuple[Indicator, ...] = (
         "but not yet placed, decision only.",
         Stock(pipeline, "adoption_decision_date", "waiting_until", attributes={"adoption_stage": _stage}),
         "children", "count", "neutral", reference="report §5.9.1 (56 waiting)",
-        computation="A decision ends on the day it is reversed, an order is made, or care ends."),
+        computation="A decision ends on the day it is reversed, an order is made, or care ends.",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "E2a", "waiting_with_placement_order", "Children waiting to be adopted with a placement order",
         "Of the children waiting to be adopted at the end of the period (E2), those with a placement order "
         "made on or before that day.",
         Stock(pipeline, "placement_order_date", "waiting_until", where=_has("placement_order_date")),
-        "children", "count", "neutral", reference="report §5.9.1 (42 with a placement order)"),
+        "children", "count", "neutral", reference="report §5.9.1 (42 with a placement order)",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "E2b", "placed_for_adoption_not_adopted", "Children placed for adoption, not yet adopted",
         "Of the children waiting to be adopted at the end of the period (E2), those placed for adoption "
         "(living with their prospective adopters) on or before that day.",
         Stock(pipeline, "placed_for_adoption_date", "waiting_until", where=_has("placed_for_adoption_date")),
-        "children", "count", "neutral", reference="report §5.9.1 (28 in adoption placements)"),
+        "children", "count", "neutral", reference="report §5.9.1 (28 in adoption placements)",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "E3", "days_entering_care_to_adoptive_family", "A10: days from entering care to moving in with the "
         "adoptive family",
@@ -270,7 +283,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "the child moved in with the foster carers who adopted them).",
         Flow(adoptions, "adopted", where=_has("a10_days"), amount="a10_days",
              prepare=_last_day_in_care("adopted")), "children", "mean", "low",
-        reference="report §5.9.2 (346 days)", computation=A10_HOW + LAST_DAY_TEAM),
+        reference="report §5.9.2 (346 days)", computation=A10_HOW + LAST_DAY_TEAM,
+        history=History(36, "the start of each adopted child's period of care, typically one to three years "
+                            "before the adoption")),
     Indicator(
         "E3a", "days_entering_care_to_adoptive_family_3_years", "A10 over three years",
         "Adoption scorecard A10 as DfE publishes it: the average number of days between entering care and "
@@ -280,7 +295,9 @@ INDICATORS: tuple[Indicator, ...] = (
                "day of the period, each with the A10 days. " + A10_HOW, ("periods_of_care", "permanence",
                                                                          "placements")),
         "children", "mean", "low", windows=AS_AT_WINDOWS, breakdowns=PERSON_BREAKDOWNS, parameters=(YEARS,),
-        reference="report §5.9.2"),
+        reference="report §5.9.2",
+        history=History(72, "three years of adoptions up to the day counted, and the start of each child's "
+                            "care before that")),
     Indicator(
         "E3b", "adopted_within_a10_threshold", "Children adopted who moved in with their adoptive family "
         "within the A10 threshold",
@@ -290,7 +307,9 @@ INDICATORS: tuple[Indicator, ...] = (
              prepare=_last_day_in_care("adopted")),
         "children", "percent", "high", parameters=(A10_THRESHOLD,),
         reference="report §5.9.2 (over two thirds)",
-        computation=A10_HOW + " Within: at most the threshold." + LAST_DAY_TEAM),
+        computation=A10_HOW + " Within: at most the threshold." + LAST_DAY_TEAM,
+        history=History(36, "the start of each adopted child's period of care, typically one to three years "
+                            "before the adoption")),
     Indicator(
         "E4", "days_placement_order_to_match", "A2: days from placement order to match",
         "Adoption scorecard A2 over the children adopted in the period: the average number of days between "
@@ -298,7 +317,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "to an adoptive family.",
         Flow(adoptions, "adopted", where=_has("a2_days"), amount="a2_days",
              prepare=_last_day_in_care("adopted")), "children", "mean", "low",
-        reference="report §5.9.2 (116 days)", computation=A2_HOW + LAST_DAY_TEAM),
+        reference="report §5.9.2 (116 days)", computation=A2_HOW + LAST_DAY_TEAM,
+        history=OWN_WINDOW),
     Indicator(
         "E4a", "days_placement_order_to_match_3_years", "A2 over three years",
         "Adoption scorecard A2 as DfE publishes it: the average number of days between the placement order "
@@ -306,7 +326,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_over_years("a2_days"), "Children adopted (E11/E12) in the `years` years ending on the last day "
                "of the period, each with the A2 days. " + A2_HOW, ("periods_of_care", "permanence", "placements")),
         "children", "mean", "low", windows=AS_AT_WINDOWS, breakdowns=PERSON_BREAKDOWNS, parameters=(YEARS,),
-        reference="report §5.9.2"),
+        reference="report §5.9.2",
+        history=History(36, "three years of adoptions up to the day counted")),
     Indicator(
         "E4b", "matched_within_a2_threshold", "Children adopted who were matched within the A2 threshold",
         "Of the children adopted in the period who had a placement order, the percentage matched to an "
@@ -314,7 +335,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Flow(adoptions, "adopted", where=_has("a2_days"), numerator=_within("a2_days", "threshold_days"),
              prepare=_last_day_in_care("adopted")),
         "children", "percent", "high", parameters=(A2_THRESHOLD,), reference="report §5.9.2",
-        computation=A2_HOW + " Within: at most the threshold." + LAST_DAY_TEAM),
+        computation=A2_HOW + " Within: at most the threshold." + LAST_DAY_TEAM,
+        history=OWN_WINDOW),
     Indicator(
         "E5", "children_leaving_care_on_sgo", "Children leaving care on a special guardianship order",
         "Children who ceased to be looked after in the period because a special guardianship order was made "
@@ -323,7 +345,8 @@ INDICATORS: tuple[Indicator, ...] = (
              prepare=_last_day_in_care("end_date")),
         "children", "count", "neutral", "390", dfe_short="LAC_ceased_SGO", dfe_comparable=True,
         windows=COUNT_WINDOWS, reference="report §5.9.3",
-        computation=LAST_DAY_TEAM.strip()),
+        computation=LAST_DAY_TEAM.strip(),
+        history=OWN_WINDOW),
     Indicator(
         "E5a", "ceased_care_on_sgo", "Children ceasing care on a special guardianship order",
         "Of the children who ceased to be looked after in the period, the percentage who left on a special "
@@ -333,12 +356,14 @@ INDICATORS: tuple[Indicator, ...] = (
                "period, once, on the last day they ceased; in the numerator when that period of care ended with "
                "E43–E48.", ("periods_of_care",)),
         "children", "percent", "neutral", breakdowns=BREAKDOWNS + ("reason_ceased",),
-        reference="report §5.9.3 (a quarter in the last 6 months)", computation=LAST_DAY_TEAM.strip()),
+        reference="report §5.9.3 (a quarter in the last 6 months)", computation=LAST_DAY_TEAM.strip(),
+        history=OWN_WINDOW),
     Indicator(
         "E6", "adoption_decisions_reversed", "Adoption decisions reversed",
         "Decisions that a child should no longer be placed for adoption, made in the period (903 "
         "REASON_PLACED_CEASED RD1–RD4). An adoption ends the decision but is not a reversal.",
         Flow("permanence", "decision_reversed_date", where=_reversal_reason,
              attributes={"reversal_reason": "decision_reversed_reason"}),
-        "events", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.9.2 (once in the last year)"),
+        "events", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.9.2 (once in the last year)",
+        history=OWN_WINDOW),
 )

@@ -32,7 +32,14 @@ import ibis
 import ibis.expr.types as ir
 
 from carelens.indicators.breakdowns import allocated_on
-from carelens.indicators.indicator import PERSON_BREAKDOWNS, STOCK_WINDOWS, Indicator, Parameter
+from carelens.indicators.indicator import (
+    OPEN_ON_THE_DAY,
+    OWN_WINDOW,
+    PERSON_BREAKDOWNS,
+    STOCK_WINDOWS,
+    Indicator,
+    Parameter,
+)
 from carelens.indicators.measures import Context, Custom, Flow, Stock, not_ended, open_on, shared
 from carelens.indicators.sweep import in_both, steps, stretches
 
@@ -208,7 +215,8 @@ INDICATORS: tuple[Indicator, ...] = (
                "with their caseload as the amount. " + CASE_HOW, ("allocations", "workers"),
                amounts_on_day=_caseloads_on_day),
         "workers", "mean", "low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
-        parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (Assessment around 25)"),
+        parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (Assessment around 25)",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "G1a", "median_caseload", "Median caseload per case-holding social worker",
         "The median number of children allocated to each case-holding social worker at the end of the period, "
@@ -216,7 +224,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period, with their "
                "caseload as the amount. " + CASE_HOW, ("allocations", "workers"), amounts_on_day=_caseloads_on_day),
         "workers", "median", "low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
-        parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (median 24)"),
+        parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (median 24)",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "G1b", "caseholders_by_caseload_band", "Case-holding social workers by caseload",
         "Case-holding social workers at the end of the period, by the size of their caseload (bands 1–9, "
@@ -224,7 +233,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Custom(_caseload_rows(True), "One row per case-holding worker on the last day of the period, in the band of "
                "their caseload. " + CASE_HOW, ("allocations", "workers"), amounts_on_day=_caseloads_on_day),
         "workers", "count", "neutral", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS + ("caseload_band",),
-        parameters=(SOCIAL_WORKERS_ONLY, BANDS), reference="report §5.11"),
+        parameters=(SOCIAL_WORKERS_ONLY, BANDS), reference="report §5.11",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "G1c", "social_workers_holding_cases", "Social workers holding cases",
         "Of the social workers in post at the end of the period, the percentage holding one or more cases "
@@ -237,7 +247,8 @@ INDICATORS: tuple[Indicator, ...] = (
         windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
         parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11",
         computation="LAIT 287 holds several workforce measures under one code; this one is "
-        "Social_Work_Caseholders_%."),
+        "Social_Work_Caseholders_%.",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "G2", "children_open_to_social_care", "Children open to children's social care",
         "Children open to children's social care at the end of the period: an open child-in-need episode "
@@ -247,7 +258,8 @@ INDICATORS: tuple[Indicator, ...] = (
         Stock(open_cases), "children", "count", "neutral",
         breakdowns=PERSON_BREAKDOWNS + WORKER_BREAKDOWNS, reference="report §5.11.1, §5.11.4",
         computation="A child open in several ways (an episode, a plan and a period of care) counts once. Levels "
-        "of need are section A (A1)."),
+        "of need are section A (A1).",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "G2a", "unallocated_open_cases", "Open cases not allocated to a worker",
         "Of the children open to children's social care at the end of the period (G2), the percentage with no "
@@ -258,7 +270,8 @@ INDICATORS: tuple[Indicator, ...] = (
                                                                  "allocations"),
                on_day=_unallocated_on_day),
         "children", "percent", "low", windows=STOCK_WINDOWS, breakdowns=PERSON_BREAKDOWNS,
-        reference="report §5.11"),
+        reference="report §5.11",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "G3", "agency_social_workers", "Agency social workers",
         "Of the social workers in post at the end of the period, the percentage who are agency (not employed) "
@@ -269,18 +282,21 @@ INDICATORS: tuple[Indicator, ...] = (
         reference="report §5.12.1",
         computation="In post: `start_date` on or before the day and `end_date` (the last day in post) empty or "
         "on or after it. LAIT 287 holds several workforce measures under one code; this one is "
-        "Work_Force_Agecy_Rate. Vacancies cannot be given: the store does not hold the establishment."),
+        "Work_Force_Agecy_Rate. Vacancies cannot be given: the store does not hold the establishment.",
+        history=OPEN_ON_THE_DAY),
     Indicator(
         "G3a", "social_workers_starting", "Social workers starting",
         "Social workers who started in post in the period (headcount), employed or agency.",
         Flow(workers, "start_date", attributes={"employment": _employment}), "workers", "count", "neutral",
         windows=FLOW_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
-        reference="report §5.12.1", computation="DfE counts starters in FTE (LAIT 287); this is headcount."),
+        reference="report §5.12.1", computation="DfE counts starters in FTE (LAIT 287); this is headcount.",
+        history=OWN_WINDOW),
     Indicator(
         "G3b", "social_workers_leaving", "Social workers leaving",
         "Social workers who left their post in the period (headcount; counted on their last day), employed or "
         "agency.",
         Flow(workers, "end_date", attributes={"employment": _employment}), "workers", "count", "neutral",
         windows=FLOW_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
-        reference="report §5.12.2", computation="DfE counts leavers in FTE (LAIT 287); this is headcount."),
+        reference="report §5.12.2", computation="DfE counts leavers in FTE (LAIT 287); this is headcount.",
+        history=OWN_WINDOW),
 )
