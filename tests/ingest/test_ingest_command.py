@@ -74,3 +74,27 @@ def test_ingest_command_shows_problems_as_a_table_without_a_traceback(tmp_path, 
     assert "Traceback" not in result.output
     assert "header.csv" in result.output
     assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_a_returns_csv_files_named_one_by_one_load_as_that_return(small_903_return, tmp_path):
+    """`carelens ingest --store S ssda903_2024-25/*.csv`: the shell names each table; they are one return."""
+    files = sorted(small_903_return.glob("*.csv"))
+    assert len(files) > 5
+    result = CliRunner().invoke(app, ["ingest", "--store", str(tmp_path / "files.duckdb"), *map(str, files)])
+    assert result.exit_code == 0, result.output
+    ingest(tmp_path / "folder.duckdb", [small_903_return])
+    with Store(tmp_path / "files.duckdb", read_only=True) as by_files, \
+            Store(tmp_path / "folder.duckdb", read_only=True) as by_folder:
+        for name in ("person", "looked_after_episodes", "looked_after_reviews"):
+            assert by_files.count(name) == by_folder.count(name) > 0, name
+        # the year comes from the folder's name, as it does when the folder is given
+        assert by_files.sql("SELECT DISTINCT source_year FROM looked_after_episodes") == [(2025,)]
+
+
+def test_one_table_of_a_return_on_its_own_says_which_tables_are_missing(small_903_return, tmp_path):
+    result = CliRunner().invoke(app, ["ingest", "--store", str(tmp_path / "s.duckdb"),
+                                      str(small_903_return / "episodes.csv")])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 1 and "Traceback" not in out
+    assert "a header table (a file with the columns CHILD" in out
+    assert not (tmp_path / "s.duckdb").exists()

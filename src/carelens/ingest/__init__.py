@@ -108,9 +108,46 @@ def source_kind(path: Path) -> str:
     raise IngestError([Problem(str(path), "", "root element" if found.root else None, found.root, expected)])
 
 
-def read_source(path: Path, kind: str, la_code: str | None = None, year: int | None = None,
+# a file or folder, or SSDA903 CSV files named one by one from one folder: one return
+Source = Path | tuple[Path, ...]
+
+
+def _sources_given(paths: Sequence[str | Path]) -> tuple[list[tuple[Source, str]], list[Problem]]:
+    """The sources the paths name, with their kinds, and the problems of those that name none.
+
+    SSDA903 CSV files given one by one (as a shell gives ``ssda903_2024-25/*.csv``) are each one
+    table of a return: those from one folder are read together as that return, as the folder would be.
+    """
+    from carelens.ingest import formats
+
+    given: list[tuple[Source, str]] = []
+    problems: list[Problem] = []
+    tables_by_folder: dict[Path, list[Path]] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(Problem(str(path), "", None, None, "a file or folder that exists"))
+            continue
+        try:
+            kind = source_kind(path)
+        except IngestError as e:
+            problems += e.problems
+            continue
+        if kind == "ssda903" and not path.is_dir() and formats.identify(path).kind in (formats.CSV, formats.EMPTY):
+            folder = path.resolve().parent
+            if folder not in tables_by_folder:
+                tables_by_folder[folder] = []
+                given.append((folder, "ssda903 tables"))  # a place held in the order given
+            tables_by_folder[folder].append(path)
+        else:
+            given.append((path, kind))
+    return [((tuple(tables_by_folder[p]), "ssda903") if kind == "ssda903 tables" else (p, kind))
+            for p, kind in given], problems
+
+
+def read_source(path: Source, kind: str, la_code: str | None = None, year: int | None = None,
                 hold_back: bool = False) -> list[Extract]:
-    """Read one source (a file or folder) without storing anything.
+    """Read one source (a file or folder, or a return's CSV files) without storing anything.
 
     ``hold_back`` reads an SSDA903 return without the children that have problems rather than
     refusing it (the other readers refuse any problem: their problems do not yet name the child).
@@ -118,7 +155,8 @@ def read_source(path: Path, kind: str, la_code: str | None = None, year: int | N
     if kind == "ssda903":
         from carelens.ingest.ssda903 import read_ssda903
 
-        return [read_ssda903([path], year=year, la_code=la_code, hold_back=hold_back)]
+        return [read_ssda903(list(path) if isinstance(path, tuple) else [path], year=year, la_code=la_code,
+                             hold_back=hold_back)]
     if kind == "cin_census":
         from carelens.ingest.cin_census import read_cin_census
 
@@ -173,16 +211,11 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
     store_path = Path(store_path)
     if not check:
         check_store(store_path)
-    sources: list[tuple[tuple, Path, str]] = []  # (merge order, path, kind)
+    sources: list[tuple[tuple, Source, str]] = []  # (merge order, source, kind)
     summaries: list[Extract] = []
-    problems: list[Problem] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            problems.append(Problem(str(path), "", None, None, "a file or folder that exists"))
-            continue
+    given, problems = _sources_given(paths)
+    for path, kind in given:
         try:
-            kind = source_kind(path)
             for extract in read_source(path, kind, la_code=la_code, year=year, hold_back=hold_back):
                 sources.append((order_of_merging(extract), path, kind))
                 extract.warnings += _authority_doubt(extract, la_code)
@@ -191,7 +224,7 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
             problems += e.problems
             continue
         if on_source:
-            on_source(path, kind)
+            on_source(path if isinstance(path, Path) else path[0].parent, kind)
     if problems:
         # every problem at once: also those of the children the other returns would hold back
         raise IngestError(problems + [p for e in summaries for h in e.held_back for p in h.problems])
