@@ -19,8 +19,11 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 from pathlib import Path
+
+# the same zip bomb as the tests build (tests/hostile_workbook.py)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from hostile_workbook import zip_bomb_workbook  # noqa: E402
 
 BUDGET_SECONDS = 10.0
 BUDGET_MB = 500.0
@@ -67,30 +70,6 @@ def cases(d: Path):
     yield "billion laughs", [laughs], ()
     bomb = zip_bomb_workbook(d / "annex_a.xlsx", 1024)
     yield f"zip bomb workbook ({bomb.stat().st_size / 1e6:.1f} MB, 1 GB unzipped)", [bomb], ("--la", "890")
-
-
-def zip_bomb_workbook(path: Path, inflated_mb: int) -> Path:
-    """A real workbook (xlsxwriter's) whose sheet is padded with white space before its root element."""
-    import xlsxwriter
-
-    plain = path.with_name("plain.xlsx")
-    wb = xlsxwriter.Workbook(str(plain))
-    wb.add_worksheet("List 1").write_row(0, 0, ["Child Unique ID", "Gender"])
-    wb.close()
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename != "xl/worksheets/sheet1.xml":
-                out.writestr(info, data)
-                continue
-            declaration, _, rest = data.partition(b"?>")
-            with out.open(info.filename, "w", force_zip64=True) as f:
-                f.write(declaration + b"?>")
-                for _ in range(inflated_mb):
-                    f.write(b" " * (1 << 20))
-                f.write(rest)
-    plain.unlink()
-    return path
 
 
 def main() -> None:

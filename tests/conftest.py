@@ -15,13 +15,17 @@ from carelens.model.store import Store
 from carelens.synth import AuthoritySpec, load_profile, synthesise
 
 
+def coastal_store(path, children: int, years: int, seed: int):
+    """A synthetic coastal authority under high demand (890) in a new store at ``path``."""
+    spec = AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), children=children)
+    synthesise(path, [spec], years=years, seed=seed)
+    return path
+
+
 @pytest.fixture(scope="session")
 def small_store_path(tmp_path_factory):
     """Six years of a 10,000-child coastal authority (seconds to build)."""
-    path = tmp_path_factory.mktemp("store") / "small.duckdb"
-    spec = AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), children=10_000)
-    synthesise(path, [spec], years=6, seed=7)
-    return path
+    return coastal_store(tmp_path_factory.mktemp("store") / "small.duckdb", 10_000, years=6, seed=7)
 
 
 @pytest.fixture()
@@ -33,10 +37,7 @@ def small_store(small_store_path):
 @pytest.fixture(scope="session")
 def tiny_store_path(tmp_path_factory):
     """Four years of a 2,000-child authority: for tests about the store's file, not its figures."""
-    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    spec = AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), children=2_000)
-    synthesise(path, [spec], years=4, seed=3)
-    return path
+    return coastal_store(tmp_path_factory.mktemp("tiny") / "tiny.duckdb", 2_000, years=4, seed=3)
 
 
 @pytest.fixture(scope="session")
