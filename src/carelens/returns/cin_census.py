@@ -38,12 +38,11 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
+from carelens.collection_years import COLLECTION_YEARS
 from carelens.ingest import cin_census_schemas
 from carelens.model.code_lists import collection_period as census_period
 from carelens.model.store import Store, conform
 
-COLLECTION_YEARS = tuple(range(2017, 2027))
-"""Collection years the writer supports: 2017 (the 2016/17 census) to 2026 (2025/26)."""
 SOFTWARE_CODE = "CareLens"
 
 # Until 2023/24 the census recorded GenderCurrent: 1 male, 2 female, 0 not known (or unborn),

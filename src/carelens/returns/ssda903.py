@@ -55,11 +55,12 @@ from pathlib import Path
 
 import polars as pl
 
+from carelens.collection_years import COLLECTION_YEARS
 from carelens.model import code_lists
 from carelens.model.store import Store, conform
 
-SUPPORTED_YEARS = tuple(range(2017, 2027))
-"""Collection years the writer supports: 2017 (the 2016/17 return) to 2026 (2025/26)."""
+SUPPORTED_YEARS = COLLECTION_YEARS
+"""Collection years the writer supports: every collection year (:mod:`carelens.collection_years`)."""
 FIRST_SW_YEAR = 2024
 """The first collection year with a social worker table (``sw_episodes.csv``)."""
 
