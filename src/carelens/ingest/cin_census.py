@@ -13,7 +13,7 @@ declares (the schemas for 2017–2026 ship in ``cin_census_xsd/``), walked once
 into column lists, and turned into Polars frames in bulk. Every problem found —
 malformed XML, schema errors, codes not valid in the year, impossible dates,
 duplicate children — is collected and raised together as an
-:class:`~carelens.ingest.problems.IngestError`; a file with any problem gives no
+:class:`~carelens.problems.IngestError`; a file with any problem gives no
 extract at all. ``docs/ingest/cin-census.md`` describes what is read and how
 each column is derived.
 
@@ -39,13 +39,13 @@ from lxml import etree
 
 from carelens.collection_years import COLLECTION_YEARS
 from carelens.ingest import formats
-from carelens.ingest.extract import Extract
 from carelens.ingest.cin_census_schemas import schema_path, xml_schema
+from carelens.ingest.extract import Extract
 from carelens.ingest.identity import deduplicated, natural_id
-from carelens.ingest.problems import IngestError, ProblemLog
 from carelens.model import code_lists
 from carelens.model.code_lists import collection_period as census_period
 from carelens.model.tables import table
+from carelens.problems import IngestError, ProblemLog
 
 __all__ = ["TABLES", "IngestError", "census_period", "read_cin_census", "schema_path"]
 

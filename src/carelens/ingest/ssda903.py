@@ -16,7 +16,7 @@ canonical column is derived and every check.
 * **Everything checked, all at once.** Dates, codes (valid for the year, see
   :mod:`carelens.model.code_lists`), required fields, lengths, duplicate children,
   overlapping episodes … every problem in every file is collected and raised
-  together as :class:`~carelens.ingest.problems.IngestError`; nothing is returned
+  together as :class:`~carelens.problems.IngestError`; nothing is returned
   from a return with problems.
 * **Holding children back.** With ``hold_back``, a return whose every problem is one child's
   is read without those children (all their rows, in every table) instead of refused; the
@@ -41,10 +41,10 @@ from carelens.ingest import formats
 from carelens.ingest.extract import Extract, HeldBackChild
 from carelens.ingest.identity import deduplicated, natural_id
 from carelens.ingest.looked_after_history import derive_from_episodes
-from carelens.ingest.problems import IngestError, Problem, ProblemLog
 from carelens.ingest.text_files import read_csv_text
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
+from carelens.problems import IngestError, Problem, ProblemLog
 from carelens.returns import ssda903 as spec903
 
 KIND = "ssda903"
