@@ -9,7 +9,7 @@ and the line of the XML element it came from.
 
 It is the inverse of the writer :mod:`carelens.returns.cin_census`. The file is
 parsed once with lxml, validated against the DfE schema of the year its header
-declares (the schemas for 2017–2026 ship in ``cin_census_xsd/``), walked once
+declares (the schemas for 2017–2026 ship in :mod:`carelens.return_specs`), walked once
 into column lists, and turned into Polars frames in bulk. Every problem found —
 malformed XML, schema errors, codes not valid in the year, impossible dates,
 duplicate children — is collected and raised together as an
@@ -39,18 +39,17 @@ from lxml import etree
 
 from carelens.collection_years import COLLECTION_YEARS
 from carelens.ingest import formats
-from carelens.ingest.cin_census_schemas import schema_path, xml_schema
 from carelens.ingest.extract import Extract
 from carelens.ingest.identity import deduplicated, natural_id
 from carelens.model import code_lists
 from carelens.model.code_lists import collection_period as census_period
 from carelens.model.tables import table
 from carelens.problems import IngestError, ProblemLog
+from carelens.return_specs.cin_census import schema_path, xml_schema
 
 __all__ = ["TABLES", "IngestError", "census_period", "read_cin_census", "schema_path"]
 
 KIND = "cin_census"
-"""Collection years whose DfE schema ships in ``cin_census_xsd/`` (2017 = the 2016/17 return)."""
 FIRST_SEX_YEAR = 2025  # GenderCurrent (1, 2, 0, 9) until 2024; Sex (M, F, U) from 2025
 MAX_FILE_BYTES = 1 << 30
 """Files larger than this (1 GiB; a census of 10,000 children is about 10 MB) are not read."""

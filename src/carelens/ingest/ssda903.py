@@ -45,7 +45,7 @@ from carelens.ingest.text_files import read_csv_text
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
 from carelens.problems import IngestError, Problem, ProblemLog
-from carelens.returns import ssda903 as spec903
+from carelens.return_specs import ssda903 as spec903
 
 KIND = "ssda903"
 MAX_CELL = 100
@@ -536,8 +536,8 @@ def _collection_year(tables: dict[str, _Table], year, problems: _Problems, where
         if per_year.get(named, 0) < per_year[inferred]:
             problems.add(where, "", "year", named,
                          f"a return of the collection year its name says ({year_label(named)}), but {share} fall in "
-                         f"{year_label(inferred)} ({per_year.get(named, 0):,} in {year_label(named)}): rename the folder or "
-                         f"pass --year")
+                         f"{year_label(inferred)} ({per_year.get(named, 0):,} in {year_label(named)}): "
+                         "rename the folder or pass --year")
             return None
         inferred = named
     if not first <= inferred <= last:

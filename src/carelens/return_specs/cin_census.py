@@ -20,7 +20,7 @@ def schema_path(year: int) -> Path:
     if year not in COLLECTION_YEARS:
         raise ValueError(f"CareLens ships CIN census schemas for {COLLECTION_YEARS[0]}–{COLLECTION_YEARS[-1]}, "
                          f"not {year}")
-    return Path(str(resources.files("carelens.ingest") / "cin_census_xsd" / f"CIN_schema_{year}.xsd"))
+    return Path(str(resources.files("carelens.return_specs") / "cin_census_xsd" / f"CIN_schema_{year}.xsd"))
 
 
 @cache
