@@ -19,6 +19,7 @@ from rich.table import Table
 
 from carelens.benchmark.cli import app as benchmarks_app
 from carelens.benchmark.command import benchmark
+from carelens.collection_years import COLLECTION_YEARS, year_label
 from carelens.path_problems import os_problem, output_file_problem, output_folder_problem
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ console = Console(soft_wrap=True)  # a path is never broken across lines: the te
 # warnings about the figures go to stderr, so that `--format csv > file` keeps only the figures
 err_console = Console(stderr=True, soft_wrap=True)
 
-COLLECTION_YEARS = tuple(range(2017, 2027))  # every year both writers support (2025 = 2024/25)
 DEMO_YEARS = (2024, 2025, 2026)  # the returns the demo writes and loads
 
 
@@ -174,7 +174,7 @@ def _write_return(title: str, writer, store: Path, year: int, out: Path, la: str
             summary = writer(s, year, out, la_code=la)
         except ValueError as e:
             _fail(str(e))
-    console.print(f"{title} {year - 1}/{str(year)[2:]} for authority {summary.la_code}: {_written(summary)} to {out}")
+    console.print(f"{title} {year_label(year)} for authority {summary.la_code}: {_written(summary)} to {out}")
 
 
 def _written(summary) -> str:

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from carelens.ingest import annex_a
 from carelens.ingest.annex_a import read_annex_a
-from carelens.ingest.problems import IngestError, Problem
 from carelens.model import code_lists
 from carelens.model.store import conform
 from carelens.model.tables import table
+from carelens.problems import IngestError, Problem
 from shared_material import SPECS
 
 D = dt.date

@@ -24,9 +24,9 @@ from lxml import etree
 
 from carelens.ingest import cin_census as reader
 from carelens.ingest.cin_census import TABLES, read_cin_census
-from carelens.ingest.problems import IngestError, Problem
 from carelens.model.store import Store, polars_schema
 from carelens.model.tables import table
+from carelens.problems import IngestError, Problem
 from carelens.returns.cin_census import census_period, schema_path, write_cin_census
 from carelens.synth import AuthoritySpec, load_profile, synthesise
 

@@ -22,8 +22,8 @@ import pytest
 
 from hostile_workbook import zip_bomb_workbook
 
-from carelens.ingest.problems import IngestError
 from carelens.ingest.ssda903 import read_ssda903
+from carelens.problems import IngestError
 
 MAX_RSS_MB = 500
 MAX_SECONDS = 10

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carelens.ingest import ssd
-from carelens.ingest.problems import IngestError, Problem
 from carelens.ingest.ssd import read_ssd_database, read_ssd_folder
 from carelens.model.store import conform
 from carelens.model.tables import TABLES, table
+from carelens.problems import IngestError, Problem
 from shared_material import SPECS
 
 D = dt.date

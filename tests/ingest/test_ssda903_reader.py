@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carelens.ingest.looked_after_history import derive_from_episodes
-from carelens.ingest.problems import IngestError
 from carelens.ingest.ssda903 import read_ssda903
 from carelens.model.store import Store
+from carelens.problems import IngestError
 from carelens.returns.ssda903 import write_ssda903
 from carelens.synth import AuthoritySpec, load_profile, synthesise
 from ssda903_xml import to_xml

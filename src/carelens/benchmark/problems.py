@@ -1,10 +1,10 @@
-"""Problems found while building the benchmark file: the ingest layer's Problem, collected per file."""
+"""Problems found while building the benchmark file: the readers' Problem, collected per file."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from carelens.ingest.problems import IngestError, Problem, ProblemLog
+from carelens.problems import IngestError, Problem, ProblemLog
 
 __all__ = ["IngestError", "Problem", "ProblemLog", "missing_columns", "report_rows"]
 

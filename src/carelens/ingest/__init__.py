@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from carelens.ingest.extract import Extract, HeldBackChild
-from carelens.ingest.problems import IngestError, Problem
+from carelens.problems import IngestError, Problem
 
 __all__ = ["Extract", "IngestError", "IngestReport", "Problem", "check_store", "ingest", "read_source", "source_kind"]
 

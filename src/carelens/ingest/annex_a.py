@@ -27,9 +27,9 @@ What is read (see ``docs/ingest/annex-a.md`` for the full mapping and its limits
   name a *group* of codes, not one: they are stored as the group's catch-all code
   listed in the ``*_GROUP`` table and counted in the notes.
 - **Anything else** (an unknown value, an impossible date, a missing sheet or column,
-  a file that is not a workbook) is a :class:`~carelens.ingest.problems.Problem`; every
+  a file that is not a workbook) is a :class:`~carelens.problems.Problem`; every
   problem in the workbook is collected and raised together as
-  :class:`~carelens.ingest.problems.IngestError`. Nothing else escapes.
+  :class:`~carelens.problems.IngestError`. Nothing else escapes.
 
 Identifiers are built with :func:`carelens.ingest.identity.natural_id` from the child and
 the record's date: K contact, Y early help, R referral, A assessment, S s47 enquiry,
@@ -56,10 +56,10 @@ import polars as pl
 
 from carelens.ingest.extract import Extract
 from carelens.ingest.identity import deduplicated, natural_id
-from carelens.ingest.problems import ProblemLog
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
 from carelens.model.tables import table as _store_table
+from carelens.problems import ProblemLog
 
 
 def table_columns(name: str) -> list[str]:

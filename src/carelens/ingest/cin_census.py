@@ -9,11 +9,11 @@ and the line of the XML element it came from.
 
 It is the inverse of the writer :mod:`carelens.returns.cin_census`. The file is
 parsed once with lxml, validated against the DfE schema of the year its header
-declares (the schemas for 2017–2026 ship in ``cin_census_xsd/``), walked once
+declares (the schemas for 2017–2026 ship in :mod:`carelens.return_specs`), walked once
 into column lists, and turned into Polars frames in bulk. Every problem found —
 malformed XML, schema errors, codes not valid in the year, impossible dates,
 duplicate children — is collected and raised together as an
-:class:`~carelens.ingest.problems.IngestError`; a file with any problem gives no
+:class:`~carelens.problems.IngestError`; a file with any problem gives no
 extract at all. ``docs/ingest/cin-census.md`` describes what is read and how
 each column is derived.
 
@@ -37,19 +37,19 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
+from carelens.collection_years import COLLECTION_YEARS
 from carelens.ingest import formats
 from carelens.ingest.extract import Extract
-from carelens.ingest.cin_census_schemas import SCHEMA_YEARS, schema_path, xml_schema
 from carelens.ingest.identity import deduplicated, natural_id
-from carelens.ingest.problems import IngestError, ProblemLog
 from carelens.model import code_lists
 from carelens.model.code_lists import collection_period as census_period
 from carelens.model.tables import table
+from carelens.problems import IngestError, ProblemLog
+from carelens.return_specs.cin_census import schema_path, xml_schema
 
-__all__ = ["SCHEMA_YEARS", "TABLES", "IngestError", "census_period", "read_cin_census", "schema_path"]
+__all__ = ["TABLES", "IngestError", "census_period", "read_cin_census", "schema_path"]
 
 KIND = "cin_census"
-"""Collection years whose DfE schema ships in ``cin_census_xsd/`` (2017 = the 2016/17 return)."""
 FIRST_SEX_YEAR = 2025  # GenderCurrent (1, 2, 0, 9) until 2024; Sex (M, F, U) from 2025
 MAX_FILE_BYTES = 1 << 30
 """Files larger than this (1 GiB; a census of 10,000 children is about 10 MB) are not read."""
@@ -623,7 +623,7 @@ class _Reader:
                              "a date YYYY-MM-DD (the census date, 31 March of the collection year)")
         if year is None and reference is not None:
             year = code_lists.collection_year(reference)
-        elif (year is not None and reference is not None and year in SCHEMA_YEARS
+        elif (year is not None and reference is not None and year in COLLECTION_YEARS
               and code_lists.collection_year(reference) != year):
             self.log.add(_line(ref_el), "ReferenceDate", reference.isoformat(),
                          f"a date in collection year {year} (1 April {year - 1} to 31 March {year}), as the "
@@ -633,9 +633,9 @@ class _Reader:
             if year_el is None and ref_el is None:
                 self.log.add(_line(root), "Year", None, "Header/CollectionDetails/Year (or ReferenceDate): "
                              "without it CareLens cannot tell which year's schema and codes apply")
-        elif year not in SCHEMA_YEARS:
+        elif year not in COLLECTION_YEARS:
             self.log.add(_line(year_el if year_el is not None else ref_el), "Year", year,
-                         f"a collection year {SCHEMA_YEARS[0]}–{SCHEMA_YEARS[-1]} (CareLens reads CIN census "
+                         f"a collection year {COLLECTION_YEARS[0]}–{COLLECTION_YEARS[-1]} (CareLens reads CIN census "
                          "returns of these years)")
         else:
             self.year = year

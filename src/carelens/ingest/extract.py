@@ -24,7 +24,7 @@ class HeldBackChild:
 
     child_id: str
     problem_count: int  # every problem found, though a file full of them lists only its first ones
-    problems: list  # the child's problems as listed (carelens.ingest.problems.Problem)
+    problems: list  # the child's problems as listed (carelens.problems.Problem)
 
 
 @dataclass

@@ -34,7 +34,7 @@ Written by hand, because item references cannot say it (see ``docs/ingest/ssd.md
 The SSD's own identifiers are kept as they are: they are the case system's identifiers.
 Every value is checked (dates, Y/N flags, numbers, codes valid in the collection year of the
 record's date); every problem (table or file, row, field, value, expected) is collected
-and raised together as :class:`~carelens.ingest.problems.IngestError`.
+and raised together as :class:`~carelens.problems.IngestError`.
 
 Database connections: any Ibis backend works through the same calls (``con.table(name,
 database=schema)``): DuckDB, PostgreSQL (``ibis.postgres.connect``), SQL Server
@@ -55,12 +55,12 @@ import polars as pl
 from carelens.ingest.annex_a import Coding, _lookup, _t, ethnicity_code, text_key
 from carelens.ingest.extract import Extract
 from carelens.ingest.formats import regular_file_problem
-from carelens.ingest.problems import IngestError, Problem, ProblemLog
 from carelens.ingest.text_files import read_csv_text
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
 from carelens.model.tables import TABLES, Table
 from carelens.model.tables import table as store_table
+from carelens.problems import IngestError, Problem, ProblemLog
 
 # Restated from the SSD specification (Data to Insight, MIT; shared/specs/ssd/schema/*.yml):
 # table → (field, item reference, type, primary key). Only the tables CareLens reads.

@@ -16,7 +16,7 @@ canonical column is derived and every check.
 * **Everything checked, all at once.** Dates, codes (valid for the year, see
   :mod:`carelens.model.code_lists`), required fields, lengths, duplicate children,
   overlapping episodes … every problem in every file is collected and raised
-  together as :class:`~carelens.ingest.problems.IngestError`; nothing is returned
+  together as :class:`~carelens.problems.IngestError`; nothing is returned
   from a return with problems.
 * **Holding children back.** With ``hold_back``, a return whose every problem is one child's
   is read without those children (all their rows, in every table) instead of refused; the
@@ -36,15 +36,16 @@ from pathlib import Path
 
 import polars as pl
 
+from carelens.collection_years import COLLECTION_YEARS, year_label
 from carelens.ingest import formats
 from carelens.ingest.extract import Extract, HeldBackChild
 from carelens.ingest.identity import deduplicated, natural_id
 from carelens.ingest.looked_after_history import derive_from_episodes
-from carelens.ingest.problems import IngestError, Problem, ProblemLog
 from carelens.ingest.text_files import read_csv_text
 from carelens.model import code_lists
 from carelens.model.store import polars_schema
-from carelens.returns import ssda903 as spec903
+from carelens.problems import IngestError, Problem, ProblemLog
+from carelens.return_specs import ssda903 as spec903
 
 KIND = "ssda903"
 MAX_CELL = 100
@@ -326,7 +327,7 @@ def _blank(path: Path) -> bool:
 @functools.cache
 def _recognition_columns() -> dict[str, tuple[str, ...]]:
     """The columns of every table (the same in every year; the social worker table from 2024)."""
-    spec = spec903.table_spec(max(spec903.SUPPORTED_YEARS))
+    spec = spec903.table_spec(max(COLLECTION_YEARS))
     return {t: tuple(c.name for c in cols) for t, cols in spec.items()}
 
 
@@ -455,7 +456,7 @@ def _spec(year: int) -> tuple[dict[str, tuple], bool]:
     try:
         return spec903.table_spec(year), True
     except ValueError:
-        years = spec903.SUPPORTED_YEARS
+        years = COLLECTION_YEARS
         spec = spec903.table_spec(min(max(year, min(years)), max(years)))
         if year < 2024:
             spec = {t: c for t, c in spec.items() if t != "social_worker"}
@@ -531,21 +532,18 @@ def _collection_year(tables: dict[str, _Table], year, problems: _Problems, where
     inferred = max(per_year, key=lambda y: (per_year[y], y))
     share = f"{per_year[inferred]:,} of its {sum(per_year.values()):,} episode, review and missing dates"
 
-    def shown(y: int) -> str:
-        return f"{y - 1}/{str(y)[2:]}"
-
     if named is not None:
         if per_year.get(named, 0) < per_year[inferred]:
             problems.add(where, "", "year", named,
-                         f"a return of the collection year its name says ({shown(named)}), but {share} fall in "
-                         f"{shown(inferred)} ({per_year.get(named, 0):,} in {shown(named)}): rename the folder or "
-                         f"pass --year")
+                         f"a return of the collection year its name says ({year_label(named)}), but {share} fall in "
+                         f"{year_label(inferred)} ({per_year.get(named, 0):,} in {year_label(named)}): "
+                         "rename the folder or pass --year")
             return None
         inferred = named
     if not first <= inferred <= last:
         problems.add(where, "", "year", inferred,
                      f"a return of a supported collection year ({first}–{last}): {share} fall in "
-                     f"{shown(inferred)} (pass --year if that is wrong)")
+                     f"{year_label(inferred)} (pass --year if that is wrong)")
         return None
     return inferred
 
@@ -793,7 +791,7 @@ def _postcode(column: str) -> pl.Expr:
 def _empty_checked(name: str, year: int) -> pl.DataFrame:
     """A table of the return with no rows, typed as :func:`_check_table` types it."""
     spec, _ = _spec(year)
-    cols = spec.get(name) or spec903.table_spec(max(spec903.SUPPORTED_YEARS))[name]
+    cols = spec.get(name) or spec903.table_spec(max(COLLECTION_YEARS))[name]
     kinds = {"date": pl.Date, "int": pl.Int32}
     return pl.DataFrame(schema={"_row": pl.Int64, "_file": pl.Utf8,
                                 **{c.name: kinds.get(c.kind, pl.Utf8) for c in cols}})

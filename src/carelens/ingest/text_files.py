@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from carelens.ingest.problems import ProblemLog
+from carelens.problems import ProblemLog
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 MAX_COLUMNS = 1_000

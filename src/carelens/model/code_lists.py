@@ -47,9 +47,12 @@ from typing import Any
 
 import yaml
 
-FIRST_YEAR = 2017
+from carelens.collection_years import COLLECTION_YEARS
+
+# the lists cover every collection year CareLens reads and writes, no more and no fewer
+FIRST_YEAR = COLLECTION_YEARS[0]
 """First collection year the code lists cover (the 2016/17 returns)."""
-LAST_YEAR = 2026
+LAST_YEAR = COLLECTION_YEARS[-1]
 """Last collection year the code lists cover (the 2025/26 returns)."""
 YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 """Every covered collection year."""

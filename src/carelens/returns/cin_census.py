@@ -38,12 +38,11 @@ from pathlib import Path
 import polars as pl
 from lxml import etree
 
-from carelens.ingest import cin_census_schemas
+from carelens.collection_years import COLLECTION_YEARS
 from carelens.model.code_lists import collection_period as census_period
 from carelens.model.store import Store, conform
+from carelens.return_specs import cin_census as census_schemas
 
-COLLECTION_YEARS = tuple(range(2017, 2027))
-"""Collection years the writer supports: 2017 (the 2016/17 census) to 2026 (2025/26)."""
 SOFTWARE_CODE = "CareLens"
 
 # Until 2023/24 the census recorded GenderCurrent: 1 male, 2 female, 0 not known (or unborn),
@@ -142,13 +141,13 @@ class CinCensusSchemaError(ValueError):
 def schema_path(year: int) -> Path:
     """The shipped DfE XSD for collection year ``year``."""
     _check_year(year)
-    return cin_census_schemas.schema_path(year)
+    return census_schemas.schema_path(year)
 
 
 def validate_cin_census(path: str | Path, year: int) -> list[SchemaProblem]:
     """Validate a CIN census XML file against the DfE schema for ``year``; empty when valid."""
     doc = etree.parse(str(path))
-    schema = cin_census_schemas.xml_schema(year)
+    schema = census_schemas.xml_schema(year)
     if schema.validate(doc):
         return []
     children = [

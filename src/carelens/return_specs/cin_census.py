@@ -13,15 +13,14 @@ from pathlib import Path
 
 from lxml import etree
 
-SCHEMA_YEARS = range(2017, 2027)
-
+from carelens.collection_years import COLLECTION_YEARS
 
 def schema_path(year: int) -> Path:
     """The shipped DfE CIN census XSD for collection ``year`` (2017–2026)."""
-    if year not in SCHEMA_YEARS:
-        raise ValueError(f"CareLens ships CIN census schemas for {SCHEMA_YEARS[0]}–{SCHEMA_YEARS[-1]}, "
+    if year not in COLLECTION_YEARS:
+        raise ValueError(f"CareLens ships CIN census schemas for {COLLECTION_YEARS[0]}–{COLLECTION_YEARS[-1]}, "
                          f"not {year}")
-    return Path(str(resources.files("carelens.ingest") / "cin_census_xsd" / f"CIN_schema_{year}.xsd"))
+    return Path(str(resources.files("carelens.return_specs") / "cin_census_xsd" / f"CIN_schema_{year}.xsd"))
 
 
 @cache

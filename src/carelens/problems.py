@@ -3,6 +3,10 @@
 A reader never stops at the first problem: it collects every one (file, row or
 line, field, value, what was expected) and, if there are any, raises
 :class:`IngestError` carrying them all before anything is stored.
+
+The module sits below every package that reads files (the readers in :mod:`carelens.ingest`,
+the benchmark builder in :mod:`carelens.benchmark`, the validator to come), so that each
+reports problems the same way without importing another (docs/decisions/012).
 """
 
 from __future__ import annotations

@@ -1,0 +1,91 @@
+"""The packages depend downward only (docs/decisions/012-packages-depend-downward.md).
+
+Every ``import`` in ``src/carelens`` — at the top of a module or inside a function, where the
+command line and the readers import lazily — is read with :mod:`ast`, and each import of another
+CareLens package must go to a lower layer. So the readers (``ingest``) and the writers
+(``returns``) never import each other, ``model`` imports neither, and nothing imports the
+command line.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+LAYERS: dict[str, int] = {
+    # 0: foundations every package may use; they import no other CareLens package
+    "collection_years": 0,
+    "problems": 0,
+    "path_problems": 0,
+    # 1: the store's model, and the DfE's specifications of the returns
+    "model": 1,
+    "return_specs": 1,
+    # 2: what reads, writes, makes or measures the store's data
+    "ingest": 2,
+    "returns": 2,
+    "synth": 2,
+    "indicators": 2,
+    # 3: the published-figures benchmark, built on the indicators and the synthetic data
+    "benchmark": 3,
+    # 4: the command line, over everything
+    "cli": 4,
+}
+
+
+def _imports() -> list[tuple[str, str, str]]:
+    """(importing package, imported package, where) for every import of one package by another."""
+    found = []
+    for path in sorted((SRC / "carelens").rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if len(parts) < 2:  # carelens/__init__.py itself
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:  # relative: resolve against the importing module's package
+                    base = parts[: len(parts) - node.level + (path.name == "__init__.py")]
+                    modules = [".".join((*base, *([node.module] if node.module else [])))]
+                else:
+                    modules = [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                target = module.split(".")
+                if target[0] == "carelens" and len(target) > 1 and target[1] != parts[1]:
+                    found.append((parts[1], target[1], f"{'/'.join(parts)}.py line {node.lineno}"))
+    return found
+
+
+def test_every_package_has_a_layer():
+    packages = {p.stem if p.is_file() else p.name for p in (SRC / "carelens").iterdir()
+                if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").is_file()}
+    assert packages == set(LAYERS), "give a new package its layer here and in decision 012"
+
+
+def test_packages_import_only_lower_layers():
+    upward = [f"{where}: {source} imports {target}" for source, target, where in _imports()
+              if LAYERS[target] >= LAYERS[source]]
+    assert not upward
+
+
+@pytest.mark.parametrize(("source", "forbidden"), [
+    ("ingest", "returns"), ("returns", "ingest"), ("model", "ingest"), ("model", "returns"),
+])
+def test_named_directions(source, forbidden):
+    assert not [where for s, t, where in _imports() if (s, t) == (source, forbidden)]
+
+
+def test_nothing_imports_the_command_line():
+    assert not [where for _, target, where in _imports() if target == "cli"]
+
+
+def test_the_check_sees_lazy_imports():
+    # the command line imports the writers inside its commands: the walk must find those
+    assert any((s, t) == ("cli", "returns") for s, t, _ in _imports())
