@@ -78,3 +78,19 @@ def allocated_on(ctx: Context, days: ir.Table) -> ir.Table:
                          & (joined.start_date == first._a_start))
     return picked.group_by("_a_child", "_a_day").aggregate(_a_team=picked.team_id.min(),
                                                            _a_worker=picked.worker_id.min())
+
+
+def own_or_allocated(t: ir.Table, ctx: Context, day: str, days_before: int = 0) -> ir.Table:
+    """``t`` with ``team_id`` and ``worker_id``: the row's own when it has a team, otherwise those of the
+    worker allocated to the child ``days_before`` days before ``t[day]`` (1 for an event that closes the case,
+    such as leaving care, since the allocation ends that day)."""
+    if "team_id" not in t.columns:
+        t = t.mutate(team_id=ibis.null("string"), worker_id=ibis.null("string"))
+    when = (t[day] - ibis.interval(days=days_before)).cast("date") if days_before else t[day].cast("date")
+    t = t.mutate(_oa_day=when)
+    a = allocated_on(ctx, t.select(child_id=t.child_id, counting_day=t._oa_day).distinct())
+    j = t.left_join(a, (t.child_id == a._a_child) & (t._oa_day == a._a_day))
+    own = j.team_id.notnull()
+    return j.mutate(team_id=ibis.ifelse(own, j.team_id, j._a_team),
+                    worker_id=ibis.ifelse(own, j.worker_id, j._a_worker)).drop("_oa_day", "_a_child", "_a_day",
+                                                                               "_a_team", "_a_worker")

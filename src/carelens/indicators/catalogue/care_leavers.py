@@ -33,8 +33,9 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from carelens.indicators.catalogue.early_help import own_or_allocated
-from carelens.indicators.catalogue.permanence import ADOPTED, SPECIAL_GUARDIANSHIP, add_years, days_between
+from carelens.indicators.breakdowns import own_or_allocated
+from carelens.indicators.catalogue.care_episodes import ADOPTED, SHORT_BREAKS, SPECIAL_GUARDIANSHIP
+from carelens.indicators.dates import add_years, days_between
 from carelens.indicators.indicator import (
     CASE_BREAKDOWNS,
     OWN_WINDOW,
@@ -50,7 +51,6 @@ TRANSFERRED = "E3"  # care taken over by another authority: that authority's car
 SUITABILITY_UNKNOWN = ("G", "H", "R")  # gone abroad, deported, residence not known (DfE, LAIT 112)
 EET = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5")
 HIGHER_EDUCATION = ("F1", "P1")
-SHORT_BREAKS = ("V3", "V4")
 # a young person who left care this way before 18 is not a care leaver
 LEFT_CARE_FOR_GOOD = ADOPTED + SPECIAL_GUARDIANSHIP + ("E41", "E2", TRANSFERRED)
 ACCOMMODATION_TYPES = {

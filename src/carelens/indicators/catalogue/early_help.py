@@ -16,10 +16,9 @@ Choices made where the catalogue (``INDICATORS.md`` §H) leaves room, each also 
 
 from __future__ import annotations
 
-import ibis
 import ibis.expr.types as ir
 
-from carelens.indicators.breakdowns import allocated_on
+from carelens.indicators.breakdowns import own_or_allocated
 from carelens.indicators.indicator import (
     CASE_BREAKDOWNS,
     OPEN_ON_THE_DAY,
@@ -34,22 +33,6 @@ BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
 COUNT_WINDOWS = ("week", "4_weeks", "month", "rolling_3", "rolling_6", "rolling_12", "financial_year",
                  "year_to_date")
 SHARE_WINDOWS = ("month", "rolling_3", "rolling_6", "rolling_12", "financial_year", "year_to_date")
-
-
-def own_or_allocated(t: ir.Table, ctx: Context, day: str, days_before: int = 0) -> ir.Table:
-    """``t`` with ``team_id`` and ``worker_id``: the row's own when it has a team, otherwise those of the
-    worker allocated to the child ``days_before`` days before ``t[day]`` (1 for an event that closes the case,
-    such as leaving care, since the allocation ends that day)."""
-    if "team_id" not in t.columns:
-        t = t.mutate(team_id=ibis.null("string"), worker_id=ibis.null("string"))
-    when = (t[day] - ibis.interval(days=days_before)).cast("date") if days_before else t[day].cast("date")
-    t = t.mutate(_oa_day=when)
-    a = allocated_on(ctx, t.select(child_id=t.child_id, counting_day=t._oa_day).distinct())
-    j = t.left_join(a, (t.child_id == a._a_child) & (t._oa_day == a._a_day))
-    own = j.team_id.notnull()
-    return j.mutate(team_id=ibis.ifelse(own, j.team_id, j._a_team),
-                    worker_id=ibis.ifelse(own, j.worker_id, j._a_worker)).drop("_oa_day", "_a_child", "_a_day",
-                                                                               "_a_team", "_a_worker")
 
 
 def _at(day: str, days_before: int = 0):

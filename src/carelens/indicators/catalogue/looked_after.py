@@ -1,6 +1,8 @@
 """D. Children looked after: numbers, legal status, placements, stability, missing, health (report §5.6–5.8).
 
-Choices made where the catalogue (``INDICATORS.md`` §D) leaves room, each also on the indicator's page:
+Choices made where the catalogue (``INDICATORS.md`` §D) leaves room, each also on the indicator's page (the
+episodes in force, placements and periods of care they count are built in
+:mod:`carelens.indicators.catalogue.care_episodes`, which other sections read too):
 
 - **Short breaks.** DfE leaves children looked after under an agreed series of short-term breaks (903 legal
   status V3/V4) out of every published figure, and so does this section: out of the stocks when the episode
@@ -41,7 +43,26 @@ from collections.abc import Callable
 import ibis
 import ibis.expr.types as ir
 
-from carelens.indicators.breakdowns import age_on
+from carelens.indicators.catalogue.care_episodes import (
+    ADOPTED,
+    ADOPTION,
+    FOSTER,
+    LEGAL_STATUS_GROUPS,
+    OTHER_PLACEMENTS,
+    PLACEMENT_GROUPS,
+    SPECIAL_GUARDIANSHIP,
+    births,
+    in_care,
+    in_care_not_short_break,
+    legal_status_group,
+    looked_after_on,
+    not_short_break,
+    periods,
+    placement_group,
+    placement_spells,
+    with_age,
+)
+from carelens.indicators.dates import add_months, months_on, plus_days
 from carelens.indicators.indicator import (
     CASE_BREAKDOWNS,
     OPEN_ON_THE_DAY,
@@ -58,35 +79,8 @@ from carelens.indicators.working_days import calendar_table
 
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
 
-SHORT_BREAKS = ("V3", "V4")
-NEW_CARER = ("S", "P", "B")  # 903 reasons for a new episode where the child moves to a new carer
-TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
-ADOPTION = ("A3", "A4", "A5", "A6")
 LONG_TERM_FOSTERING = ("U1", "U4")  # placements intended to last until the child is 18
 
-FOSTER = "foster care"
-PLACEMENT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (FOSTER, ("U1", "U2", "U3", "U4", "U5", "U6")),  # LAIT 396
-    ("placed for adoption", ADOPTION),
-    ("placed with parents", ("P1",)),  # LAIT 401
-    ("secure and children's homes", ("K1", "K2")),  # LAIT 397
-    ("independent and supported accommodation", ("P2", "H5", "K3")),  # LAIT 398
-    ("other residential settings", ("R1", "R2", "R3", "R5", "S1", "P3")),  # LAIT 399
-)
-OTHER_PLACEMENTS = "other placements"  # LAIT 400: Z1, Z11–Z14, temporary T0–T4 and any other code
-
-LEGAL_STATUS_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("interim care order", ("C1",)),
-    ("care order", ("C2",)),
-    ("placement order", ("E1", "D1")),
-    ("section 20", ("V2",)),
-    ("short breaks", SHORT_BREAKS),
-    ("detained for child protection", ("L1", "L2", "L3")),
-    ("youth justice", ("J1", "J2", "J3")),
-)
-
-ADOPTED = ("E11", "E12")
-SPECIAL_GUARDIANSHIP = ("E43", "E44", "E45", "E46", "E47", "E48")
 RETURNED_HOME = ("E4A", "E4B")
 
 # The roles that are not the child's social worker (D13 counts social workers, as DfE does)
@@ -94,96 +88,10 @@ NOT_SOCIAL_WORKERS = ("PERSONAL_ADVISER", "EARLY_HELP_PRACTITIONER")
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def _is_leap(year: ir.IntegerValue) -> ir.BooleanValue:
-    return ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-
-
-def _days_in_month(year: ir.IntegerValue, month: ir.IntegerValue) -> ir.IntegerValue:
-    return ibis.cases((month.isin([4, 6, 9, 11]), 30),
-                      (month == 2, ibis.ifelse(_is_leap(year), 29, 28)), else_=31)
-
-
-def add_months(day: ir.DateValue, months: int) -> ir.DateValue:
-    """The same day ``months`` later (earlier when negative), capped at the month's last day: 31 August
-    plus 6 months is 28 February (29 in a leap year); 31 March less 30 months is 30 September."""
-    index = day.year() * 12 + day.month() - 1 + months  # months since year 0; positive for any real date
-    year = index // 12
-    month = index % 12 + 1
-    return ibis.date(year, month, ibis.least(day.day(), _days_in_month(year, month)))
-
-
-def _plus_days(day: ir.DateValue, days: int) -> ir.DateValue:
-    return (day + ibis.interval(days=days)).cast("date")
-
-
-def _year_from(day: ir.DateValue) -> ir.DateValue:
-    """The first day of the 12 months ending on ``day``: 1 April 2024 for 31 March 2025."""
-    return _plus_days(add_months(day, -12), 1)
-
-
-def months_on(day: ir.DateValue, months: int) -> ir.DateValue:
-    """The first day on which ``day`` is ``months`` months or more before (by :func:`add_months`): the day
-    ``months`` later, or the day after it when that was capped at the month's end — 31 January is a month
-    before 1 March, not 28 February (which is a month after 28 January). It is also the day a child born on
-    ``day`` turns ``months`` / 12 (:func:`~carelens.indicators.breakdowns.age_on`): someone born on 29
-    February turns a year older on 1 March in a common year.
-
-    A condition such as "looked after for 12 months on the day" (``start <= add_months(day, -12)``) then
-    holds from ``months_on(start, 12)`` onwards, so it can be swept as an interval."""
-    later = add_months(day, months)
-    return ibis.ifelse(later.day() < day.day(), _plus_days(later, 1), later)
-
-
-def _grouped(codes: ir.StringValue, groups: tuple[tuple[str, tuple[str, ...]], ...], other: str) -> ir.StringValue:
-    """The group a code belongs to; ``other`` for any other code; empty when the code is."""
-    return ibis.cases(*[(codes.isin(list(members)), label) for label, members in groups],
-                      (codes.notnull(), other), else_=ibis.null("string"))
-
-
-def placement_group(placement_type: ir.StringValue) -> ir.StringValue:
-    return _grouped(placement_type, PLACEMENT_GROUPS, OTHER_PLACEMENTS)
-
-
-def legal_status_group(legal_status: ir.StringValue) -> ir.StringValue:
-    return _grouped(legal_status, LEGAL_STATUS_GROUPS, "other")
-
-
-def provision(provider: ir.StringValue) -> ir.StringValue:
-    return ibis.cases((provider == "PR1", "in-house"), (provider.notnull(), "other"), else_=ibis.null("string"))
-
-
-def _location(inside_la: ir.BooleanValue) -> ir.StringValue:
-    return ibis.cases((inside_la, "inside the authority"), (~inside_la, "outside the authority"),
-                      else_=ibis.null("string"))
-
-
-def _distance_band(miles: ir.FloatingValue) -> ir.StringValue:
-    return ibis.cases((miles > 20, "over 20 miles"), (miles.notnull(), "20 miles or less"),
-                      else_=ibis.null("string"))
-
-
 def _count_band(n: ir.IntegerValue, none: str | None = None) -> ir.StringValue:
     """"1", "2", "3 or more" (and ``none`` for zero, when given)."""
     return ibis.cases((n >= 3, "3 or more"), (n == 2, "2"), (n == 1, "1"),
                       else_=ibis.literal(none, "string") if none else ibis.null("string"))
-
-
-def _not_short_break(legal_status: ir.StringValue) -> ir.BooleanValue:
-    return ~legal_status.isin(list(SHORT_BREAKS)).fill_null(False)
-
-
-def _born(ctx: Context) -> ir.Table:
-    p = ctx.table("person")
-    return p.select(_b_child=p.child_id, _b_born=p.date_of_birth)
-
-
-def _with_age(t: ir.Table, ctx: Context, day: str, name: str = "age") -> ir.Table:
-    """``t`` with ``name``: the child's age in completed years on ``t[day]`` (empty when not known)."""
-    if "date_of_birth" in t.columns:  # the episodes in force carry it (in_care): no join to every child-day
-        return t.mutate(**{name: age_on(t[day], t.date_of_birth)})
-    born = _born(ctx)
-    j = t.left_join(born, t.child_id == born._b_child)
-    return j.mutate(**{name: age_on(j[day], j._b_born)}).drop("_b_child", "_b_born")
 
 
 def _join(left: ir.Table, right: ir.Table, on, how: str = "inner") -> ir.Table:
@@ -208,111 +116,6 @@ def _plus_working_days(t: ir.Table, day: str, n: int, name: str) -> ir.Table:
     return j.mutate(**{name: j._wb_day.cast("date")}).drop("_wa_day", "_wa_n", "_wb_n", "_wb_day")
 
 
-# ---------------------------------------------------------------------------- the episode in force
-@shared()
-def _tiled_episodes(ctx: Context) -> ir.Table:
-    """Every period of care with its 903 episodes laid end to end (see the module's notes).
-
-    One row per episode (one per period for a period without episodes): ``child_id``, ``care_period_id``,
-    ``period_start``, ``period_end``, ``reason_ceased``, ``start_date`` and ``end_date`` (the episode in force
-    from ``start_date`` until ``end_date``, empty while open), ``episode_no`` (0 for the first), ``last``
-    (the period's last episode), ``new_placement`` (the episode starts a placement: the first, or a move to
-    a new carer), ``placement_no`` (the placement it belongs to, counting from 1; 0 without episodes),
-    ``legal_status``, ``placement_id``, ``placement_type``, ``provider``, and the period's
-    ``last_legal_status``.
-    """
-    e = ctx.table("looked_after_episodes")
-    order = ["start_date", "episode_id"]  # a full order: the same on every backend
-    w = ibis.window(group_by="period_id", order_by=order)
-    e = e.mutate(_no=ibis.row_number().over(w), _next=e.start_date.lead().over(w))
-    moved = e.reason_new_episode.isin(list(NEW_CARER)) & ~e.placement_type.isin(list(TEMPORARY))
-    e = e.mutate(_moved=ibis.ifelse((e._no == 0) | moved.fill_null(False), 1, 0))
-    e = e.mutate(_placement_no=e._moved.sum().over(ibis.cumulative_window(group_by="period_id", order_by=order)),
-                 _last_ls=ibis.cases((e._next.isnull(), e.legal_status), else_=ibis.null("string")).max().over(
-                     ibis.window(group_by="period_id")))
-    e = e.select(_e_period=e.period_id, episode_id=e.episode_id, _e_start=e.start_date, _e_next=e._next,
-                 episode_no=e._no, _moved=e._moved, placement_no=e._placement_no, legal_status=e.legal_status,
-                 placement_id=e.placement_id, placement_type=e.placement_type, provider=e.placement_provider,
-                 last_legal_status=e._last_ls)
-    p = ctx.table("periods_of_care")
-    p = p.select(child_id=p.child_id, care_period_id=p.period_id, period_start=p.start_date,
-                 period_end=p.end_date, reason_ceased=p.reason_ceased)
-    j = p.left_join(e, p.care_period_id == e._e_period)
-    first = j.episode_no.isnull() | (j.episode_no == 0)
-    return j.select(
-        "child_id", "care_period_id", "period_start", "period_end", "reason_ceased", "episode_id",
-        start_date=ibis.ifelse(first, j.period_start, j._e_start).cast("date"),
-        end_date=ibis.ifelse(j._e_next.notnull(), j._e_next, j.period_end).cast("date"),
-        episode_no=j.episode_no.fill_null(0), last=j._e_next.isnull(), new_placement=first | (j._moved == 1),
-        placement_no=j.placement_no.fill_null(0), legal_status=j.legal_status, placement_id=j.placement_id,
-        placement_type=j.placement_type, provider=j.provider, last_legal_status=j.last_legal_status)
-
-
-@shared()
-def _episodes_with_placements(ctx: Context) -> ir.Table:
-    """:func:`_tiled_episodes` with the placement each episode belongs to: ``placement_start``,
-    ``placement_end`` (the next placement's start, else the period's end; empty while open) and
-    ``previous_placement_start`` (the start of the placement before it in the period of care; empty for
-    the first)."""
-    t = _tiled_episodes(ctx)
-    spell = ibis.window(group_by=["care_period_id", "placement_no"])
-    t = t.mutate(placement_start=t.start_date.min().over(spell),
-                 _open=ibis.ifelse(t.end_date.isnull(), 1, 0).max().over(spell),
-                 _end=t.end_date.max().over(spell))
-    # the placement before: the placement start in force on the row before this placement's first row
-    order = ibis.window(group_by="care_period_id", order_by=["start_date", "episode_no"])
-    t = t.mutate(_before=t.placement_start.lag().over(order))
-    t = t.mutate(previous_placement_start=ibis.cases((t.new_placement, t._before), else_=ibis.null("date"))
-                 .max().over(spell).cast("date"),
-                 placement_end=ibis.ifelse(t._open == 1, ibis.null("date"), t._end).cast("date"))
-    return t.drop("_open", "_end", "_before")
-
-
-def placement_spells(ctx: Context) -> ir.Table:
-    """Each placement (a stay with one carer; see the module's notes): ``child_id``, ``care_period_id``,
-    ``placement_no``, ``placement_start``, ``placement_end``, ``previous_placement_start`` (see
-    :func:`_episodes_with_placements`)."""
-    t = _episodes_with_placements(ctx)
-    return t.filter(t.new_placement).select("child_id", "care_period_id", "placement_no", "placement_start",
-                                            "placement_end", "previous_placement_start")
-
-
-@shared()
-def in_care(ctx: Context) -> ir.Table:
-    """The episode in force at any time (see :func:`_episodes_with_placements`), with the placement's
-    ``distance_miles`` and ``inside_la``, and the groups: ``legal_status_group``, ``placement_group``,
-    ``provision``, ``placement_location`` and ``distance_band``; and the child's ``date_of_birth``, joined
-    once here rather than to each of the hundreds of days a child is counted on."""
-    j = _episodes_with_placements(ctx)
-    pl = ctx.table("placements")
-    pl = pl.select(_pl_id=pl.placement_id, distance_miles=pl.distance_miles, inside_la=pl.inside_la)
-    j = j.left_join(pl, j.placement_id == pl._pl_id).drop("_pl_id")
-    born = _born(ctx)
-    j = j.left_join(born, j.child_id == born._b_child).drop("_b_child").rename(date_of_birth="_b_born")
-    return j.mutate(legal_status_group=legal_status_group(j.legal_status),
-                    placement_group=placement_group(j.placement_type), provision=provision(j.provider),
-                    placement_location=_location(j.inside_la), distance_band=_distance_band(j.distance_miles))
-
-
-def _in_care_not_short_break(ctx: Context) -> ir.Table:
-    t = in_care(ctx)
-    return t.filter(_not_short_break(t.legal_status))
-
-
-@shared()
-def periods(ctx: Context) -> ir.Table:
-    """Each period of care (``child_id``, ``care_period_id``, ``start_date``, ``end_date``,
-    ``reason_ceased``) with its first episode's legal status and placement (``first_legal_status``,
-    ``first_placement_type``, ``first_provider``), its last episode's legal status (``last_legal_status``)
-    and, when it ended, the child's ``age_on_leaving``."""
-    t = _tiled_episodes(ctx)
-    t = t.filter(t.episode_no == 0)  # the first episode, or the period itself when it has none
-    t = t.select("child_id", "care_period_id", "reason_ceased", "last_legal_status", start_date=t.period_start,
-                 end_date=t.period_end, first_legal_status=t.legal_status, first_placement_type=t.placement_type,
-                 first_provider=t.provider)
-    return _with_age(t, ctx, "end_date", "age_on_leaving")
-
-
 def _reason_group(t: ir.Table) -> ir.StringValue:
     r = t.reason_ceased
     return ibis.cases((r.isin(list(ADOPTED)), "adopted"),
@@ -321,12 +124,6 @@ def _reason_group(t: ir.Table) -> ir.StringValue:
                       (t.age_on_leaving >= 18, "aged 18 or over"),
                       (r.isnull(), ibis.null("string")), else_="other")
 
-
-def looked_after_on(ctx: Context, windows: ir.Table) -> ir.Table:
-    """Per window, each child looked after on its last day (short breaks aside): the window's columns and
-    the episode in force that day (see :func:`in_care`)."""
-    t = _in_care_not_short_break(ctx)
-    return t.join(windows, open_on(t.start_date, t.end_date, windows.window_end))
 
 
 def _with_count(rows: ir.Table, counted: ir.Table, on, value: Callable[[ir.Table], ir.Value],
@@ -368,7 +165,7 @@ def _counted(t: ir.Table, numerator: ir.BooleanValue, **attributes: ir.Value) ->
 def _ceasing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     """Each child who ceased to be looked after in the window, once, on the last occasion (DfE)."""
     p = periods(ctx)
-    p = p.filter(p.end_date.notnull() & _not_short_break(p.last_legal_status))
+    p = p.filter(p.end_date.notnull() & not_short_break(p.last_legal_status))
     p = p.mutate(reason_group=_reason_group(p))
     j = p.join(windows, p.end_date.between(windows.window_start, windows.window_end))
     last = j.group_by(_l_window=j.period_id, _l_child=j.child_id).aggregate(_l_day=j.end_date.max())
@@ -415,7 +212,7 @@ def _cla_share(id_: str, name: str, title: str, groups: tuple[str, ...], codes: 
         id_, name, title,
         f"Of the children looked after at the end of the period, the percentage whose placement that day was "
         f"{codes}.",
-        Stock(_in_care_not_short_break, numerator=_has_placement(groups), attributes=PLACEMENT_ATTRIBUTES),
+        Stock(in_care_not_short_break, numerator=_has_placement(groups), attributes=PLACEMENT_ATTRIBUTES),
         "children", "percent", polarity, dfe, dfe_short=dfe_short, dfe_comparable=dfe_short is not None,
         reference=reference, computation=IN_FORCE_HOW + " " + GROUPS_HOW, history=OPEN_ON_THE_DAY)
 
@@ -469,7 +266,7 @@ def _placements_in_year_on_day(ctx: Context):
 
 
 def _three_or_more_on_day(ctx: Context, counts: ir.Table):
-    c = _in_care_not_short_break(ctx)
+    c = in_care_not_short_break(ctx)
     c = c.select("child_id", start=c.start_date, end=c.end_date)
     counts = counts.filter(counts["count"] >= 3).select(child_id=counts.child, start=counts.start, end=counts.end)
     return [(1, c)], [(1, in_both(c, counts))]
@@ -477,7 +274,7 @@ def _three_or_more_on_day(ctx: Context, counts: ir.Table):
 
 # ------------------------------------------------------------------------------------ D8: long-term
 def _long_term_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    cla = _with_age(looked_after_on(ctx, windows), ctx, "window_end")
+    cla = with_age(looked_after_on(ctx, windows), ctx, "window_end")
     cla = cla.filter((cla.age < 16) & (cla.period_start <= add_months(cla.window_end, -30)))
     two_years_ago = add_months(cla.window_end, -24)
     same = cla.placement_start <= two_years_ago
@@ -489,7 +286,7 @@ def _long_term_on_day(ctx: Context):
     """The same children as ``_long_term_rows``, for counting on many days at once. Each episode in force
     counts from the day its period of care is 30 months old until the child turns 16, and is in the
     numerator from the day its placement (or, in an adoptive placement, the one before) is 24 months old."""
-    c = _in_care_not_short_break(ctx)
+    c = in_care_not_short_break(ctx)
     c = c.filter(c.date_of_birth.notnull())  # of unknown age: never known to be under 16
     start = ibis.greatest(c.start_date, months_on(c.period_start, 30))
     end = ibis.least(not_ended(c.end_date), months_on(c.date_of_birth, 16 * 12))
@@ -511,7 +308,7 @@ def _spans_looked_after(ctx: Context) -> ir.Table:
     looked after at some time in a window exactly when one of their spans reaches into it, and a child has
     a few spans where they have many episodes (every move and change of legal status starts one), so a
     cohort is found by joining the windows to these."""
-    t = _in_care_not_short_break(ctx)
+    t = in_care_not_short_break(ctx)
     t = t.select("child_id", "start_date", end_date=not_ended(t.end_date))
     order = [t.start_date, t.end_date]
     # a span begins with an episode starting after every episode before it has ended
@@ -545,11 +342,11 @@ def missing_episodes(ctx: Context) -> ir.Table:
     m = m.filter(m.missing_type.isin(_missing_types(ctx)))
     o = m.select(_o_child=m.child_id, _o_start=m.start_date)
     f = _join(m, o, lambda m, o: (m.child_id == o._o_child) & (o._o_start <= m.start_date)
-              & (o._o_start >= _plus_days(add_months(m.start_date, -12), 1)))
+              & (o._o_start >= plus_days(add_months(m.start_date, -12), 1)))
     f = f.group_by(_f_id=f.missing_id).aggregate(_f_n=f.count())
     c = in_care(ctx)
     c = c.select(_c_child=c.child_id, _c_start=c.start_date, _c_end=c.end_date, _c_group=c.placement_group,
-                 _c_location=c.placement_location, _c_short_break=ibis.ifelse(_not_short_break(c.legal_status), 0, 1))
+                 _c_location=c.placement_location, _c_short_break=ibis.ifelse(not_short_break(c.legal_status), 0, 1))
     p = _join(m, c, lambda m, c: (m.child_id == c._c_child) & open_on(c._c_start, c._c_end, m.start_date))
     p = p.group_by(_p_id=p.missing_id).aggregate(placement_group=p._c_group.min(),
                                                   placement_location=p._c_location.min(),
@@ -581,7 +378,7 @@ def _checks_rows(check_type: str, months_param: str, under_5_param: str | None =
     (``under_5_param`` months for children under 5)."""
 
     def rows(ctx: Context, windows: ir.Table) -> ir.Table:
-        cla = _with_age(looked_after_on(ctx, windows), ctx, "window_end")
+        cla = with_age(looked_after_on(ctx, windows), ctx, "window_end")
         cla = cla.filter(cla.period_start <= add_months(cla.window_end, -int(ctx.param("months_looked_after"))))
         since = add_months(cla.window_end, -int(ctx.param(months_param)))
         if under_5_param is not None:
@@ -603,7 +400,7 @@ def _checks_on_day(check_type: str, months_param: str, under_5_param: str | None
     is under 5). Being covered by any check is being covered by the latest, which is the most recent."""
 
     def on_day(ctx: Context):
-        c = _in_care_not_short_break(ctx)
+        c = in_care_not_short_break(ctx)
         counted = c.select("child_id", start=ibis.greatest(c.start_date, months_on(
             c.period_start, int(ctx.param("months_looked_after")))), end=c.end_date)
         hc = ctx.table("health_checks")
@@ -612,7 +409,7 @@ def _checks_on_day(check_type: str, months_param: str, under_5_param: str | None
         if under_5_param is None:
             covered = hc.select("child_id", start=hc.day, end=months_on(hc.day, int(ctx.param(months_param))))
         else:
-            born = _born(ctx)
+            born = births(ctx)
             hc = hc.left_join(born, hc.child_id == born._b_child)
             # the first day the child is 5 (of unknown age: never under 5, as in the rows)
             five = ibis.ifelse(hc._b_born.isnull(), hc.day, months_on(hc._b_born, 5 * 12))
@@ -641,8 +438,8 @@ def _visit_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     first_year = r._last_visit < add_months(r.placement_start, 12)
     long_term = r.placement_type.isin(list(LONG_TERM_FOSTERING)).fill_null(False)
     due = ibis.cases(
-        (r._last_visit.isnull(), _plus_days(r.placement_start, int(ctx.param("first_visit_days")))),
-        (first_year | ~long_term, _plus_days(r._last_visit, int(ctx.param("visit_interval_days")))),
+        (r._last_visit.isnull(), plus_days(r.placement_start, int(ctx.param("first_visit_days")))),
+        (first_year | ~long_term, plus_days(r._last_visit, int(ctx.param("visit_interval_days")))),
         else_=add_months(r._last_visit, int(ctx.param("long_term_interval_months"))))
     return _counted(r, r.window_end <= due, placement_group=r.placement_group)
 
@@ -653,14 +450,14 @@ def _visits_on_day(ctx: Context):
     the visits whose days overlap it, and is in the numerator over those days up to the visit's due day
     (or the placement's first-visit day, for a visit before the placement). Before the child's first visit
     it is in the numerator up to the placement's first-visit day."""
-    c = _in_care_not_short_break(ctx)
+    c = in_care_not_short_break(ctx)
     v = ctx.table("looked_after_visits")
     v = v.filter(v.child_seen.fill_null(True) & v.visit_date.notnull())
     v = v.select(_v_child=v.child_id, _v_day=v.visit_date.cast("date"))
     v = v.mutate(_v_next=v._v_day.lead().over(ibis.window(group_by="_v_child", order_by="_v_day")))
 
     def past_first_visit(placement_start: ir.DateValue) -> ir.DateValue:  # the day after the first visit is due
-        return _plus_days(placement_start, int(ctx.param("first_visit_days")) + 1)
+        return plus_days(placement_start, int(ctx.param("first_visit_days")) + 1)
 
     j = _join(c, v, lambda c, v: (c.child_id == v._v_child) & (v._v_day < not_ended(c.end_date))
               & (not_ended(v._v_next) > c.start_date))
@@ -670,8 +467,8 @@ def _visits_on_day(ctx: Context):
     # the day after the next visit is due
     due_after = ibis.cases(
         (~in_placement, past_first_visit(j.placement_start)),
-        (first_year | ~long_term, _plus_days(j._v_day, int(ctx.param("visit_interval_days")) + 1)),
-        else_=_plus_days(add_months(j._v_day, int(ctx.param("long_term_interval_months"))), 1))
+        (first_year | ~long_term, plus_days(j._v_day, int(ctx.param("visit_interval_days")) + 1)),
+        else_=plus_days(add_months(j._v_day, int(ctx.param("long_term_interval_months"))), 1))
     visited = j.select("child_id", start=ibis.greatest(j.start_date, j._v_day),
                        end=ibis.least(not_ended(j.end_date), not_ended(j._v_next), due_after))
     first = v.group_by(_f_child=v._v_child).aggregate(_f_day=v._v_day.min())
@@ -698,7 +495,7 @@ def _review_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     first_days = int(ctx.param("first_review_working_days"))
     second, later = int(ctx.param("second_review_months")), int(ctx.param("later_review_months"))
     p = periods(ctx)
-    p = p.filter(_not_short_break(p.first_legal_status))
+    p = p.filter(not_short_break(p.first_legal_status))
     p = _plus_working_days(p.select("child_id", "care_period_id", "start_date", "end_date"), "start_date",
                            first_days, "first_due")
     r = ctx.table("looked_after_reviews")
@@ -761,7 +558,7 @@ LOCATION_ATTRIBUTES = {"placement_location": "placement_location", "distance_ban
 
 # -------------------------------------------------------------------------------- D13: social workers
 def reach_of_a_year(end: ir.DateValue) -> ir.DateValue:
-    """For an interval ending on ``end`` (its last day), the first day whose 12 months (:func:`_year_from`) no
+    """For an interval ending on ``end`` (its last day), the first day whose 12 months (:func:`~carelens.indicators.dates.year_from`) no
     longer reach it: the interval is within the 12 months ending on a day exactly when it started on or
     before the day and the day is before this one. Empty when ``end`` is.
 
@@ -808,7 +605,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Children looked after at the end of the period: a period of care started on or before that day and "
         "had not ended by it, excluding children looked after under an agreed series of short breaks (DfE). "
         "Rate per 10,000 children aged 0–17. Broken down by the legal status and placement in force that day.",
-        Stock(_in_care_not_short_break, attributes=IN_FORCE), "children", "rate", "neutral", "124", dfe_short="LAC", dfe_comparable=True,
+        Stock(in_care_not_short_break, attributes=IN_FORCE), "children", "rate", "neutral", "124", dfe_short="LAC", dfe_comparable=True,
         reference="report §5.6.1, §5.7 (D4)", computation=f"{IN_FORCE_HOW} {GROUPS_HOW} {D4_NOTE}",
         history=OPEN_ON_THE_DAY),
     Indicator(
@@ -816,7 +613,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Children who started a period of care in the period; a child who started twice counts once. Children "
         "whose care started under an agreed series of short breaks are left out (DfE). Rate per 10,000 "
         "children aged 0–17, annualised.",
-        Flow(periods, "start_date", where=lambda t, ctx: _not_short_break(t.first_legal_status),
+        Flow(periods, "start_date", where=lambda t, ctx: not_short_break(t.first_legal_status),
              distinct_children=True,
              attributes={"legal_status_group": lambda t, ctx: legal_status_group(t.first_legal_status),
                          "placement_group": lambda t, ctx: placement_group(t.first_placement_type)}),
@@ -845,7 +642,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "of the Children Act 1989 (903 legal status V2, a single period of accommodation). The legal status "
         "mix is D1 broken down by `legal_status_group` (or `legal_status`); this indicator broken down by age "
         "band shows how old the children accommodated under section 20 are (the `share` of each band).",
-        Stock(_in_care_not_short_break, numerator=lambda t, ctx: (t.legal_status == "V2").fill_null(False),
+        Stock(in_care_not_short_break, numerator=lambda t, ctx: (t.legal_status == "V2").fill_null(False),
               attributes={"placement_group": "placement_group", "provision": "provision"}),
         "children", "percent", "neutral", reference="report §5.6.6 (10%, 36% of them aged 16–17)",
         computation=IN_FORCE_HOW,
@@ -1047,7 +844,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "boundary and more than 20 miles from the home they were first placed from (DfE). Children whose "
         "placement's distance or location is not recorded are counted in the denominator only (the "
         "`distance_band` and `placement_location` breakdowns show how many).",
-        Stock(_in_care_not_short_break, numerator=_far_outside, attributes=LOCATION_ATTRIBUTES),
+        Stock(in_care_not_short_break, numerator=_far_outside, attributes=LOCATION_ATTRIBUTES),
         "children", "percent", "low", "87", dfe_short="LACDistance", dfe_comparable=True, computation=IN_FORCE_HOW + " Distance and location are the "
         "placement's (`placements.distance_miles`, `inside_la`).", reference="INDICATORS.md D12",
         history=OPEN_ON_THE_DAY),
@@ -1055,14 +852,14 @@ INDICATORS: tuple[Indicator, ...] = (
         "D12a", "looked_after_placed_outside", "Children placed outside the authority",
         "Of the children looked after at the end of the period, the percentage placed outside the authority's "
         "boundary, at any distance.",
-        Stock(_in_care_not_short_break, numerator=_outside, attributes=LOCATION_ATTRIBUTES),
+        Stock(in_care_not_short_break, numerator=_outside, attributes=LOCATION_ATTRIBUTES),
         "children", "percent", "low", computation=IN_FORCE_HOW, reference="report §5.7.11, §5.8.6",
         history=OPEN_ON_THE_DAY),
     Indicator(
         "D12b", "looked_after_placed_over_20_miles", "Children placed more than 20 miles from home",
         "Of the children looked after at the end of the period, the percentage placed more than 20 miles from "
         "home, inside or outside the authority.",
-        Stock(_in_care_not_short_break, numerator=_far, attributes=LOCATION_ATTRIBUTES),
+        Stock(in_care_not_short_break, numerator=_far, attributes=LOCATION_ATTRIBUTES),
         "children", "percent", "low", computation=IN_FORCE_HOW, reference="INDICATORS.md D12",
         history=OPEN_ON_THE_DAY),
     # ------------------------------------------------------------------------------ D13 social workers

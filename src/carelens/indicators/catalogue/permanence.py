@@ -32,7 +32,9 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from carelens.indicators.catalogue.early_help import own_or_allocated
+from carelens.indicators.breakdowns import own_or_allocated
+from carelens.indicators.catalogue.care_episodes import ADOPTED, SPECIAL_GUARDIANSHIP
+from carelens.indicators.dates import add_years, days_between, lookback_start  # add_years: tests read it here
 from carelens.indicators.indicator import (
     CASE_BREAKDOWNS,
     OPEN_ON_THE_DAY,
@@ -44,8 +46,6 @@ from carelens.indicators.indicator import (
 )
 from carelens.indicators.measures import Context, Custom, Flow, Stock, shared
 
-ADOPTED = ("E11", "E12")
-SPECIAL_GUARDIANSHIP = ("E43", "E44", "E45", "E46", "E47", "E48")  # E43/E44 until 2018, E45–E48 from 2019
 ADOPTION_PLACEMENTS = ("A3", "A4", "A5", "A6")
 WITH_FOSTER_CARERS = ("A3", "A5")  # placed for adoption with the current foster carers
 NOT_A_REVERSAL = ADOPTED  # an adoption ends the decision; it does not reverse it
@@ -54,37 +54,6 @@ FAR = ibis.date(2999, 12, 31)  # "not yet" for an end that has not happened
 COUNT_WINDOWS = ("month", "rolling_3", "rolling_6", "rolling_12", "financial_year", "year_to_date")
 AS_AT_WINDOWS = ("month", "financial_year", "as_at")
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
-
-
-# ------------------------------------------------------------------------------------ date helpers
-def days_between(start: ir.DateValue, end: ir.DateValue) -> ir.IntegerValue:
-    """Calendar days from ``start`` to ``end`` (negative when ``end`` is earlier)."""
-    return end.delta(start, unit="day").cast("int32")
-
-
-def _is_leap(year: ir.IntegerValue) -> ir.BooleanValue:
-    return ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-
-
-def add_years(day: ir.DateValue, years: int | ir.IntegerValue) -> ir.DateValue:
-    """The same calendar date ``years`` later (or earlier, when negative), e.g. an 18th birthday.
-
-    29 February becomes 1 March in a common year when going forward (a birthday: the day the age is
-    reached, as :func:`carelens.indicators.breakdowns.age_on` counts it) and 28 February when going back
-    (the start of a lookback, as :func:`carelens.indicators.periods.months_before` counts it). No invalid
-    date is ever built, so every backend gives the same answer.
-    """
-    year = day.year() + years
-    feb29 = (day.month() == 2) & (day.day() == 29) & ~_is_leap(year)
-    base = ibis.date(year, day.month(), ibis.ifelse(feb29, 28, day.day()))
-    if isinstance(years, int) and years < 0:
-        return base
-    return ibis.ifelse(feb29, (base + ibis.interval(days=1)).cast("date"), base)
-
-
-def lookback_start(window_end: ir.DateValue, years: int) -> ir.DateValue:
-    """First day of the ``years`` years ending on ``window_end``: 1 April 2022 for 31 March 2025 and 3."""
-    return (add_years(window_end, -years) + ibis.interval(days=1)).cast("date")
 
 
 # -------------------------------------------------------------------------------- leaving care

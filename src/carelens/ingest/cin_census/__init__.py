@@ -17,6 +17,12 @@ duplicate children — is collected and raised together as an
 extract at all. ``docs/ingest/cin-census.md`` describes what is read and how
 each column is derived.
 
+The reading is split along its steps: :mod:`.document` (the file as an XML document, checked
+against its year's schema), :mod:`.walk` (every record gathered into column lists), this module (the
+header, the schema's errors in the census's words, the frames and their codes and dates),
+:mod:`.store_frames` (the store frames with their identifiers) and :mod:`.problems` (what was found
+amiss, raised together).
+
 Identifiers are built from the data (:mod:`carelens.ingest.identity`): the child
 and the date a record started, with a letter for its kind (R referral,
 A assessment, N CIN plan, S section 47 enquiry, I conference, C CP plan,
@@ -28,46 +34,32 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import io
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import polars as pl
-from lxml import etree
 
 from carelens.collection_years import COLLECTION_YEARS
-from carelens.ingest import formats
+from carelens.ingest.cin_census.document import MAX_FILE_BYTES, VALIDATION_BATCH, parse, root_ok, validate
+from carelens.ingest.cin_census.problems import Problems, line_of, short
+from carelens.ingest.cin_census.store_frames import TABLES, canonical
+from carelens.ingest.cin_census.walk import Raw, text_of, walk
 from carelens.ingest.extract import Extract
-from carelens.ingest.identity import deduplicated, natural_id
 from carelens.model import code_lists
 from carelens.model.code_lists import collection_period as census_period
-from carelens.model.tables import table
-from carelens.problems import IngestError, ProblemLog
+from carelens.problems import IngestError
 from carelens.return_specs.cin_census import schema_path, xml_schema
 
-__all__ = ["TABLES", "IngestError", "census_period", "read_cin_census", "schema_path"]
+__all__ = ["MAX_FILE_BYTES", "TABLES", "VALIDATION_BATCH", "IngestError", "census_period", "read_cin_census",
+           "schema_path"]
+
+# the store's column types, without importing DuckDB and Ibis
+from carelens.model.column_types import POLARS_TYPES as _POLARS_TYPES  # noqa: E402
 
 KIND = "cin_census"
 FIRST_SEX_YEAR = 2025  # GenderCurrent (1, 2, 0, 9) until 2024; Sex (M, F, U) from 2025
-MAX_FILE_BYTES = 1 << 30
-"""Files larger than this (1 GiB; a census of 10,000 children is about 10 MB) are not read."""
 FIRST_CIN_PLAN_YEAR = 2022  # CINPlanDates first appears in the 2022 schema
-
-TABLES = (
-    "person",
-    "disabilities",
-    "referrals",
-    "assessments",
-    "assessment_factors",
-    "cin_plans",
-    "s47_enquiries",
-    "initial_cp_conferences",
-    "cp_plans",
-    "cp_reviews",
-)
-"""The store tables a CIN census extract holds (every one present, possibly empty)."""
 
 MAX_SCHEMA_PROBLEMS = 100
 """Schema errors listed one by one; beyond this a single problem says how many more there are."""
@@ -80,11 +72,6 @@ UNBORN_MONTHS = 10
 """A child cannot be born more than this many months after a referral about them."""
 
 _GENDER_CURRENT = {"1": "M", "2": "F", "0": "U", "9": "U"}  # 0 not recorded or unborn, 9 indeterminate
-
-# the store's column types, without importing DuckDB and Ibis
-from carelens.model.column_types import POLARS_TYPES as _POLARS_TYPES  # noqa: E402
-
-
 
 
 def read_cin_census(path: str | Path, la_code: str | None = None) -> Extract:
@@ -99,7 +86,7 @@ def read_cin_census(path: str | Path, la_code: str | None = None) -> Extract:
     value, what was expected); nothing is returned for a file with problems.
     """
     name = str(path)
-    log = _Problems(name)
+    log = Problems(name)
     reader = _Reader(Path(path), name, la_code, log)
     # The walk creates hundreds of thousands of short-lived objects and no reference cycles; pausing
     # the cyclic garbage collector meanwhile saves about a tenth of the time.
@@ -115,371 +102,9 @@ def read_cin_census(path: str | Path, la_code: str | None = None) -> Extract:
     return extract
 
 
-# ------------------------------------------------------------------------------ problems
-
-
-@dataclass
-class _Problems:
-    """Problems of one file, each with the line it is on; raised together, in line order."""
-
-    file: str
-    items: list[tuple[int, str | None, str | None, str]] = field(default_factory=list)
-    schema_lines: set[int] = field(default_factory=set)  # lines the schema already complained about
-    more: list[tuple[str | None, str | None, str]] = field(default_factory=list)  # whole-file, at the end
-
-    def add(self, line: int | None, field_name: str | None, value, expected: str) -> None:
-        """A problem at ``line`` (0 or None: the whole file)."""
-        self.items.append((line or 0, field_name, None if value is None else str(value), expected))
-
-    def check(self, line: int | None, field_name: str | None, value, expected: str) -> None:
-        """A problem, unless the schema already reported one on that line."""
-        if line not in self.schema_lines:
-            self.add(line, field_name, value, expected)
-
-    def raise_all(self) -> None:
-        log = ProblemLog(self.file)
-        for line, field_name, value, expected in sorted(self.items, key=lambda p: p[0]):
-            log.add(f"line {line}" if line else "", field_name, value, expected)
-        for field_name, value, expected in self.more:
-            log.add("", field_name, value, expected)
-        if not log.problems:  # never raise an empty error
-            log.add("", None, None, "a readable CIN census file")
-        log.raise_if_any()
-
-
-def _short(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
-
-
-# ------------------------------------------------------------------------------ the walk
-
-
-def _text(el) -> str | None:
-    """An element's text, stripped; None when absent or empty."""
-    if el is None:
-        return None
-    t = el.text
-    if t is None:
-        return None
-    t = t.strip()
-    return t or None
-
-
-def _line(el) -> int:
-    return (el.sourceline or 0) if el is not None else 0
-
-
-@dataclass
-class _Raw:
-    """Column lists gathered in one walk over the tree; ``*_el`` hold each row's XML element."""
-
-    # children (Child)
-    c_el: list = field(default_factory=list)
-    c_id: list = field(default_factory=list)
-    c_upn: list = field(default_factory=list)
-    c_upn_unknown: list = field(default_factory=list)
-    c_birth: list = field(default_factory=list)
-    c_expected: list = field(default_factory=list)
-    c_sex: list = field(default_factory=list)
-    c_death: list = field(default_factory=list)
-    c_ethnicity: list = field(default_factory=list)
-    c_cins: list = field(default_factory=list)  # number of CINdetails
-    gender_el: object = None  # first GenderCurrent element seen
-    sex_el: object = None  # first Sex element seen
-    cin_plan_el: object = None  # first CINPlanDates element seen
-    # disabilities (Disability)
-    d_child: list = field(default_factory=list)
-    d_el: list = field(default_factory=list)
-    d_code: list = field(default_factory=list)
-    # referrals (CINdetails)
-    r_child: list = field(default_factory=list)
-    r_el: list = field(default_factory=list)
-    r_date: list = field(default_factory=list)
-    r_source: list = field(default_factory=list)
-    r_need: list = field(default_factory=list)
-    r_closure: list = field(default_factory=list)
-    r_reason: list = field(default_factory=list)
-    r_nfa: list = field(default_factory=list)
-    r_icpc: list = field(default_factory=list)
-    r_icpc_line: list = field(default_factory=list)
-    # assessments (Assessments)
-    a_ref: list = field(default_factory=list)
-    a_el: list = field(default_factory=list)
-    a_start: list = field(default_factory=list)
-    a_authorised: list = field(default_factory=list)
-    # assessment factors (AssessmentFactors)
-    f_assessment: list = field(default_factory=list)
-    f_el: list = field(default_factory=list)
-    f_code: list = field(default_factory=list)
-    # CIN plans (CINPlanDates)
-    n_ref: list = field(default_factory=list)
-    n_el: list = field(default_factory=list)
-    n_start: list = field(default_factory=list)
-    n_end: list = field(default_factory=list)
-    # section 47 enquiries (Section47)
-    s_ref: list = field(default_factory=list)
-    s_el: list = field(default_factory=list)
-    s_start: list = field(default_factory=list)
-    s_target: list = field(default_factory=list)
-    s_icpc: list = field(default_factory=list)
-    s_icpc_line: list = field(default_factory=list)
-    s_not_required: list = field(default_factory=list)
-    # CP plans (ChildProtectionPlans)
-    p_ref: list = field(default_factory=list)
-    p_el: list = field(default_factory=list)
-    p_start: list = field(default_factory=list)
-    p_end: list = field(default_factory=list)
-    p_initial: list = field(default_factory=list)
-    p_latest: list = field(default_factory=list)
-    p_previous: list = field(default_factory=list)
-    # CP reviews (CPPreviewDate)
-    v_plan: list = field(default_factory=list)
-    v_el: list = field(default_factory=list)
-    v_date: list = field(default_factory=list)
-
-
-def _walk(root) -> _Raw:
-    """Every record of the tree as column lists, tolerating any shape (the schema reports shape errors)."""
-    raw = _Raw()
-    for block in root:
-        if block.tag != "Children":
-            continue
-        for child in block:
-            if child.tag == "Child":
-                _walk_child(child, raw)
-    return raw
-
-
-def _walk_child(child, raw: _Raw) -> None:
-    # Hot loop: one visit per element, text stripped inline; where an element is repeated the last one
-    # wins (the schema reports the repeat).
-    ci = len(raw.c_el)
-    raw.c_el.append(child)
-    child_id = upn = upn_unknown = birth = expected = gender = sex = death = ethnicity = None
-    cins = 0
-    for part in child:
-        tag = part.tag
-        if tag == "CINdetails":
-            cins += 1
-            _walk_cin(part, ci, raw)
-        elif tag == "ChildIdentifiers":
-            for e in part:
-                tag = e.tag
-                t = e.text
-                if t is not None:
-                    t = t.strip() or None
-                if tag == "LAchildID":
-                    child_id = t
-                elif tag == "UPN":
-                    upn = t
-                elif tag == "PersonBirthDate":
-                    birth = t
-                elif tag == "Sex":
-                    sex = t
-                    if raw.sex_el is None:
-                        raw.sex_el = e
-                elif tag == "GenderCurrent":
-                    gender = t
-                    if raw.gender_el is None:
-                        raw.gender_el = e
-                elif tag == "UPNunknown":
-                    upn_unknown = t
-                elif tag == "ExpectedPersonBirthDate":
-                    expected = t
-                elif tag == "PersonDeathDate":
-                    death = t
-        elif tag == "ChildCharacteristics":
-            for e in part:
-                tag = e.tag
-                if tag == "Ethnicity":
-                    ethnicity = _text(e)
-                elif tag == "Disabilities":
-                    for d in e:
-                        if d.tag == "Disability":
-                            raw.d_child.append(ci)
-                            raw.d_el.append(d)
-                            raw.d_code.append(_text(d))
-    raw.c_id.append(child_id)
-    raw.c_upn.append(upn)
-    raw.c_upn_unknown.append(upn_unknown)
-    raw.c_birth.append(birth)
-    raw.c_expected.append(expected)
-    raw.c_sex.append((gender, sex))
-    raw.c_death.append(death)
-    raw.c_ethnicity.append(ethnicity)
-    raw.c_cins.append(cins)
-
-
-def _walk_cin(cin, ci: int, raw: _Raw) -> None:
-    ri = len(raw.r_el)
-    raw.r_child.append(ci)
-    raw.r_el.append(cin)
-    referred = source = need = closed = reason = nfa = icpc = None
-    icpc_line = 0
-    for part in cin:
-        tag = part.tag
-        if tag == "Assessments":
-            ai = len(raw.a_el)
-            raw.a_ref.append(ri)
-            raw.a_el.append(part)
-            started = authorised = None
-            for e in part:
-                tag = e.tag
-                if tag == "AssessmentActualStartDate":
-                    started = _text(e)
-                elif tag == "AssessmentAuthorisationDate":
-                    authorised = _text(e)
-                elif tag == "FactorsIdentifiedAtAssessment":
-                    for f in e:
-                        if f.tag == "AssessmentFactors":
-                            raw.f_assessment.append(ai)
-                            raw.f_el.append(f)
-                            raw.f_code.append(_text(f))
-            raw.a_start.append(started)
-            raw.a_authorised.append(authorised)
-        elif tag == "Section47":
-            raw.s_ref.append(ri)
-            raw.s_el.append(part)
-            started = target = held = not_required = None
-            held_line = 0
-            for e in part:
-                tag = e.tag
-                if tag == "S47ActualStartDate":
-                    started = _text(e)
-                elif tag == "InitialCPCtarget":
-                    target = _text(e)
-                elif tag == "DateOfInitialCPC":
-                    held = _text(e)
-                    held_line = e.sourceline or 0
-                elif tag == "ICPCnotRequired":
-                    not_required = _text(e)
-            raw.s_start.append(started)
-            raw.s_target.append(target)
-            raw.s_icpc.append(held)
-            raw.s_icpc_line.append(held_line)
-            raw.s_not_required.append(not_required)
-        elif tag == "ChildProtectionPlans":
-            pi = len(raw.p_el)
-            raw.p_ref.append(ri)
-            raw.p_el.append(part)
-            started = ended = initial = latest = previous = None
-            for e in part:
-                tag = e.tag
-                if tag == "NumberOfPreviousCPP":
-                    previous = _text(e)
-                elif tag == "CPPstartDate":
-                    started = _text(e)
-                elif tag == "CPPendDate":
-                    ended = _text(e)
-                elif tag == "InitialCategoryOfAbuse":
-                    initial = _text(e)
-                elif tag == "LatestCategoryOfAbuse":
-                    latest = _text(e)
-                elif tag == "Reviews":
-                    for v in e:
-                        if v.tag == "CPPreviewDate":
-                            raw.v_plan.append(pi)
-                            raw.v_el.append(v)
-                            raw.v_date.append(_text(v))
-            raw.p_start.append(started)
-            raw.p_end.append(ended)
-            raw.p_initial.append(initial)
-            raw.p_latest.append(latest)
-            raw.p_previous.append(previous)
-        elif tag == "CINPlanDates":
-            if raw.cin_plan_el is None:
-                raw.cin_plan_el = part
-            raw.n_ref.append(ri)
-            raw.n_el.append(part)
-            started = ended = None
-            for e in part:
-                tag = e.tag
-                if tag == "CINPlanStartDate":
-                    started = _text(e)
-                elif tag == "CINPlanEndDate":
-                    ended = _text(e)
-            raw.n_start.append(started)
-            raw.n_end.append(ended)
-        else:
-            t = part.text
-            if t is not None:
-                t = t.strip() or None
-            if tag == "CINreferralDate":
-                referred = t
-            elif tag == "ReferralSource":
-                source = t
-            elif tag == "PrimaryNeedCode":
-                need = t
-            elif tag == "CINclosureDate":
-                closed = t
-            elif tag == "ReasonForClosure":
-                reason = t
-            elif tag == "ReferralNFA":
-                nfa = t
-            elif tag == "DateOfInitialCPC":
-                icpc = t
-                icpc_line = part.sourceline or 0
-    raw.r_date.append(referred)
-    raw.r_source.append(source)
-    raw.r_need.append(need)
-    raw.r_closure.append(closed)
-    raw.r_reason.append(reason)
-    raw.r_nfa.append(nfa)
-    raw.r_icpc.append(icpc)
-    raw.r_icpc_line.append(icpc_line)
-
-
 # ------------------------------------------------------------------------------ the reader
 
 
-VALIDATION_BATCH = 200
-"""Children validated against the schema at a time (see :func:`_validate`)."""
-
-
-def _validate(schema: etree.XMLSchema, tree) -> tuple[bool, list]:
-    """Whether the tree conforms to the schema, and every error (libxml2's log entries, in file order).
-
-    The children are validated a batch at a time, each batch alone under the file's own root and header:
-    libxml2 words each error with the element's path, which it finds by counting the element's preceding
-    siblings, so among 10,000 children a file with thousands of problems took four times as long as a
-    clean one (quadratic in the number of children). In batches the count never exceeds the batch. The
-    CIN schemas have no constraint across children (no xs:unique or xs:key), so nothing is lost; an error
-    outside the children (the header's) is reported by every batch and listed once.
-    """
-    children = tree.getroot().find("Children")
-    kids = list(children) if children is not None else []
-    if len(kids) <= VALIDATION_BATCH:
-        valid = schema.validate(tree)
-        return valid, list(schema.error_log)
-    valid, errors, seen = True, [], set()
-    # the elements are moved, not copied: each keeps its source line, which the errors give
-    for kid in kids:
-        children.remove(kid)
-    try:
-        for start in range(0, len(kids), VALIDATION_BATCH):
-            batch = kids[start:start + VALIDATION_BATCH]
-            children.extend(batch)
-            if not schema.validate(tree):
-                valid = False
-                for error in schema.error_log:
-                    if (key := (error.line, error.message)) not in seen:
-                        seen.add(key)
-                        errors.append(error)
-            for kid in batch:
-                children.remove(kid)
-    finally:
-        children.extend(kids)
-    return valid, errors
-
-
-def _parser() -> etree.XMLParser:
-    # A new parser per file: lxml keeps a parser's error log across documents. No DTDs, no
-    # entities, no network: a census file has none, and they are how XML files attack readers.
-    return etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, load_dtd=False,
-                           remove_comments=True, remove_pis=True)
-
-
-_DECLARED_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 _SCHEMA_MESSAGE = re.compile(r"^Element '(?P<element>[^']*)'(?:, attribute '(?P<attribute>[^']*)')?: "
                              r"(?P<message>.*)$", re.DOTALL)
 _FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] The value '(?P<value>.*?)(?:' is not .*)?$", re.DOTALL)
@@ -495,7 +120,7 @@ _YEAR = re.compile(r"^(?P<year>-?\d{1,9})(?:Z|[+-]\d{2}:\d{2})?$")
 class _Reader:
     """One reading of one file."""
 
-    def __init__(self, path: Path, name: str, la_code: str | None, log: _Problems):
+    def __init__(self, path: Path, name: str, la_code: str | None, log: Problems):
         self.path = path
         self.name = name
         self.la_arg = la_code
@@ -507,18 +132,18 @@ class _Reader:
 
     # ----------------------------------------------------------------- steps
     def read(self) -> Extract | None:
-        tree = self._parse()
+        tree = parse(self.path, self.log)
         if tree is None:
             return None
         root = tree.getroot()
-        if not self._root_ok(tree, root):
+        if not root_ok(tree, root, self.log):
             return None
         la_code = self._header(root)
         if not self.year:
             return None
         schema = xml_schema(self.year)
-        valid, errors = _validate(schema, tree)
-        raw = _walk(root)
+        valid, errors = validate(schema, tree)
+        raw = walk(root)
         self._schema_problems(errors, valid, raw)
         if self.year_mismatch:
             # Every date and code would be judged against the wrong year: the mismatch is the problem.
@@ -528,113 +153,39 @@ class _Reader:
             return None
         start, end = census_period(self.year)
         return Extract(KIND, la_code, self.year, start, end, [self.name],
-                       self._canonical(frames, la_code))
-
-    def _parse(self):
-        problem, size = formats.regular_file_problem(self.path)
-        if problem:  # a FIFO would block, /dev/zero would fill the memory
-            self.log.add(None, None, None, problem)
-            return None
-        if size > MAX_FILE_BYTES:
-            self.log.add(None, None, f"{size:,} bytes", f"a file of at most {MAX_FILE_BYTES:,} bytes")
-            return None
-        try:
-            data = self.path.read_bytes()
-        except OSError as e:
-            self.log.add(None, None, None, f"a readable file ({e.strerror or e})")
-            return None
-        if not data.strip():
-            self.log.add(None, None, None, "a CIN census XML file (the file is empty)")
-            return None
-        if formats.declares_doctype(data):
-            self.log.add(1, "DOCTYPE", None, formats.DOCTYPE_EXPECTED.format(what="CIN census"))
-            return None
-        try:
-            return etree.parse(io.BytesIO(data), _parser())
-        except etree.XMLSyntaxError as e:
-            self._syntax_problem(data, e)
-            return None
-
-    def _syntax_problem(self, data: bytes, e: etree.XMLSyntaxError) -> None:
-        message = (e.msg or str(e)).strip()
-        message = re.sub(r", line \d+, column \d+$", "", message).strip()
-        line = e.lineno or 0
-        m = _DECLARED_ENCODING.match(data[:500])
-        declared = m[1].decode("ascii", "replace") if m else None
-        if "Premature end of data" in message or "EndTag: '</' not found" in message:
-            self.log.add(line, None, None, "a complete XML document: the file ends before every element is "
-                         f"closed, so it looks truncated (the parser said: {_short(message)})")
-        elif "encoding" in message.lower() or "not proper UTF-8" in message:
-            value, at = None, line
-            if declared is None or declared.replace("-", "").lower() == "utf8":
-                try:
-                    data.decode("utf-8")
-                except UnicodeDecodeError as u:
-                    value = " ".join(f"0x{b:02X}" for b in data[u.start:u.start + 4])
-                    at = data.count(b"\n", 0, u.start) + 1
-            if "Unsupported encoding" in message:
-                self.log.add(at, "encoding", declared, "an encoding the XML reader knows (UTF-8, windows-1252, "
-                             "ISO-8859-1, UTF-16)")
-            else:
-                self.log.add(at, None, value, f"text in the encoding the XML declaration names "
-                             f"({declared or 'none, so UTF-8'}); the bytes here are not valid in it — save the "
-                             "file as UTF-8 or declare its real encoding (the parser said: "
-                             f"{_short(message)})")
-        elif line <= 1 and declared is not None and declared.replace("-", "").lower() != "utf8":
-            self.log.add(line, "encoding", declared, "well-formed XML whose declaration names the file's real "
-                         f"encoding (the parser said: {_short(message)})")
-        else:
-            self.log.add(line, None, None, f"well-formed XML (the parser said: {_short(message)})")
-
-    def _root_ok(self, tree, root) -> bool:
-        if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-            self.log.add(1, "DOCTYPE", _short(tree.docinfo.doctype, 100),
-                         formats.DOCTYPE_EXPECTED.format(what="CIN census"))
-            return False
-        tag = root.tag if isinstance(root.tag, str) else ""
-        qname = etree.QName(root) if tag else None
-        if qname is not None and qname.namespace:
-            self.log.add(_line(root), qname.localname, qname.namespace,
-                         "a root element Message in no namespace (the DfE CIN census schemas declare no "
-                         "namespace; remove the xmlns declaration)")
-            return False
-        if tag != "Message":
-            self.log.add(_line(root), "root element", tag or None,
-                         "Message, the root element of a CIN census file (is this a CIN census return?)")
-            return False
-        return True
+                       canonical(frames, la_code, self.name, self.year))
 
     def _header(self, root) -> str | None:
         """The collection year (set on self) and the authority; problems for anything amiss."""
         year_el = root.find("Header/CollectionDetails/Year")
         ref_el = root.find("Header/CollectionDetails/ReferenceDate")
         year = None
-        if (text := _text(year_el)) is not None:
+        if (text := text_of(year_el)) is not None:
             m = _YEAR.match(text)
             if m is None:
-                self.log.add(_line(year_el), "Year", _short(text, 50), "a four-digit collection year, e.g. 2025")
+                self.log.add(line_of(year_el), "Year", short(text, 50), "a four-digit collection year, e.g. 2025")
             else:
                 year = int(m["year"])
         reference = None
-        if (text := _text(ref_el)) is not None:
+        if (text := text_of(ref_el)) is not None:
             reference = _parse_date(text)
             if reference is None:
-                self.log.add(_line(ref_el), "ReferenceDate", _short(text, 50),
+                self.log.add(line_of(ref_el), "ReferenceDate", short(text, 50),
                              "a date YYYY-MM-DD (the census date, 31 March of the collection year)")
         if year is None and reference is not None:
             year = code_lists.collection_year(reference)
         elif (year is not None and reference is not None and year in COLLECTION_YEARS
               and code_lists.collection_year(reference) != year):
-            self.log.add(_line(ref_el), "ReferenceDate", reference.isoformat(),
+            self.log.add(line_of(ref_el), "ReferenceDate", reference.isoformat(),
                          f"a date in collection year {year} (1 April {year - 1} to 31 March {year}), as the "
                          "header's Year says")
             reference = None  # the census date is then the end of the declared year
         if year is None:
             if year_el is None and ref_el is None:
-                self.log.add(_line(root), "Year", None, "Header/CollectionDetails/Year (or ReferenceDate): "
+                self.log.add(line_of(root), "Year", None, "Header/CollectionDetails/Year (or ReferenceDate): "
                              "without it CareLens cannot tell which year's schema and codes apply")
         elif year not in COLLECTION_YEARS:
-            self.log.add(_line(year_el if year_el is not None else ref_el), "Year", year,
+            self.log.add(line_of(year_el if year_el is not None else ref_el), "Year", year,
                          f"a collection year {COLLECTION_YEARS[0]}–{COLLECTION_YEARS[-1]} (CareLens reads CIN census "
                          "returns of these years)")
         else:
@@ -642,47 +193,47 @@ class _Reader:
             self.reference_date = reference or census_period(year)[1]
 
         leas = [e for e in root.findall("Header/Source/LEA")]
-        codes = {t for e in leas if (t := _text(e)) is not None}
-        lea = _text(leas[0]) if leas else None
+        codes = {t for e in leas if (t := text_of(e)) is not None}
+        lea = text_of(leas[0]) if leas else None
         if len(codes) > 1:
-            self.log.add(_line(leas[1]), "LEA", _short(_text(leas[1]) or "", 50),
+            self.log.add(line_of(leas[1]), "LEA", short(text_of(leas[1]) or "", 50),
                          f"one authority per file (the first Source says LEA {lea})")
         arg = self.la_arg
         if arg is not None and not (isinstance(arg, str) and re.fullmatch(r"[0-9]{3}", arg)):
             self.log.add(None, "la_code", arg, "the 3-digit DfE authority number")
             return None
         if lea is not None and arg is not None and lea != arg:
-            self.log.add(_line(leas[0]), "LEA", lea, f"the authority the file was loaded for ({arg}), as given "
+            self.log.add(line_of(leas[0]), "LEA", lea, f"the authority the file was loaded for ({arg}), as given "
                          "in la_code")
             return None
         la_code = lea if lea is not None else arg
         if la_code is None:
-            self.log.add(_line(root), "LEA", None, "Header/Source/LEA, or an la_code given with the file: "
+            self.log.add(line_of(root), "LEA", None, "Header/Source/LEA, or an la_code given with the file: "
                          "the authority the return belongs to")
         elif not re.fullmatch(r"[0-9]{3}", la_code):
-            self.log.check(_line(leas[0]), "LEA", _short(la_code, 50), "the 3-digit DfE authority number")
+            self.log.check(line_of(leas[0]), "LEA", short(la_code, 50), "the 3-digit DfE authority number")
             return None
         return la_code
 
     # ---------------------------------------------------------------- schema
-    def _schema_problems(self, errors: list, valid: bool, raw: _Raw) -> None:
+    def _schema_problems(self, errors: list, valid: bool, raw: Raw) -> None:
         year = self.year
         suppress = []
         if year >= FIRST_SEX_YEAR and raw.gender_el is not None and raw.sex_el is None:
-            self.log.add(_line(raw.gender_el), "GenderCurrent", _text(raw.gender_el),
+            self.log.add(line_of(raw.gender_el), "GenderCurrent", text_of(raw.gender_el),
                          f"Sex (M, F or U): the header says Year {year}, and from {FIRST_SEX_YEAR} the census "
                          "records Sex instead of GenderCurrent — this looks like a return of 2024 or earlier, "
                          "so check the Year in the header")
             suppress.append(re.compile(r"\b(?:Sex|GenderCurrent)\b"))
         elif year < FIRST_SEX_YEAR and raw.sex_el is not None and raw.gender_el is None:
-            self.log.add(_line(raw.sex_el), "Sex", _text(raw.sex_el),
+            self.log.add(line_of(raw.sex_el), "Sex", text_of(raw.sex_el),
                          f"GenderCurrent (1, 2, 0 or 9): the header says Year {year}, and until "
                          f"{FIRST_SEX_YEAR - 1} the census records GenderCurrent — this looks like a return of "
                          f"{FIRST_SEX_YEAR} or later, so check the Year in the header")
             suppress.append(re.compile(r"\b(?:Sex|GenderCurrent)\b"))
         self.sex_mismatch = bool(suppress)
         if year < FIRST_CIN_PLAN_YEAR and raw.cin_plan_el is not None:
-            self.log.add(_line(raw.cin_plan_el), "CINPlanDates", None,
+            self.log.add(line_of(raw.cin_plan_el), "CINPlanDates", None,
                          f"no CINPlanDates in a {year} return: CIN plan dates are collected from "
                          f"{FIRST_CIN_PLAN_YEAR} — check the Year in the header")
             suppress.append(re.compile(r"^Element 'CINPlanDates'"))
@@ -713,7 +264,7 @@ class _Reader:
             self.log.more.append((None, None, expected))
 
     # ---------------------------------------------------------------- checks
-    def _frames(self, raw: _Raw) -> dict[str, pl.DataFrame]:
+    def _frames(self, raw: Raw) -> dict[str, pl.DataFrame]:
         """Frames of what the file says (dates parsed, codes as given, parents as row numbers), with a
         problem for every value that cannot be right."""
         year = self.year
@@ -737,7 +288,7 @@ class _Reader:
                 rows = parsed.with_row_index("_i").filter(pl.col(column).is_not_null()
                                                           & pl.col(f"_{column}").is_null())
                 for i, text in rows.select("_i", column).iter_rows():
-                    log.check(_field_line(elements[i], path), field_name, _short(text, 60),
+                    log.check(_field_line(elements[i], path), field_name, short(text, 60),
                               f"a real date written YYYY-MM-DD, in the years {EARLIEST_DATE.year}–"
                               f"{LATEST_DATE.year}")
             return parsed.drop(*dates).rename({f"_{c}": c for c in dates})
@@ -749,14 +300,14 @@ class _Reader:
             if bad:
                 for i, v in enumerate(values):
                     if v in bad:
-                        log.check(_field_line(elements[i], path), field_name, _short(v, 60),
+                        log.check(_field_line(elements[i], path), field_name, short(v, 60),
                                   _code_expectation(list_name, v, year))
 
         def flags(values: list, elements: list, path: str, field_name: str) -> pl.Series:
             out = [_FLAGS.get(v) for v in values]
             for i, v in enumerate(values):
                 if v is not None and out[i] is None:
-                    log.check(_field_line(elements[i], path), field_name, _short(v, 60), "1 (yes) or 0 (no)")
+                    log.check(_field_line(elements[i], path), field_name, short(v, 60), "1 (yes) or 0 (no)")
             return pl.Series(out, dtype=pl.Boolean)
 
         def indices(values: list) -> pl.Series:
@@ -791,19 +342,19 @@ class _Reader:
             if child_id is None:
                 leaf = el.find("ChildIdentifiers/LAchildID")
                 if leaf is not None:  # a missing element is the schema's to report
-                    log.check(_line(leaf), "LAchildID", "", "the child's identifier in the case system "
+                    log.check(line_of(leaf), "LAchildID", "", "the child's identifier in the case system "
                               "(LAchildID is empty)")
             elif len(child_id) > MAX_ID_LENGTH:
-                log.check(_field_line(el, "ChildIdentifiers/LAchildID"), "LAchildID", _short(child_id, 60),
+                log.check(_field_line(el, "ChildIdentifiers/LAchildID"), "LAchildID", short(child_id, 60),
                           f"an LAchildID of at most {MAX_ID_LENGTH} characters")
             if raw.c_birth[i] is not None and raw.c_expected[i] is not None:
                 log.check(_field_line(el, "ChildIdentifiers/ExpectedPersonBirthDate"), "ExpectedPersonBirthDate",
                           raw.c_expected[i], "either PersonBirthDate or ExpectedPersonBirthDate, not both")
             elif raw.c_birth[i] is None and raw.c_expected[i] is None:
-                log.check(_line(el), "PersonBirthDate", None, "a PersonBirthDate, or an ExpectedPersonBirthDate "
+                log.check(line_of(el), "PersonBirthDate", None, "a PersonBirthDate, or an ExpectedPersonBirthDate "
                           "for an unborn child")
             if raw.c_cins[i] == 0:
-                log.check(_line(el), "CINdetails", None, "at least one CINdetails (a child-in-need episode) for "
+                log.check(line_of(el), "CINdetails", None, "at least one CINdetails (a child-in-need episode) for "
                           "every child in the return")
         if person["child_id"].is_duplicated().any():
             first: dict[str, int] = {}
@@ -812,10 +363,10 @@ class _Reader:
                     continue
                 if child_id in first:
                     log.add(_field_line(raw.c_el[i], "ChildIdentifiers/LAchildID"), "LAchildID",
-                            _short(child_id, 60), "each child once in the file (the same LAchildID is also the "
+                            short(child_id, 60), "each child once in the file (the same LAchildID is also the "
                             f"child at line {first[child_id]})")
                 else:
-                    first[child_id] = _line(raw.c_el[i])
+                    first[child_id] = line_of(raw.c_el[i])
 
         # ---- disabilities
         codes(raw.d_code, raw.d_el, ".", "Disability", "disability")
@@ -884,7 +435,7 @@ class _Reader:
         self._check_dates(frames, raw)
         return frames
 
-    def _check_dates(self, frames: dict[str, pl.DataFrame], raw: _Raw) -> None:
+    def _check_dates(self, frames: dict[str, pl.DataFrame], raw: Raw) -> None:
         """Impossible dates: an end before its start, events after the census date, a birth long after a
         referral, a death before birth."""
         log = self.log
@@ -964,79 +515,6 @@ class _Reader:
         ])
         check(frames["cp_reviews"], raw.v_el, [later("review_date", ".", "CPPreviewDate")])
 
-    # ------------------------------------------------------------- canonical
-    def _canonical(self, f: dict[str, pl.DataFrame], la_code: str) -> dict[str, pl.DataFrame]:
-        """The store frames, with identifiers, once the file is known to be free of problems."""
-        person = f["person"].with_columns(uasc=pl.lit(False))
-        child_ids = person["child_id"]
-
-        def with_child(frame: pl.DataFrame, parent: str, parent_frame: pl.DataFrame, key: str) -> pl.DataFrame:
-            idx = frame[parent]
-            return frame.with_columns(
-                child_id=parent_frame["child_id"].gather(idx),
-                **{key: parent_frame[key].gather(idx)},
-            )
-
-        disabilities = (f["disabilities"].with_columns(child_id=child_ids.gather(f["disabilities"]["_child"]))
-                        .unique(["child_id", "disability"], keep="first", maintain_order=True))
-
-        referrals = f["referrals"].with_columns(child_id=child_ids.gather(f["referrals"]["_child"])).with_columns(
-            referral_id=deduplicated(natural_id("R", date="referral_date")))
-
-        assessments = with_child(f["assessments"], "_ref", referrals, "referral_id").with_columns(
-            assessment_id=deduplicated(natural_id("A")))
-        factors = (with_child(f["assessment_factors"], "_assessment", assessments, "assessment_id")
-                   .unique(["assessment_id", "factor"], keep="first", maintain_order=True))
-
-        cin_plans = with_child(f["cin_plans"], "_ref", referrals, "referral_id").with_columns(
-            cin_plan_id=deduplicated(natural_id("N")))
-
-        s47 = (with_child(f["s47_enquiries"], "_ref", referrals, "referral_id")
-               .with_columns(s47_id=deduplicated(natural_id("S")),
-                             outcome=pl.when(pl.col("icpc_date").is_not_null()).then(pl.lit("ICPC"))))
-
-        # Conferences: each Section47's DateOfInitialCPC, then each episode-level DateOfInitialCPC that is
-        # not the same conference again (a conference that no section 47 in the return led to: transfer-in).
-        from_s47 = s47.filter(pl.col("icpc_date").is_not_null()).select(
-            "_ref", "child_id", "referral_id", "s47_id", target_date="icpc_target_date",
-            conference_date="icpc_date", transfer_in=pl.lit(False), source_row="icpc_row")
-        from_episode = (referrals.with_row_index("_ref").with_columns(pl.col("_ref").cast(pl.Int64))
-                        .filter(pl.col("episode_icpc").is_not_null())
-                        .join(from_s47.select("_ref", "conference_date"), left_on=["_ref", "episode_icpc"],
-                              right_on=["_ref", "conference_date"], how="anti")
-                        .select("_ref", "child_id", "referral_id", s47_id=pl.lit(None, pl.Utf8),
-                                target_date=pl.lit(None, pl.Date), conference_date="episode_icpc",
-                                transfer_in=pl.lit(True), source_row="episode_icpc_row"))
-        plan_starts = (f["cp_plans"].select("_ref", conference_date="start_date").unique()
-                       .with_columns(outcome_cp_plan=pl.lit(True)))
-        icpcs = (pl.concat([from_s47.with_columns(pl.col("_ref").cast(pl.Int64)), from_episode])
-                 .sort("source_row", maintain_order=True)
-                 .join(plan_starts, on=["_ref", "conference_date"], how="left", maintain_order="left")
-                 .with_columns(outcome_cp_plan=pl.col("outcome_cp_plan").fill_null(False),
-                               icpc_id=deduplicated(natural_id("I", date="conference_date"))))
-
-        first_icpc = icpcs.group_by("_ref", "conference_date", maintain_order=True).agg(pl.col("icpc_id").first())
-        cp_plans = (with_child(f["cp_plans"], "_ref", referrals, "referral_id")
-                    .join(first_icpc, left_on=["_ref", "start_date"], right_on=["_ref", "conference_date"],
-                          how="left", maintain_order="left")
-                    .with_columns(cp_plan_id=deduplicated(natural_id("C"))))
-        reviews = with_child(f["cp_reviews"], "_plan", cp_plans, "cp_plan_id").with_columns(
-            cp_review_id=deduplicated(natural_id("Q", date="review_date")))
-
-        frames = {"person": person, "disabilities": disabilities, "referrals": referrals,
-                  "assessments": assessments, "assessment_factors": factors, "cin_plans": cin_plans,
-                  "s47_enquiries": s47, "initial_cp_conferences": icpcs, "cp_plans": cp_plans,
-                  "cp_reviews": reviews}
-        return {name: self._typed(name, frames[name], la_code) for name in TABLES}
-
-    def _typed(self, name: str, frame: pl.DataFrame, la_code: str) -> pl.DataFrame:
-        frame = frame.with_columns(la_code=pl.lit(la_code), source_file=pl.lit(self.name),
-                                   source_year=pl.lit(self.year))
-        declared = table(name).columns
-        return frame.select([pl.col(c.name).cast(_POLARS_TYPES[c.dtype]) for c in declared
-                             if c.name in frame.columns])
-
-
 # ------------------------------------------------------------------------------ helpers
 
 
@@ -1054,7 +532,7 @@ _FLAGS = {"1": True, "0": False, "true": True, "false": False}
 def _field_line(el, path: str) -> int:
     """The line of the element at ``path`` below ``el`` ("." for ``el`` itself), else of ``el``."""
     leaf = el if path == "." else el.find(path)
-    return _line(leaf if leaf is not None else el)
+    return line_of(leaf if leaf is not None else el)
 
 
 def _date_expr(column: str) -> pl.Expr:
@@ -1106,7 +584,7 @@ def _explain_schema_error(message: str, year: int) -> tuple[str | None, str | No
     xsd = f"CIN_schema_{year}.xsd"
     m = _SCHEMA_MESSAGE.match(message.strip())
     if m is None:
-        return None, None, f"what {xsd} allows ({_short(message.strip())})"
+        return None, None, f"what {xsd} allows ({short(message.strip())})"
     element = m["attribute"] or m["element"]
     if element.startswith("{"):
         element = element.rsplit("}", 1)[-1]
@@ -1117,18 +595,18 @@ def _explain_schema_error(message: str, year: int) -> tuple[str | None, str | No
             codes = _CODE_SET.search(text)
             allowed = codes["codes"].replace("'", "") if codes else "(the list is in the schema)"
             hint = _code_years(_CODE_LISTS[element], value, year) if element in _CODE_LISTS else ""
-            return element, value, f"one of the codes {xsd} allows: {_short(allowed, 400)}{hint}"
-        return element, value, f"a value {xsd} allows ({_short(text)})"
+            return element, value, f"one of the codes {xsd} allows: {short(allowed, 400)}{hint}"
+        return element, value, f"a value {xsd} allows ({short(text)})"
     if v := _VALUE.match(text):
-        return element, v["value"], f"a value of the type {xsd} gives {element}{_short(v['rest'].rstrip('.'))}"
+        return element, v["value"], f"a value of the type {xsd} gives {element}{short(v['rest'].rstrip('.'))}"
     if "Missing child element" in text:
         e = _EXPECTED.search(text)
         names = [n.strip() for n in e["names"].split(",")] if e else []
         if len(names) == 1:
             return names[0], None, f"a {names[0]} element in {element} ({xsd} requires one)"
-        return element, None, f"every element {xsd} requires ({_short(text)})"
+        return element, None, f"every element {xsd} requires ({short(text)})"
     if "This element is not expected" in text:
-        return element, None, f"the elements {xsd} allows here, in its order ({_short(text)})"
+        return element, None, f"the elements {xsd} allows here, in its order ({short(text)})"
     if m["attribute"]:
-        return element, None, f"no attribute {m['attribute']} on {m['element']} ({xsd}: {_short(text)})"
-    return element, None, f"what {xsd} allows ({_short(text)})"
+        return element, None, f"no attribute {m['attribute']} on {m['element']} ({xsd}: {short(text)})"
+    return element, None, f"what {xsd} allows ({short(text)})"
