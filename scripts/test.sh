@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Run every test. Installs what the tests need first:
+# Run every test (what CI runs). While developing, the fast lane leaves out the tests marked slow:
+#   uv run --frozen pytest -q -n 2 -m "not slow"
+# Installs what the tests need first:
 #  - the project and its test dependencies (uv, from PyPI)
 #  - a PostgreSQL server (Debian's postgresql package, with apt-get) for the database tests
 #  - a Java runtime (Debian's default-jre-headless, with apt-get) for PySpark in local mode

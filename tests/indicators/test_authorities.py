@@ -15,6 +15,10 @@ from carelens.indicators.periods import Period, standard_periods
 from carelens.model.store import Store
 from carelens.synth import AuthoritySpec, load_profile, synthesise
 
+# the whole catalogue, every breakdown, for three authorities together and each alone: minutes, so out of
+# the fast lane (every test here shares the pooled store)
+pytestmark = pytest.mark.slow
+
 AUTHORITIES = ["301", "886", "919"]
 YEAR = standard_periods(dt.date(2024, 4, 1), dt.date(2025, 3, 31))  # weeks, months, rolling, the year, as at
 SPLIT = [Period.month(2025, 3), Period.financial_year(2025)]

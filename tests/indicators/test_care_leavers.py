@@ -11,6 +11,7 @@ from carelens.indicators.catalogue import care_leavers, indicator
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from indicator_figures import assert_figures_follow_from_counts
 from store_rows import frame as _frame
 
 D = dt.date
@@ -215,6 +216,7 @@ def test_every_care_leaver_indicator_runs_over_the_standard_windows(small_store)
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))
     for ind in care_leavers.INDICATORS:
         out = evaluate_series(small_store, [ind], periods, "890", ind.all_breakdowns)
+        assert_figures_follow_from_counts(out, ind)
         assert set(out["breakdown"]) <= set(ind.all_breakdowns), ind.id
         every = out.filter(pl.col("breakdown") == "all")
         assert set(every["period_kind"]) == set(ind.series), ind.id

@@ -17,6 +17,7 @@ from carelens.indicators.catalogue import child_protection
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from indicator_figures import assert_figures_follow_from_counts
 from store_rows import frame as _frame
 
 D = dt.date
@@ -321,6 +322,7 @@ def test_every_indicator_and_breakdown_evaluates_on_the_synthetic_authority(smal
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))
     for ind in child_protection.INDICATORS:
         out = evaluate_series(small_store, [ind], periods, "890", ind.all_breakdowns)
+        assert_figures_follow_from_counts(out, ind)
         assert set(out["breakdown"]) == set(ind.all_breakdowns), ind.id
         assert set(out["period_kind"]) == set(ind.series), ind.id
         assert (out["numerator"].drop_nulls() >= 0).all(), ind.id
@@ -334,6 +336,21 @@ def test_every_indicator_and_breakdown_evaluates_on_the_synthetic_authority(smal
             parts = out.filter(pl.col("breakdown") == b).group_by("period").agg(pl.col("numerator").sum())
             joined = whole.join(parts, on="period", suffix="_parts")
             assert (joined["numerator"] == joined["numerator_parts"]).all(), (ind.id, b)
+
+
+def test_children_on_a_plan_on_the_synthetic_authority_are_those_whose_plan_is_open_that_day(small_store):
+    """C8 on 31 March 2025, derived by hand from the store's own rows: the children with a plan started on or
+    before the day and not ended by it (a plan ending on the day is over), per 10,000 children aged 0–17."""
+    day = D(2025, 3, 31)
+    plans = small_store.to_polars("cp_plans").filter(
+        pl.col("la_code") == "890", pl.col("start_date") <= day,
+        pl.col("end_date").is_null() | (pl.col("end_date") > day))
+    population = small_store.to_polars("population").filter(
+        pl.col("la_code") == "890", pl.col("year") == 2025, pl.col("age") <= 17)["children"].sum()
+    v = evaluate(small_store, IND["C8"], Period.as_at(day), "890")
+    assert v.numerator == plans["child_id"].n_unique() > 0
+    assert v.denominator == population > 0
+    assert v.value == pytest.approx(v.numerator * 10_000 / population)
 
 
 def test_synthetic_figures_are_plausible(small_store):

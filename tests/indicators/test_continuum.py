@@ -16,6 +16,7 @@ from carelens.indicators.catalogue import continuum, indicator
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from indicator_figures import assert_figures_follow_from_counts
 from store_rows import frame as _frame
 
 D = dt.date
@@ -168,6 +169,7 @@ def test_every_continuum_indicator_runs_on_the_synthetic_authority_for_every_bre
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))
     for ind in continuum.INDICATORS:
         out = evaluate_series(small_store, [ind], periods, "890", ind.all_breakdowns)
+        assert_figures_follow_from_counts(out, ind)
         assert out.height > 0, ind.id
         assert set(out["breakdown"].unique()) == set(ind.all_breakdowns), ind.id
         assert set(out["period_kind"].unique()) == set(ind.series), ind.id

@@ -210,6 +210,8 @@ def test_window_counts_from_running_totals_equal_the_days_summed_in_each_window(
     import polars as pl
     from polars.testing import assert_frame_equal
 
+    # private on purpose: this test deliberately compares two paths of one engine (running totals against
+    # the days joined to each window), which no public call exposes separately
     from carelens.indicators.engine import _periods_frame, _sum_days, _sum_days_by_running_totals
     from carelens.indicators.periods import standard_periods
 

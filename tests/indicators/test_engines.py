@@ -21,6 +21,9 @@ from carelens.indicators.catalogue import CATALOGUE
 from carelens.indicators.engine import evaluate_series
 from carelens.indicators.periods import standard_periods
 
+# thousands of queries on a PostgreSQL server and on Spark: minutes, so out of the fast lane
+pytestmark = pytest.mark.slow
+
 PERIODS = standard_periods(dt.date(2024, 4, 1), dt.date(2025, 3, 31))
 BREAKDOWNS = sorted({b for ind in CATALOGUE for b in ind.all_breakdowns})
 

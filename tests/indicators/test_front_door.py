@@ -17,6 +17,7 @@ from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_
 from carelens.indicators.periods import standard_periods
 from carelens.indicators.working_days import working_days_between
 from carelens.model.store import Store
+from indicator_figures import assert_figures_follow_from_counts
 from store_rows import frame as _frame
 
 D = dt.date
@@ -324,6 +325,7 @@ def test_every_front_door_indicator_runs_on_the_synthetic_authority_for_every_br
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))
     for ind in front_door.INDICATORS:
         out = evaluate_series(small_store, [ind], periods, "890", ind.all_breakdowns)
+        assert_figures_follow_from_counts(out, ind)
         assert set(out["breakdown"].unique()) == set(ind.all_breakdowns), ind.id
         assert set(out["period_kind"].unique()) == set(ind.series), ind.id
         assert out["numerator"].min() >= 0, ind.id

@@ -40,6 +40,7 @@ from carelens.indicators.catalogue.looked_after import INDICATORS, add_months
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
+from indicator_figures import assert_figures_follow_from_counts
 
 D = dt.date
 FY2025 = Period.financial_year(2025)
@@ -520,6 +521,7 @@ def test_months_on_a_birthday_is_the_day_the_child_turns_that_age():
 def test_every_indicator_and_breakdown_on_the_synthetic_authority(small_store, ind):
     periods = standard_periods(dt.date(2024, 4, 1), dt.date(2025, 3, 31))
     out = evaluate_series(small_store, [ind], periods, "890", ind.all_breakdowns)
+    assert_figures_follow_from_counts(out, ind)
     assert set(out["breakdown"]) == set(ind.all_breakdowns)
     assert set(out["period_kind"]) == set(ind.series)
     assert (out["numerator"] >= 0).all() and (out["denominator"].fill_null(0) >= 0).all()

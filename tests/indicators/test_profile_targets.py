@@ -47,6 +47,7 @@ def test_every_profile_target_has_an_indicator():
     assert set(TARGET_INDICATORS) == set(load_profile("coastal-high-demand").targets)
 
 
+@pytest.mark.slow  # ten years of a full-size authority
 def test_computed_indicators_land_within_the_profile_targets(coastal):
     store, profile = coastal
     inds = [indicator(i) for i in TARGET_INDICATORS.values()]

@@ -10,6 +10,8 @@ from polars.testing import assert_frame_equal
 
 from carelens.indicators.breakdowns import with_group
 from carelens.indicators.catalogue import CATALOGUE, indicator
+# private on purpose: this test deliberately compares two paths of one engine, the sweep and the join it
+# replaces, so it builds the join from the engine's own steps
 from carelens.indicators.engine import _aggregate, _children_once, _windows_table, context, windowed_rows
 from carelens.indicators.periods import Period
 from carelens.indicators.sweep import counts_on_days, sweepable

@@ -770,6 +770,7 @@ def _peer_python_available() -> bool:
 
 # csc-validator-be-cin 0.1.13 has rule sets from 2022/23 only (cin2022_23 ...)
 @pytest.mark.peer
+@pytest.mark.slow  # the reference validators take minutes
 @pytest.mark.parametrize("year", [2023, 2024, 2025, 2026])
 def test_reference_validators_find_no_issues(tmp_path, year):
     if not PEER_VALIDATE.exists():

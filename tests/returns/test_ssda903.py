@@ -1133,6 +1133,7 @@ PEER_YEARS = [year for year in ssda903.SUPPORTED_YEARS if year >= 2024]
 
 
 @pytest.mark.peer
+@pytest.mark.slow  # the reference validators take minutes
 @pytest.mark.parametrize("year", PEER_YEARS)
 def test_reference_validator_finds_no_errors(tmp_path, year):
     if not PEER_VALIDATE.exists():
@@ -1168,6 +1169,7 @@ def test_reference_validator_finds_no_errors(tmp_path, year):
 
 
 @pytest.mark.peer
+@pytest.mark.slow  # the reference validators take minutes
 def test_reference_validator_on_an_older_year(synthetic_history, tmp_path):
     """The oldest year the validator has rules for (2022/23), on ten years of a synthetic
     authority: nothing beyond the listed exceptions (invented postcodes)."""

@@ -94,6 +94,7 @@ def _peer(kind: str, path: Path, out: Path, year: int = 2025) -> tuple[pl.DataFr
 
 
 @pytest.mark.peer
+@pytest.mark.slow  # the reference validators take minutes
 @pytest.mark.parametrize("year", PEER_903_YEARS)
 def test_synthetic_903_has_no_errors_beyond_the_listed_exceptions(demo_returns, year):
     issues, stdout = _peer("903", demo_returns / f"ssda903_{year}", demo_returns / f"903_issues_{year}.csv", year)
@@ -110,6 +111,7 @@ def test_an_exception_for_one_year_only_is_not_one_in_another():
 
 
 @pytest.mark.peer
+@pytest.mark.slow  # the reference validators take minutes
 def test_synthetic_cin_census_for_2024_25_has_no_errors(demo_returns):
     issues, stdout = _peer("cin", demo_returns / "cin.xml", demo_returns / "cin_issues.csv")
     fired = set(issues["rule_code"].to_list())

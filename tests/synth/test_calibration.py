@@ -12,6 +12,7 @@ from carelens.synth import AuthoritySpec, generate_authority, load_profile
 from carelens.synth.calibration import measure_headlines
 
 
+@pytest.mark.slow  # ten years of a full-size authority per profile
 @pytest.mark.parametrize("profile_name", ["coastal-high-demand", "england"])
 def test_profile_headline_rates_within_ten_percent(profile_name):
     profile = load_profile(profile_name)
