@@ -120,7 +120,7 @@ def _sources_given(paths: Sequence[str | Path]) -> tuple[list[tuple[Source, str]
     """
     from carelens.ingest import formats
 
-    given: list[tuple[Source, str]] = []
+    given: list[tuple[Path | list[Path], str]] = []  # a folder's CSV files are a list, filled as they come
     problems: list[Problem] = []
     tables_by_folder: dict[Path, list[Path]] = {}
     for raw in paths:
@@ -137,12 +137,11 @@ def _sources_given(paths: Sequence[str | Path]) -> tuple[list[tuple[Source, str]
             folder = path.resolve().parent
             if folder not in tables_by_folder:
                 tables_by_folder[folder] = []
-                given.append((folder, "ssda903 tables"))  # a place held in the order given
+                given.append((tables_by_folder[folder], kind))  # its place in the order given
             tables_by_folder[folder].append(path)
         else:
             given.append((path, kind))
-    return [((tuple(tables_by_folder[p]), "ssda903") if kind == "ssda903 tables" else (p, kind))
-            for p, kind in given], problems
+    return [(tuple(p) if isinstance(p, list) else p, kind) for p, kind in given], problems
 
 
 def read_source(path: Source, kind: str, la_code: str | None = None, year: int | None = None,
