@@ -200,19 +200,30 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
     unwritable folder) raises :class:`~carelens.model.store_file.StoreError`, before any file is read.
 
     Files are read twice: once to check them all (keeping only what each holds, not its rows),
-    then one at a time, oldest return first, inside the transaction that merges them. Memory is
-    bounded by the largest file, not by how many are loaded.
+    then one at a time, oldest return first, merging them into the store's next version, written
+    beside it and published whole (:mod:`carelens.model.store_writer`), with what was loaded recorded
+    in ``store_loads``. Memory is bounded by the largest file, not by how many are loaded.
     """
-    from carelens.ingest.history import merge_extracts, order_of_merging
-    from carelens.model.store import Store
-    from carelens.model.store_file import new_store_file
-
     store_path = Path(store_path)
-    if not check:
-        check_store(store_path)
+    if check:
+        return _read_and_check(paths, la_code, year, hold_back, on_source)[0]
+    from carelens.model.store_writer import writing
+
+    # the writer lock is held from before the first file is read (a second load is told at once which
+    # process has the store) to the publishing of the new version; readers go on meanwhile (decision 017)
+    with writing(store_path) as writer:
+        report, sources = _read_and_check(paths, la_code, year, hold_back, on_source)
+        tables = _merge(writer, sources, report.extracts, la_code, year, hold_back)
+    return IngestReport(extracts=report.extracts, stored=True, tables=tables)
+
+
+def _read_and_check(paths, la_code, year, hold_back, on_source) -> tuple[IngestReport, list]:
+    """Read every source once to check it; IngestError with every problem in every file."""
     sources: list[tuple[tuple, Source, str]] = []  # (merge order, source, kind)
     summaries: list[Extract] = []
     given, problems = _sources_given(paths)
+    from carelens.ingest.history import order_of_merging
+
     for path, kind in given:
         try:
             for extract in read_source(path, kind, la_code=la_code, year=year, hold_back=hold_back):
@@ -227,41 +238,44 @@ def ingest(store_path: str | Path, paths: Sequence[str | Path], la_code: str | N
     if problems:
         # every problem at once: also those of the children the other returns would hold back
         raise IngestError(problems + [p for e in summaries for h in e.held_back for p in h.problems])
-    if check:
-        return IngestReport(extracts=summaries, stored=False)
+    return IngestReport(extracts=summaries, stored=False), sources
+
+
+def _merge(writer, sources, summaries: list[Extract], la_code, year, hold_back):
+    """Read the sources again, oldest return first, merging each into the store's next version."""
+    from carelens.ingest.history import merge_extracts
 
     def in_order():
         for _, path, kind in sorted(sources, key=lambda s: s[0]):
             yield from read_source(path, kind, la_code=la_code, year=year, hold_back=hold_back)
 
-    def merge_into(path: Path):
-        # a council laptop: DuckDB's buffer pool would otherwise grow towards 80% of the machine's memory
-        with Store(path, memory_limit="1GB") as store:
-            merged = merge_extracts(store, in_order())
-            store.checkpoint()
-        return merged
+    # a council laptop: DuckDB's buffer pool would otherwise grow towards 80% of the machine's memory
+    with writer.next_version("ingest", memory_limit="1GB") as store:
+        merged = merge_extracts(store, in_order())
+        store.record_loads(_loads(summaries))
+    return merged.tables
 
-    if store_path.exists() or store_path.is_symlink():
-        summary = merge_into(store_path)  # one transaction: a failed load leaves the store as it was
-    else:
-        # created beside the target and published only when full, exclusively (decision 007): a store
-        # another process created meanwhile is never replaced, nor deleted when this load fails
-        with new_store_file(store_path) as temp:
-            summary = merge_into(temp)
-    return IngestReport(extracts=summaries, stored=True, tables=summary.tables)
+
+def _loads(summaries: list[Extract]):
+    """What each source was, for the store's record of its loads (``store_loads``)."""
+    from carelens.model.metadata import Load, checksum
+
+    for e in summaries:
+        files = [Path(f) for f in e.files]
+        source = str(files[0]) if len(files) == 1 else str(files[0].parent) if files else "(no file)"
+        yield Load(source=source, return_kind=e.kind, la_code=e.la_code, collection_year=e.collection_year,
+                   checksum=checksum(files) if files and all(f.is_file() for f in files) else None,
+                   children=e.children(), rows=getattr(e, "row_count", e.rows()))
 
 
 def check_store(store_path: str | Path) -> None:
-    """Raise StoreError if a load could not be stored at ``store_path`` (an existing store in use or not a
-    store; a new one that cannot be created there): asked before the returns are read, which takes minutes."""
-    from carelens.model.store_file import check_creatable, check_writable
-    from carelens.model.tables import TABLES
+    """Raise StoreError if a load could not be stored at ``store_path`` (another writer has it, a process has it
+    open in place, it is not a store; a new one cannot be created there): asked before the returns are read,
+    which takes minutes. :func:`ingest` asks again, holding the writer lock until its load is published."""
+    from carelens.model.store_writer import writing
 
-    store_path = Path(store_path)
-    if store_path.exists() or store_path.is_symlink() or store_path.is_dir():
-        check_writable(store_path, {t.name: t.column_names for t in TABLES})
-    else:
-        check_creatable(store_path)
+    with writing(store_path):
+        pass
 
 
 def _summary(extract: Extract) -> Extract:

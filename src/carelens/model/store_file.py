@@ -4,19 +4,14 @@ DuckDB lets one process write a database file, or several read it, never both (d
 Opening a file held by another process fails with a lock error naming that process; here it
 becomes a :class:`StoreError` saying "store in use by process N".
 
-A new store is never created in place. It is filled in a temporary file beside the target and
-published with a hard link, which the operating system refuses if the target exists: two loads
-into one new store cannot both believe they created it, and a failed load removes only its own
-temporary file, never a store another process has just written.
+No write changes a store in place: :mod:`carelens.model.store_writer` writes each new version beside
+it and publishes it whole (decision 017). This module only opens files and says what is wrong with a path.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -44,19 +39,14 @@ def connect(path: Path, read_only: bool, config: dict) -> duckdb.DuckDBPyConnect
         raise StoreError(duckdb_problem(path, str(e))) from None
 
 
-ADDED_AFTER_FIRST_STORES = frozenset({"held_back_children"})
-"""Tables declared after the first stores were written. A store read without them is read as if they were
-empty (its readers, e.g. :mod:`carelens.model.provenance`, count none); a writer adds them. Until the store
-has numbered migrations (issue 14), this is how an older store stays readable."""
-
-
 def check_tables(con: duckdb.DuckDBPyConnection, path: Path, expected: dict[str, list[str]],
-                 read_only: bool) -> None:
+                 complete: bool) -> None:
     """Refuse a database that is not a CareLens store, or one whose tables are not the declared ones.
 
-    ``expected`` maps each table to its declared columns. A writer may add tables a store lacks (a
-    store made before they were declared); it must not add them to somebody else's database, such
-    as the published benchmark file, nor load into a table without the columns it writes.
+    ``expected`` maps each table to its declared columns. A store of an earlier schema may lack tables
+    (its migrations add them: ``complete`` is false); one of this CareLens's schema must have them all.
+    Migrations must not add tables to somebody else's database, such as the published benchmark file,
+    nor may anything load into a table without the columns it writes.
     """
     columns: dict[str, set[str]] = {}
     # the file's own tables (duckdb_columns() also lists DuckDB's built-in views)
@@ -66,7 +56,7 @@ def check_tables(con: duckdb.DuckDBPyConnection, path: Path, expected: dict[str,
                                     ).fetchall():
         columns.setdefault(name, set()).add(column)
     if not columns:
-        if read_only:
+        if complete:
             raise StoreError(f"{path}: is an empty DuckDB database, not a CareLens store: load returns into it "
                              "with `carelens ingest` or make one with `carelens synth`")
         return
@@ -75,8 +65,8 @@ def check_tables(con: duckdb.DuckDBPyConnection, path: Path, expected: dict[str,
         raise StoreError(f"{path}: is a DuckDB database but not a CareLens store (no person table; it holds {shown})")
     another_version = ("it was made by another version of CareLens; load its returns again with "
                        "`carelens ingest` into a new store")
-    missing = [name for name in expected if name not in columns and name not in ADDED_AFTER_FIRST_STORES]
-    if read_only and missing:
+    missing = [name for name in expected if name not in columns]
+    if complete and missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         raise StoreError(f"{path}: the store lacks the tables {shown}: {another_version}")
     for name, declared in expected.items():
@@ -86,29 +76,13 @@ def check_tables(con: duckdb.DuckDBPyConnection, path: Path, expected: dict[str,
             raise StoreError(f"{path}: the store's table {name} lacks the columns {shown}: {another_version}")
 
 
-def check_writable(path: Path, expected: dict[str, list[str]]) -> None:
-    """Raise StoreError now if the existing store at ``path`` could not be written (it is in use, or not a
-    store): said before minutes of reading returns, not after. Changes nothing in the file."""
-    con = connect(path, read_only=False, config={"autoinstall_known_extensions": False,
-                                                 "autoload_known_extensions": False})
-    try:
-        check_tables(con, path, expected, read_only=False)
-    finally:
-        con.close()
-
-
 def check_replaceable(path: Path) -> None:
     """Raise StoreError if ``path`` should not be replaced by a new store: a folder, a file that is not a
-    CareLens store (someone's other file, named by mistake), or a store another process is using."""
-    if path.exists() or path.is_dir():
-        try:
-            check_writable(path, {})
-        except StoreError as e:
-            if "in use by" in str(e):
-                raise
-            raise StoreError(f"{e}; it is not replaced: give --store a new file or a CareLens store") from None
-    else:
-        check_creatable(path)
+    CareLens store (someone's other file, named by mistake), or a store another process is writing."""
+    from carelens.model.store_writer import writing
+
+    with writing(path, replace=True):
+        pass
 
 
 def check_creatable(target: Path) -> Path:
@@ -126,41 +100,3 @@ def check_creatable(target: Path) -> Path:
     except OSError as e:
         raise StoreError(f"{target}: cannot create the store in {target.parent} ({os_problem(e)})") from None
     return temp
-
-
-@contextmanager
-def new_store_file(target: Path) -> Iterator[Path]:
-    """A temporary file beside ``target`` to fill; published as ``target`` when the block succeeds.
-
-    Raises StoreError, and leaves ``target`` as it is, if another process created ``target``
-    meanwhile. The temporary file is removed however the block ends.
-    """
-    temp = check_creatable(target)
-    try:
-        yield temp
-        _publish(temp, target)
-    finally:
-        for leftover in (temp, Path(f"{temp}.wal")):
-            leftover.unlink(missing_ok=True)
-
-
-def _publish(temp: Path, target: Path) -> None:
-    created_meanwhile = StoreError(f"{target}: another process created this store while this load ran, so "
-                                   "nothing was stored; run the load again to add to that store")
-    try:
-        os.link(temp, target)  # fails if target exists: the exclusive create
-        return
-    except FileExistsError:
-        raise created_meanwhile from None
-    except OSError as e:
-        # a file system without hard links (FAT, some network shares): claim the name first, exclusively,
-        # then move the store over the empty claim (a reader meanwhile is told it is not a database)
-        if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
-            raise StoreError(f"{target}: cannot create the store ({os_problem(e)})") from None
-    try:
-        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-    except FileExistsError:
-        raise created_meanwhile from None
-    except OSError as e:
-        raise StoreError(f"{target}: cannot create the store ({os_problem(e)})") from None
-    os.replace(temp, target)

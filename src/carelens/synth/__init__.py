@@ -10,7 +10,6 @@ Typical use::
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,43 +50,49 @@ def synthesise(store_path: str | Path, specs: Sequence[AuthoritySpec], years: in
                ) -> SynthesisSummary:
     """Generate authorities into a new store file, atomically.
 
-    The store is written to a temporary file beside the target and moved into
-    place only when every authority has been written, so an interrupted run
-    never leaves a half-filled store behind.
+    The store's next version is written beside it and published only when every
+    authority has been written (:mod:`carelens.model.store_writer`), so an interrupted
+    run never leaves a half-filled store behind, and readers of the store it replaces
+    go on reading it meanwhile. Each authority is recorded in ``store_loads`` with
+    its profile and seed.
 
     A single authority is generated in this process. A pool of authorities (a
     region, or England) is generated one authority per short-lived worker
     process, each writing Parquet files, which DuckDB then loads in bulk: memory
     stays bounded by the largest authority however many there are.
     """
+    from carelens.model.metadata import Load
+    from carelens.model.store_writer import writing
+
     target = Path(store_path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # this process's own: two runs writing one store must not fill (or remove) each other's temporary file
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")
-    for leftover in (tmp, Path(str(tmp) + ".wal")):
-        leftover.unlink(missing_ok=True)
     children = rows = 0
-    try:
+    made: list[Load] = []
+
+    def generated(spec: AuthoritySpec, n_children: int, n_rows: int) -> None:
+        made.append(Load(source=f"synthetic:{spec.profile.name}", return_kind="synthetic", la_code=spec.la_code,
+                         children=n_children, rows=n_rows, synthetic=True, profile=spec.profile.name, seed=seed,
+                         years=years))
+        if on_authority:
+            on_authority(spec, n_children)
+
+    # a new version replacing whatever the store held, written beside it and published only when every
+    # authority is in it (decision 017): an interrupted run leaves the store as it was
+    with writing(target, replace=True) as writer, \
+            writer.next_version("synth", replace=True, memory_limit="1GB") as store:
         if len(specs) == 1:
-            with Store(tmp, memory_limit="1GB") as store:
-                frames = generate_authority(specs[0], years=years, seed=seed, end=end)
-                store.append(frames)
-                children, rows = len(frames["person"]), sum(len(f) for f in frames.values())
-                del frames
-                if on_authority:
-                    on_authority(specs[0], children)
-                store.checkpoint()
+            frames = generate_authority(specs[0], years=years, seed=seed, end=end)
+            store.append(frames)
+            children, rows = len(frames["person"]), sum(len(f) for f in frames.values())
+            del frames
+            generated(specs[0], children, rows)
         else:
-            children, rows = _synthesise_pool(tmp, specs, years, seed, end, on_authority)
-        os.replace(tmp, target)
-        Path(str(target) + ".wal").unlink(missing_ok=True)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            children, rows = _synthesise_pool(store, specs, years, seed, end, generated)
+        store.record_loads(made)
     return SynthesisSummary(authorities=len(specs), children=children, rows=rows, store=target)
 
 
-def _synthesise_pool(tmp: Path, specs, years, seed, end, on_authority) -> tuple[int, int]:
+def _synthesise_pool(store: Store, specs, years, seed, end, generated) -> tuple[int, int]:
     import multiprocessing
     import shutil
     import tempfile
@@ -98,7 +103,7 @@ def _synthesise_pool(tmp: Path, specs, years, seed, end, on_authority) -> tuple[
     if len(by_code) != len(specs):
         raise ValueError("each authority in a pool needs its own la_code")
     children = rows = 0
-    staging = Path(tempfile.mkdtemp(prefix="carelens-synth-", dir=tmp.parent))
+    staging = Path(tempfile.mkdtemp(prefix="carelens-synth-", dir=store.path.parent))
     try:
         # spawn, not fork: forking a process whose Polars thread pool is running can deadlock. A worker
         # is replaced after a few authorities, which hands its memory back to the system.
@@ -108,13 +113,10 @@ def _synthesise_pool(tmp: Path, specs, years, seed, end, on_authority) -> tuple[
             for la_code, n_children, n_rows in pool.imap(_generate_to_parquet, jobs):
                 children += n_children
                 rows += n_rows
-                if on_authority:
-                    on_authority(by_code[la_code], n_children)
-        with Store(tmp, memory_limit="1GB") as store:
-            for t in TABLES:
-                files = sorted(str(p) for p in staging.glob(f"*/{t.name}.parquet"))
-                store.load_parquet(t.name, files)
-            store.checkpoint()
+                generated(by_code[la_code], n_children, n_rows)
+        for t in TABLES:
+            files = sorted(str(p) for p in staging.glob(f"*/{t.name}.parquet"))
+            store.load_parquet(t.name, files)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return children, rows
