@@ -370,9 +370,7 @@ def indicators(
     Each row says whether the store's data can support it (outside_coverage, history_short) and how many
     children a load held back (children_held_back); flagged indicators are listed on stderr.
     """
-    from carelens.indicators.catalogue import CATALOGUE, indicator
-    from carelens.indicators.engine import evaluate_series
-    from carelens.indicators.periods import periods_at, standard_periods
+    from carelens.indicators.api import Selection, SelectionError, check_breakdowns, definition, figures
 
     day = _date_option("--as-at", as_at)
     first = _date_option("--series-from", series_from) if series_from else None
@@ -387,33 +385,23 @@ def indicators(
     if out is not None:
         _check_out(output_file_problem("--out", out))
     try:
-        chosen = [indicator(i) for i in indicator_ids] if indicator_ids else list(CATALOGUE)
-    except KeyError as e:
-        _fail(str(e.args[0]))
-    breakdowns = ["all", *(breakdown or [])]
-    known = {b for ind in chosen for b in ind.all_breakdowns}
-    for b in breakdowns:
-        if b not in known:
-            _fail(f"--breakdown {b!r}: expected one of {', '.join(sorted(known))}")
-    periods = standard_periods(first, day) if first else periods_at(day)
+        chosen = [definition(i) for i in indicator_ids or ()]
+        check_breakdowns(chosen or None, breakdown or ())
+    except SelectionError as e:
+        _fail(f"--{e}" if str(e).startswith("breakdown ") else str(e))
+    authorities = "all" if la == "all" else tuple(la.split(",")) if la and "," in la else la
+    selection = Selection(as_at=day, indicators=tuple(i.id for i in chosen), breakdowns=tuple(breakdown or ()),
+                          authorities=authorities, series_from=first)
+    if engine == "spark" and not selection.one_authority:
+        _fail("--engine spark: one authority at a time (--la CODE)")
     with _open_store(store) as s:
         try:
-            if la == "all":
-                chosen_las: str | list[str] = [r[0] for r in s.sql('SELECT DISTINCT la_code FROM "person" ORDER BY 1')]
-            elif la and "," in la:
-                chosen_las = [s.authority(code.strip()) for code in la.split(",") if code.strip()]
-            else:
-                chosen_las = s.authority(la)
-        except ValueError as e:
+            got = figures(s, selection, engine=engine)
+        except SelectionError as e:
             _fail(str(e))
-        if engine == "spark" and not isinstance(chosen_las, str):
-            _fail("--engine spark: one authority at a time (--la CODE)")
-        tables = s
-        if engine == "spark":
-            from carelens.indicators.backends import copy_store, spark_local
-
-            tables = copy_store(s, spark_local(), la_code=chosen_las)
-        result = evaluate_series(tables, chosen, periods, chosen_las, breakdowns)
+    several = not selection.one_authority
+    result = got.values if several else got.values.drop("la_code")
+    chosen_las = got.authorities if several else got.authorities[0]
     _warn_unsupported(result, day, strict)
     if fmt == "table":
         several = not isinstance(chosen_las, str)

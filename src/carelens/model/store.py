@@ -144,6 +144,7 @@ class Store:
         self._change = change
         self._loads: list[Load] = []
         self._changed = False
+        self.recorded: StoreVersion | None = None  # the version this write recorded, once closed
         self._duck = connect(self.path, read_only, config)
         try:
             found = self._check_schema(read_only)
@@ -262,7 +263,7 @@ class Store:
 
     def count(self, name: str) -> int:
         table(name)
-        return self._duck.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        return self._duck.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
 
     def sql(self, query: str, params: Iterable | None = None) -> list[tuple]:
         """Run a read query directly (used by invariant checks and tests)."""
@@ -343,7 +344,7 @@ class Store:
         the write failed, and what it made is thrown away)."""
         try:
             if record and self._changed and not self.read_only:
-                versions.record_version(self._duck, self._change, self._loads, self.schema_version)
+                self.recorded = versions.record_version(self._duck, self._change, self._loads, self.schema_version)
                 self._changed = False
                 self._duck.execute("CHECKPOINT")
         finally:

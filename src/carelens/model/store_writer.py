@@ -13,7 +13,8 @@ So no CareLens write touches the store that readers have open (decision 017):
    the store before keeps the version it opened (an open file survives the rename on Linux and
    macOS) until it opens the store again; one that opens after sees the new version whole.
 4. The old version's file is deleted by the rename: the system frees its space when the last
-   reader closes it. Temporary files of writers that died are removed by the next writer.
+   reader closes it. Temporary files of writers that died are removed by the next writer, and so are
+   the figures kept for earlier versions (``.NAME.results/``, decision 018).
 
 A failed write removes its temporary file and leaves the store as it was.
 """
@@ -35,6 +36,22 @@ if TYPE_CHECKING:
     from carelens.model.store import Store
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def results_folder(store: Path) -> Path:
+    """The folder beside ``store`` where figures computed from its versions are kept
+    (:mod:`carelens.indicators.results_cache`); a new version removes those of the versions before it."""
+    return store.with_name(f".{store.name}.results")
+
+
+def _forget_results_of_earlier_versions(store: Path, current: str) -> None:
+    folder = results_folder(store)
+    try:
+        earlier = [p for p in folder.iterdir() if p.is_dir() and p.name != current]
+    except OSError:
+        return
+    for old in earlier:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def lock_path(store: Path) -> Path:
@@ -121,6 +138,8 @@ class StoreWriter:
             _durable(temp)
             os.replace(temp, self.store)
             _durable_folder(self.store.parent)
+            if store.recorded is not None:
+                _forget_results_of_earlier_versions(self.store, store.recorded.version_id)
         finally:
             for leftover in (temp, wal):
                 leftover.unlink(missing_ok=True)

@@ -30,8 +30,8 @@ from carelens.model.metadata import (
 def current_version(con: duckdb.DuckDBPyConnection) -> StoreVersion | None:
     """The store's latest version, or None for a store with none recorded."""
     row = con.execute(f'SELECT version, version_id, made_at, change, carelens_version, schema_version '
-                      f'FROM "{STORE_VERSIONS.name}" ORDER BY version DESC LIMIT 1').fetchone()
-    return None if row is None else StoreVersion(*row)
+                      f'FROM "{STORE_VERSIONS.name}" ORDER BY version DESC LIMIT 1').fetchall()
+    return StoreVersion(*row[0]) if row else None
 
 
 def record_version(con: duckdb.DuckDBPyConnection, change: str, loads: Sequence[Load], schema_version: int
@@ -43,11 +43,11 @@ def record_version(con: duckdb.DuckDBPyConnection, change: str, loads: Sequence[
     made_at, by = now(), carelens_version()
     con.execute("BEGIN TRANSACTION")
     try:
-        number = con.execute(f'SELECT coalesce(max(version), 0) + 1 FROM "{STORE_VERSIONS.name}"').fetchone()[0]
+        number = con.execute(f'SELECT coalesce(max(version), 0) + 1 FROM "{STORE_VERSIONS.name}"').fetchall()[0][0]
         version = StoreVersion(number, uuid.uuid4().hex, made_at, change, by, schema_version)
         con.execute(f'INSERT INTO "{STORE_VERSIONS.name}" VALUES (?, ?, ?, ?, ?, ?)',
                     [version.version, version.version_id, made_at, change, by, schema_version])
-        first = con.execute(f'SELECT coalesce(max(load_id), 0) + 1 FROM "{STORE_LOADS.name}"').fetchone()[0]
+        first = con.execute(f'SELECT coalesce(max(load_id), 0) + 1 FROM "{STORE_LOADS.name}"').fetchall()[0][0]
         for i, load in enumerate(loads):
             con.execute(f'INSERT INTO "{STORE_LOADS.name}" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                         [first + i, number, made_at, by, load.source, load.return_kind, load.collection_year,

@@ -70,7 +70,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
         return None
     if STORE_MIGRATIONS.name not in held:
         return 0
-    return con.execute(f'SELECT coalesce(max(migration), 0) FROM "{STORE_MIGRATIONS.name}"').fetchone()[0]
+    return con.execute(f'SELECT coalesce(max(migration), 0) FROM "{STORE_MIGRATIONS.name}"').fetchall()[0][0]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
