@@ -52,7 +52,7 @@ def peak_gb() -> float:
 def catalogue_periods(store, la: str):
     """Every standard window of the ten years ending at the latest month end (the history before
     them holds only the children already known when the simulation starts)."""
-    from carelens.indicators.headlines import latest_month_end
+    from carelens.report.headlines import latest_month_end
     from carelens.indicators.periods import months_before, standard_periods
 
     last = latest_month_end(store, la)

@@ -5,7 +5,7 @@ line, field, value, what was expected) and, if there are any, raises
 :class:`IngestError` carrying them all before anything is stored.
 
 The module sits below every package that reads files (the readers in :mod:`carelens.ingest`,
-the benchmark builder in :mod:`carelens.benchmark`, the validator to come), so that each
+the benchmark builder in :mod:`carelens.published`, the validator to come), so that each
 reports problems the same way without importing another (docs/decisions/012).
 """
 

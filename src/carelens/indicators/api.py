@@ -37,6 +37,8 @@ from carelens.indicators.results_cache import CacheKey, ResultsCache
 from carelens.model.store import Store
 
 ENGINES = ("duckdb", "spark")
+__all__ = ["ENGINES", "Figures", "Indicator", "Period", "Selection", "SelectionError", "catalogue", "check_breakdowns",
+           "children_behind", "definition", "definitions", "figures"]
 
 
 class SelectionError(ValueError):
@@ -62,6 +64,9 @@ class Selection:
     breakdowns: tuple[str, ...] = ()
     authorities: str | tuple[str, ...] | None = None
     series_from: dt.date | str | None = None
+    # exactly these windows, whatever kinds each indicator is usually reported over (e.g. the financial
+    # years DfE publishes); none: those ending at as_at, or from series_from
+    windows: tuple[Period, ...] = ()
 
     def __post_init__(self):
         # frozen: normalised through object.__setattr__, so that equal selections compare equal
@@ -74,6 +79,9 @@ class Selection:
         object.__setattr__(self, "breakdowns", tuple(b for b in self.breakdowns if b != "all"))
         if self.authorities is not None and not isinstance(self.authorities, str):
             object.__setattr__(self, "authorities", tuple(self.authorities))
+        object.__setattr__(self, "windows", tuple(self.windows))
+        if self.series_from is not None and self.windows:
+            raise SelectionError("give windows or series_from, not both")
 
     @property
     def one_authority(self) -> bool:
@@ -88,6 +96,8 @@ class Selection:
             raise SelectionError(str(e.args[0])) from None
 
     def periods(self) -> list[Period]:
+        if self.windows:
+            return list(self.windows)
         return standard_periods(self.series_from, self.as_at) if self.series_from else periods_at(self.as_at)
 
 
@@ -145,7 +155,7 @@ def figures(store: Store, selection: Selection, *, engine: str = "duckdb", keep:
     if engine == "spark" and len(authorities) != 1:
         raise SelectionError("engine spark: one authority at a time")
     version = store.version.version_id
-    key = CacheKey(version, authorities, breakdowns, selection.as_at, selection.series_from)
+    key = CacheKey(version, authorities, breakdowns, selection.as_at, selection.series_from, selection.windows)
     cache = ResultsCache(store.path)
     found = cache.read(key, [i.id for i in chosen]) if keep else {}
     missing = [i for i in chosen if i.id not in found]
@@ -156,7 +166,8 @@ def figures(store: Store, selection: Selection, *, engine: str = "duckdb", keep:
 
             tables = copy_store(store, spark_local(), la_code=authorities[0])
         la = authorities[0] if one else authorities
-        computed = evaluate_series(tables, missing, selection.periods(), la, breakdowns)
+        computed = evaluate_series(tables, missing, selection.periods(), la, breakdowns,
+                                   every_window=bool(selection.windows))
         if one:
             computed = computed.select(pl.lit(authorities[0], pl.String).alias("la_code"), pl.all())
         if keep and not computed.is_empty():
@@ -205,6 +216,11 @@ def catalogue() -> pl.DataFrame:
              "history_reason": i.history.reason, "dfe_measure": i.dfe_measure, "reference": i.reference}
             for i in CATALOGUE]
     return pl.DataFrame(rows)
+
+
+def definitions() -> tuple[Indicator, ...]:
+    """Every indicator's declaration, in the catalogue's order."""
+    return CATALOGUE
 
 
 def definition(id_or_name: str) -> Indicator:

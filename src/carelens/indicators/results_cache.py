@@ -7,7 +7,7 @@ identifier (decision 018)::
     .NAME.results/<version_id>/<selection key>/part-<random>.parquet
 
 A *selection key* names what the values depend on besides the indicator: the authorities, the
-breakdowns, the as-at day and the first day of the series. Each part holds the rows of some
+breakdowns, the as-at day and the first day of the series (or the windows named). Each part holds the rows of some
 indicators, in the order the engine gave them; a request reads the parts, computes only the
 indicators none holds, and adds them as a new part. A part is written to a temporary name and renamed,
 so a reader never reads half of one, and two readers computing the same indicator at once both write
@@ -41,11 +41,13 @@ class CacheKey:
     breakdowns: tuple[str, ...]
     as_at: dt.date
     series_from: dt.date | None
+    windows: tuple = ()  # Periods, when the selection names its windows
 
     def describe(self) -> dict:
         return {"version_id": self.version_id, "authorities": list(self.authorities),
                 "breakdowns": list(self.breakdowns), "as_at": self.as_at.isoformat(),
-                "series_from": self.series_from.isoformat() if self.series_from else None}
+                "series_from": self.series_from.isoformat() if self.series_from else None,
+                "windows": [[w.label, w.kind, w.start.isoformat(), w.end.isoformat()] for w in self.windows]}
 
     @property
     def name(self) -> str:

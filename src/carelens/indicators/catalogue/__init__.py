@@ -41,8 +41,6 @@ BY_ID = {i.id: i for i in CATALOGUE}
 if len(BY_ID) != len(CATALOGUE) or len({i.name for i in CATALOGUE}) != len(CATALOGUE):
     raise RuntimeError("two catalogue indicators share an id or a name")
 
-HEADLINES = ("B4", "B8", "C3", "C8", "C9", "D1", "D2")
-"""The indicators the demo prints at the latest month end."""
 
 
 def indicator(id_or_name: str) -> Indicator:

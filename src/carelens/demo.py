@@ -1,0 +1,97 @@
+"""The demo: the whole job on synthetic data, end to end.
+
+Generate the coastal authority (``synth``), write its statutory returns from the store
+(``returns``), load those returns into a fresh store as a council would (``ingest``), and summarise
+it (``report``): its generated figures against its profile's targets, its headline indicators, and
+the ratio table against the statistical neighbours of the real authority it imitates.
+``carelens demo`` calls :func:`run` and prints :func:`summary`; the work is here so that it does not
+depend on the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from carelens.synth.profiles import Profile
+
+DEMO_YEARS = (2024, 2025, 2026)  # the returns the demo writes and loads
+LA_CODE = "890"
+NAME = "Coastal (synthetic)"
+SHORT_NAME = "Coastal"  # a column heading
+PROFILE = "coastal-high-demand"
+
+Stage = Callable[[str, int], Callable[[], None]]
+"""How the caller follows the work: called with what a stage does and in how many steps, it returns
+the function to call as each step is done (a progress bar's, say)."""
+
+
+def _unseen(description: str, steps: int) -> Callable[[], None]:
+    return lambda: None
+
+
+@dataclass(frozen=True)
+class Demo:
+    """What a run made: the synthetic store, the returns written from it and the store loaded from them."""
+
+    store: Path
+    profile: Profile
+    returns: list[Path]
+    from_returns: Path
+    children_loaded: int
+    rows_loaded: int
+
+
+def run(out: Path, seed: int = 1, years: int = 10, stage: Stage = _unseen) -> Demo:
+    """Generate the coastal authority into ``out``, write its returns there and load them into a fresh store.
+
+    ``out`` is made if missing; the stores in it are replaced.
+    """
+    from carelens.ingest import ingest
+    from carelens.model.store import Store
+    from carelens.returns.cin_census import write_cin_census
+    from carelens.returns.ssda903 import write_ssda903
+    from carelens.synth import AuthoritySpec, load_profile, synthesise
+
+    out.mkdir(parents=True, exist_ok=True)
+    store_path = out / "carelens.duckdb"
+    profile = load_profile(PROFILE)
+    simulated = stage(f"Simulating {years} years of a {profile.children:,}-child coastal authority", 1)
+    synthesise(store_path, [AuthoritySpec(LA_CODE, NAME, profile)], years=years, seed=seed,
+               on_authority=lambda spec, n: simulated())
+    written_one = stage("Writing statutory returns", 2 * len(DEMO_YEARS))
+    written = []
+    with Store(store_path, read_only=True) as store:
+        for year in DEMO_YEARS:
+            label = f"{year - 1}-{str(year)[2:]}"
+            write_ssda903(store, year, out / f"ssda903_{label}")
+            written_one()
+            write_cin_census(store, year, out / f"cin_census_{label}.xml")
+            written_one()
+            written += [out / f"ssda903_{label}", out / f"cin_census_{label}.xml"]
+    # the path a council takes: its returns loaded into a fresh store, stitched into one history
+    from_returns = out / "from_returns.duckdb"
+    from_returns.unlink(missing_ok=True)
+    loaded_one = stage("Loading the returns into a fresh store", len(written))
+    loaded = ingest(from_returns, written, on_source=lambda path, kind: loaded_one())
+    return Demo(store_path, profile, written, from_returns, loaded.children, loaded.rows)
+
+
+def summary(demo: Demo) -> Iterator[Table | str]:
+    """The demo's summary, one table at a time as each is made: the generated figures of the latest
+    return year against the profile's targets, the headline indicators at the latest month end, and
+    the ratio table (or why it cannot be shown)."""
+    from carelens.model.store import Store
+    from carelens.report.demo_summary import generated_against_targets, headline_table, neighbour_ratio_table
+
+    with Store(demo.store, read_only=True) as store:
+        yield generated_against_targets(store, demo.profile, max(DEMO_YEARS), NAME)
+        table, month_end = headline_table(store, LA_CODE)
+        yield table
+        yield neighbour_ratio_table(store, LA_CODE, NAME, SHORT_NAME, demo.profile.benchmark_against or LA_CODE,
+                                    month_end)
