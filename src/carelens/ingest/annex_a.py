@@ -1243,15 +1243,41 @@ def _build(ctx: _Ctx, lists: dict[int, _List], people: dict[str, _Person]) -> di
 
 def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> dict[str, pl.DataFrame]:
     """Identifiers, and the links between records that Annex A does not give but their dates imply."""
-    out: dict[str, pl.DataFrame] = {}
     prov = ["la_code", "source_file", "source_year", "source_row"]
+    out = _referrals_and_contacts(ctx, rec, prov)
+    referrals = out["referrals"]
 
-    def drop_note(frame: pl.DataFrame, column: str, text: str) -> pl.DataFrame:
-        missing = frame.filter(pl.col(column).is_null()).height
-        if missing:
-            ctx.notes[text] += missing
-        return frame.filter(pl.col(column).is_not_null())
+    eh = _with_id(_frame("early_help_episodes", rec["early_help"], ["child_id", "start_date", "team_id"]),
+                  "early_help_id", "Y", "start_date")
+    out["early_help_episodes"] = eh
 
+    assessments = _with_id(_frame("assessments", rec["assessments"], [
+        "child_id", "start_date", "authorised_date", "child_seen", "outcome_nfa", "team_id", "worker_id"]),
+        "assessment_id", "A", "start_date")
+    assessments = _drop_note(ctx, _under_referral(referrals, assessments, "start_date"), "referral_id",
+                             "List 4: assessment with no referral of the child on or before its start in Lists "
+                             "3 or 6; not stored")
+    out["assessments"] = assessments.select("assessment_id", "child_id", "referral_id", "start_date",
+                                            "authorised_date", "child_seen", "outcome_nfa", "team_id",
+                                            "worker_id", *prov).sort("assessment_id")
+
+    s47 = _with_id(_frame("s47_enquiries", rec["s47"], ["child_id", "start_date", "outcome", "icpc_not_required",
+                                                        "team_id", "worker_id"]), "s47_id", "S", "start_date")
+    s47 = _drop_note(ctx, _under_referral(referrals, s47, "start_date"), "referral_id",
+                     "List 5: s47 enquiry with no referral of the child on or before its start in Lists 3 or 6; "
+                     "not stored")
+    out["s47_enquiries"] = s47.select("s47_id", "child_id", "referral_id", "start_date", "outcome",
+                                      "icpc_not_required", "team_id", "worker_id", *prov).sort("s47_id")
+
+    out.update(_child_protection(ctx, rec, referrals, s47, prov))
+    out.update(_looked_after(ctx, rec, prov))
+    out["care_leaver_contacts"] = _care_leavers(ctx, rec, people, prov)
+    return out
+
+
+def _referrals_and_contacts(ctx: _Ctx, rec: dict[str, list[dict]], prov: list[str]) -> dict[str, pl.DataFrame]:
+    """Referrals (Lists 3 and 6 together) and contacts (List 1), each contact linked to the referral it
+    became."""
     # referrals: List 3 and List 6 rows of the same child and date are one referral (CIN episode)
     r3 = _with_id(_frame("referrals", rec["referrals3"], ["child_id", "referral_date", "source", "referral_nfa",
                                                           "team_id", "worker_id"]), "referral_id", "R",
@@ -1295,40 +1321,32 @@ def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> 
         .unique("referral_id", keep="first").select("referral_id", "contact_id")
     referrals = referrals.join(first_contact, on="referral_id", how="left")
     contacts = contacts.select("contact_id", "child_id", "contact_date", "source", "outcome", "referral_id", *prov)
-    out["contacts"] = contacts.sort("contact_id")
-    out["referrals"] = referrals.sort("referral_id")
+    return {"contacts": contacts.sort("contact_id"), "referrals": referrals.sort("referral_id")}
 
-    def under_referral(frame: pl.DataFrame, date_col: str) -> pl.DataFrame:
-        """The child's latest referral on or before the date."""
-        if frame.is_empty():
-            return frame.with_columns(pl.lit(None, pl.Utf8).alias("referral_id"))
-        refs = referrals.select("child_id", pl.col("referral_date").alias(date_col), "referral_id") \
-            .sort("child_id", date_col)
-        return frame.sort("child_id", date_col).join_asof(refs, on=date_col, by="child_id", strategy="backward",
-                                                            check_sortedness=False)
 
-    eh = _with_id(_frame("early_help_episodes", rec["early_help"], ["child_id", "start_date", "team_id"]),
-                  "early_help_id", "Y", "start_date")
-    out["early_help_episodes"] = eh
+def _drop_note(ctx: _Ctx, frame: pl.DataFrame, column: str, text: str) -> pl.DataFrame:
+    """``frame`` without its rows that have no ``column``, counted in a note."""
+    missing = frame.filter(pl.col(column).is_null()).height
+    if missing:
+        ctx.notes[text] += missing
+    return frame.filter(pl.col(column).is_not_null())
 
-    assessments = _with_id(_frame("assessments", rec["assessments"], [
-        "child_id", "start_date", "authorised_date", "child_seen", "outcome_nfa", "team_id", "worker_id"]),
-        "assessment_id", "A", "start_date")
-    assessments = drop_note(under_referral(assessments, "start_date"), "referral_id",
-                            "List 4: assessment with no referral of the child on or before its start in Lists "
-                            "3 or 6; not stored")
-    out["assessments"] = assessments.select("assessment_id", "child_id", "referral_id", "start_date",
-                                            "authorised_date", "child_seen", "outcome_nfa", "team_id",
-                                            "worker_id", *prov).sort("assessment_id")
 
-    s47 = _with_id(_frame("s47_enquiries", rec["s47"], ["child_id", "start_date", "outcome", "icpc_not_required",
-                                                        "team_id", "worker_id"]), "s47_id", "S", "start_date")
-    s47 = drop_note(under_referral(s47, "start_date"), "referral_id",
-                    "List 5: s47 enquiry with no referral of the child on or before its start in Lists 3 or 6; "
-                    "not stored")
-    out["s47_enquiries"] = s47.select("s47_id", "child_id", "referral_id", "start_date", "outcome",
-                                      "icpc_not_required", "team_id", "worker_id", *prov).sort("s47_id")
+def _under_referral(referrals: pl.DataFrame, frame: pl.DataFrame, date_col: str) -> pl.DataFrame:
+    """The child's latest referral on or before the date."""
+    if frame.is_empty():
+        return frame.with_columns(pl.lit(None, pl.Utf8).alias("referral_id"))
+    refs = referrals.select("child_id", pl.col("referral_date").alias(date_col), "referral_id") \
+        .sort("child_id", date_col)
+    return frame.sort("child_id", date_col).join_asof(refs, on=date_col, by="child_id", strategy="backward",
+                                                        check_sortedness=False)
 
+
+def _child_protection(ctx: _Ctx, rec: dict[str, list[dict]], referrals: pl.DataFrame, s47: pl.DataFrame,
+                      prov: list[str]) -> dict[str, pl.DataFrame]:
+    """Initial conferences (List 5) under their s47 enquiry, CP plans (List 7) under their conference and
+    referral, and the plans' reviews and visits."""
+    out: dict[str, pl.DataFrame] = {}
     cp_schema = polars_schema("cp_plans")
     cp = _with_id(_frame("cp_plans", rec["cp_plans"], ["child_id", "start_date", "end_date", "initial_category",
                                                        "latest_category", "team_id", "worker_id"]),
@@ -1350,9 +1368,10 @@ def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> 
                           pl.lit(True).alias("_plan")).unique(["child_id", "conference_date"])
     icpc = icpc.join(plan_days, on=["child_id", "conference_date"], how="left") \
         .with_columns(pl.coalesce("outcome_cp_plan", "_plan").alias("outcome_cp_plan"))
-    icpc = drop_note(icpc, "referral_id", "List 5: ICPC of an s47 enquiry that could not be stored; not stored")
-    icpc = drop_note(icpc, "outcome_cp_plan", "List 5: ICPC whose outcome is unknown and no List 7 plan starts "
-                     "on its date; not stored")
+    icpc = _drop_note(ctx, icpc, "referral_id",
+                      "List 5: ICPC of an s47 enquiry that could not be stored; not stored")
+    icpc = _drop_note(ctx, icpc, "outcome_cp_plan",
+                      "List 5: ICPC whose outcome is unknown and no List 7 plan starts on its date; not stored")
     out["initial_cp_conferences"] = icpc.select(
         "icpc_id", "child_id", "referral_id", "s47_id", "conference_date", "transfer_in", "outcome_cp_plan",
         "team_id", "worker_id", *prov).sort("icpc_id")
@@ -1360,9 +1379,9 @@ def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> 
     conf = icpc.filter(pl.col("outcome_cp_plan")).select(
         "child_id", pl.col("conference_date").alias("start_date"), "icpc_id").unique(["child_id", "start_date"])
     cp = cp.join(conf, on=["child_id", "start_date"], how="left")
-    cp = drop_note(under_referral(cp, "start_date"), "referral_id",
-                   "List 7: CP plan with no referral of the child on or before its start in Lists 3 or 6; "
-                   "not stored")
+    cp = _drop_note(ctx, _under_referral(referrals, cp, "start_date"), "referral_id",
+                    "List 7: CP plan with no referral of the child on or before its start in Lists 3 or 6; "
+                    "not stored")
     out["cp_plans"] = cp.select("cp_plan_id", "child_id", "referral_id", "icpc_id", "start_date", "end_date",
                                 "initial_category", "latest_category", "team_id", "worker_id", *prov) \
         .cast({c: cp_schema[c] for c in ("icpc_id",)}).sort("cp_plan_id")
@@ -1379,9 +1398,6 @@ def _link(ctx: _Ctx, rec: dict[str, list[dict]], people: dict[str, _Person]) -> 
 
     out["cp_reviews"] = cp_children("cp_reviews", "cp_review_id", "CR", "review_date", [])
     out["cp_visits"] = cp_children("cp_visits", "cp_visit_id", "CV", "visit_date", ["child_seen", "child_seen_alone"])
-
-    out.update(_looked_after(ctx, rec, prov))
-    out["care_leaver_contacts"] = _care_leavers(ctx, rec, people, prov)
     return out
 
 

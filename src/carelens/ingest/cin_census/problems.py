@@ -48,3 +48,9 @@ def short(text: str, limit: int = 300) -> str:
 def line_of(el) -> int:
     """The line of the file an element starts on (0 when it is absent or not known)."""
     return (el.sourceline or 0) if el is not None else 0
+
+
+def field_line(el, path: str) -> int:
+    """The line of the element at ``path`` below ``el`` ("." for ``el`` itself), else of ``el``."""
+    leaf = el if path == "." else el.find(path)
+    return line_of(leaf if leaf is not None else el)
