@@ -59,9 +59,8 @@ def test_two_loads_into_a_new_store(small_903_return, tmp_path):
     children = _children_in(small_903_return)
 
     def losing(other: int) -> list[str]:
-        return [f"error: {store}: another process created this store while this load ran, so nothing was "
-                "stored; run the load again to add to that store",
-                f"error: {store}: store in use by process {other}; try again when it finishes"]
+        # the writer lock is taken before either reads a file (decision 017): the loser is told at once
+        return [f"error: {store}: store in use by process {other}; try again when it finishes"]
 
     losers = 0
     for race in range(RACES):

@@ -30,7 +30,7 @@ from carelens.model.metadata import (
     StoreVersion,
 )
 from carelens.model.migrations import SCHEMA_VERSION, migrate, schema_version
-from carelens.model.store_file import StoreError, check_tables, connect
+from carelens.model.store_file import StoreError, check_tables, connect, connect_reader
 from carelens.model.tables import TABLES, Table, table
 
 _DUCKDB_TYPES = {
@@ -145,7 +145,7 @@ class Store:
         self._loads: list[Load] = []
         self._changed = False
         self.recorded: StoreVersion | None = None  # the version this write recorded, once closed
-        self._duck = connect(self.path, read_only, config)
+        self._duck = connect_reader(self.path, config) if read_only else connect(self.path, False, config)
         try:
             found = self._check_schema(read_only)
             if read_only and found is not None and found < SCHEMA_VERSION:
@@ -154,7 +154,7 @@ class Store:
                 from carelens.model.store_writer import upgrade
 
                 upgrade(self.path)
-                self._duck = connect(self.path, read_only, config)
+                self._duck = connect_reader(self.path, config)
                 self._check_schema(read_only)
             elif not read_only:
                 self._changed = bool(migrate(self._duck))

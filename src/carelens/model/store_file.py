@@ -39,6 +39,29 @@ def connect(path: Path, read_only: bool, config: dict) -> duckdb.DuckDBPyConnect
         raise StoreError(duckdb_problem(path, str(e))) from None
 
 
+def connect_reader(path: Path, config: dict) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the version of the store that ``path`` names now (decision 017).
+
+    Opened through a hard link of its own, removed as soon as DuckDB has the file open: DuckDB shares
+    one database per path within a process, so a second reader opening the path itself after a new
+    version was published would be handed the old one while any connection to it stayed open. Where no
+    link can be made (a folder the reader cannot write in), the path itself is opened.
+    """
+    if path.is_dir() or not path.exists():
+        return connect(path, True, config)  # (said as connect says it)
+    link = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.reading")
+    try:
+        os.link(path, link)
+    except OSError:
+        return connect(path, True, config)
+    try:
+        return connect(link, True, config)
+    except StoreError as e:
+        raise StoreError(str(e).replace(str(link), str(path))) from None
+    finally:
+        link.unlink(missing_ok=True)
+
+
 def check_tables(con: duckdb.DuckDBPyConnection, path: Path, expected: dict[str, list[str]],
                  complete: bool) -> None:
     """Refuse a database that is not a CareLens store, or one whose tables are not the declared ones.

@@ -86,8 +86,8 @@ def writer_lock(store: Path) -> Iterator[None]:
 
 
 def _remove_leftovers(store: Path) -> None:
-    """Remove the temporary files of writers of ``store`` that are no longer running."""
-    for leftover in store.parent.glob(f".{store.name}.*.loading*"):
+    """Remove the temporary files of writers (and the links of readers) of ``store`` that are no longer running."""
+    for leftover in [*store.parent.glob(f".{store.name}.*.loading*"), *store.parent.glob(f".{store.name}.*.reading")]:
         pid = leftover.name.removeprefix(f".{store.name}.").split("-", 1)[0]
         if pid.isdigit() and not _running(int(pid)):
             leftover.unlink(missing_ok=True)
