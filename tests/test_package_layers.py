@@ -40,7 +40,7 @@ LAYERS: dict[str, int] = {
 }
 
 
-def _imports() -> list[tuple[str, str, str]]:
+def _imports() -> list[tuple[str, str, str, str]]:
     """(importing package, imported package, where) for every import of one package by another."""
     found = []
     for path in sorted((SRC / "carelens").rglob("*.py")):
@@ -63,7 +63,7 @@ def _imports() -> list[tuple[str, str, str]]:
             for module in modules:
                 target = module.split(".")
                 if target[0] == "carelens" and len(target) > 1 and target[1] != parts[1]:
-                    found.append((parts[1], target[1], f"{'/'.join(parts)}.py line {node.lineno}"))
+                    found.append((parts[1], target[1], f"{'/'.join(parts)}.py line {node.lineno}", module))
     return found
 
 
@@ -74,7 +74,7 @@ def test_every_package_has_a_layer():
 
 
 def test_packages_import_only_lower_layers():
-    upward = [f"{where}: {source} imports {target}" for source, target, where in _imports()
+    upward = [f"{where}: {source} imports {target}" for source, target, where, _ in _imports()
               if LAYERS[target] >= LAYERS[source]]
     assert not upward
 
@@ -84,13 +84,21 @@ def test_packages_import_only_lower_layers():
     ("published", "report"), ("indicators", "report"),
 ])
 def test_named_directions(source, forbidden):
-    assert not [where for s, t, where in _imports() if (s, t) == (source, forbidden)]
+    assert not [where for s, t, where, _ in _imports() if (s, t) == (source, forbidden)]
 
 
 def test_nothing_imports_the_command_line():
-    assert not [where for _, target, where in _imports() if target == "cli"]
+    assert not [where for _, target, where, _ in _imports() if target == "cli"]
+
+
+def test_figures_are_got_only_through_the_indicators_api():
+    # decision 018: the report, the web app, the published-figures comparisons and the command line ask
+    # carelens.indicators.api, never the engine, the catalogue's modules or the cache behind it
+    found = [(where, module) for _, target, where, module in _imports() if target == "indicators"]
+    assert found, "the walk finds the imports of the indicators package"
+    assert [f"{where}: {module}" for where, module in found if module != "carelens.indicators.api"] == []
 
 
 def test_the_check_sees_lazy_imports():
     # the command line imports the writers inside its commands: the walk must find those
-    assert any((s, t) == ("cli", "returns") for s, t, _ in _imports())
+    assert any((s, t) == ("cli", "returns") for s, t, _, _ in _imports())
