@@ -32,13 +32,13 @@ from carelens.indicators.catalogue import CATALOGUE, indicator
 from carelens.indicators.engine import AUTHORITY_RESULT_SCHEMA, counted_rows, evaluate_series
 from carelens.indicators.flags import FLAG_COLUMNS
 from carelens.indicators.indicator import Indicator
-from carelens.indicators.periods import Period, periods_at, standard_periods
+from carelens.indicators.periods import ONE_DAY, Period, periods_at, standard_periods
 from carelens.indicators.results_cache import CacheKey, ResultsCache
 from carelens.model.store import Store
 
 ENGINES = ("duckdb", "spark")
 __all__ = ["ENGINES", "Figures", "Indicator", "Period", "Selection", "SelectionError", "catalogue", "check_breakdowns",
-           "children_behind", "definition", "definitions", "figures"]
+           "children_behind", "definition", "definitions", "figures", "latest_month_end"]
 
 
 class SelectionError(ValueError):
@@ -201,6 +201,22 @@ def children_behind(store: Store, indicator_id: str, *, as_at: dt.date | str, pe
     if group is not None:
         rows = rows.filter(pl.col("group") == group)
     return rows
+
+
+def latest_month_end(store: Store, la_code: str) -> dt.date:
+    """The last month end on or before the latest referral or contact the authority has recorded: the
+    newest month whose data is complete."""
+    latest = None
+    for name, column in (("referrals", "referral_date"), ("contacts", "contact_date")):
+        t = store.table(name)
+        day = t.filter(t.la_code == la_code)[column].max().execute()
+        if day is not None and (latest is None or day > latest):
+            latest = day
+    if latest is None:
+        raise ValueError(f"authority {la_code} has no referrals or contacts to report on")
+    latest = latest.date() if isinstance(latest, dt.datetime) else latest
+    next_day = latest + ONE_DAY
+    return latest if next_day.day == 1 else latest.replace(day=1) - ONE_DAY
 
 
 def _text(value) -> str:

@@ -6,28 +6,11 @@ import datetime as dt
 
 import polars as pl
 
-from carelens.indicators.api import Period, Selection, definition, figures
+from carelens.indicators.api import Period, Selection, definition, figures, latest_month_end
 from carelens.model.store import Store
 
 HEADLINES = ("B4", "B8", "C3", "C8", "C9", "D1", "D2")
 """The indicators the monthly overview (and the demo) opens with at the latest month end."""
-ONE_DAY = dt.timedelta(days=1)
-
-
-def latest_month_end(store: Store, la_code: str) -> dt.date:
-    """The last month end on or before the latest referral or contact the authority has recorded: the
-    newest month whose data is complete."""
-    latest = None
-    for name, column in (("referrals", "referral_date"), ("contacts", "contact_date")):
-        t = store.table(name)
-        day = t.filter(t.la_code == la_code)[column].max().execute()
-        if day is not None and (latest is None or day > latest):
-            latest = day
-    if latest is None:
-        raise ValueError(f"authority {la_code} has no referrals or contacts to report on")
-    latest = latest.date() if isinstance(latest, dt.datetime) else latest
-    next_day = latest + ONE_DAY
-    return latest if next_day.day == 1 else latest.replace(day=1) - ONE_DAY
 
 
 def headlines(store: Store, la_code: str, as_at: dt.date) -> pl.DataFrame:
