@@ -102,3 +102,17 @@ def test_figures_are_got_only_through_the_indicators_api():
 def test_the_check_sees_lazy_imports():
     # the command line imports the writers inside its commands: the walk must find those
     assert any((s, t) == ("cli", "returns") for s, t, _, _ in _imports())
+
+
+def test_a_catalogue_section_imports_no_other_section():
+    """What sections share (episodes in force, counts in a year, dates) is in modules named for it, so
+    that a section can change without another, or the forecast, depending on its private helpers."""
+    from carelens.indicators.catalogue import SECTIONS
+
+    sections = {module.__name__ for _, _, module in SECTIONS}
+    borrowed = []
+    for _, _, module in SECTIONS:
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in sections - {module.__name__}:
+                borrowed.append(f"{module.__name__} imports {node.module}")
+    assert not borrowed

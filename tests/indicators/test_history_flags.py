@@ -100,8 +100,8 @@ def test_a_declaration_without_history_is_refused_naming_the_indicator():
     b4 = indicator("B4")
     with pytest.raises(TypeError, match=r"indicator B8a \(referral_clock_timeliness\) declares no history: add "
                                         r"history=History\(months=\.\.\., reason="):
-        Indicator("B8a", "referral_clock_timeliness", "t", "d", Flow("referrals", "referral_date"), "events",
-                  "percent", "high")
+        Indicator(id="B8a", name="referral_clock_timeliness", title="t", definition="d",
+                  measure=Flow("referrals", "referral_date"), counting_unit="events", unit="percent", polarity="high")
     with pytest.raises(ValueError, match="expected whole months from 0 to 216"):
         dataclasses.replace(b4, history=History(-1, "x"))
 

@@ -36,7 +36,8 @@ import polars as pl
 import pytest
 
 from carelens.indicators.catalogue import indicator
-from carelens.indicators.catalogue.looked_after import INDICATORS, add_months
+from carelens.indicators.catalogue.looked_after import INDICATORS
+from carelens.indicators.dates import add_months
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
 from carelens.model.store import Store
@@ -466,7 +467,7 @@ def _months_back(day: dt.date, months: int) -> dt.date:
 def test_the_reach_of_a_year_is_the_first_day_whose_12_months_miss_the_end():
     import ibis
 
-    from carelens.indicators.catalogue.looked_after import reach_of_a_year
+    from carelens.indicators.catalogue.counts_in_a_year import reach_of_a_year
 
     ends = [dt.date(2019, 1, 1) + dt.timedelta(days=n) for n in range(11 * 366)]  # 2019-2030: three leap Februaries
     got = ibis.memtable({"end": ends}).select(r=reach_of_a_year(ibis._.end)).to_pyarrow()["r"].to_pylist()
@@ -488,7 +489,7 @@ def test_months_on_is_the_first_day_that_many_months_after(months):
     months_on(x, months): the sweeps of D8, D10 and D10a count from that day."""
     import ibis
 
-    from carelens.indicators.catalogue.looked_after import months_on
+    from carelens.indicators.dates import months_on
 
     days = [dt.date(2019, 1, 1) + dt.timedelta(days=n) for n in range(11 * 366)]  # 2019-2030: three leap Februaries
     got = ibis.memtable({"x": days}).select(m=months_on(ibis._.x, months)).to_pyarrow()["m"].to_pylist()
@@ -505,7 +506,7 @@ def test_months_on_a_birthday_is_the_day_the_child_turns_that_age():
     import ibis
 
     from carelens.indicators.breakdowns import age_on
-    from carelens.indicators.catalogue.looked_after import months_on
+    from carelens.indicators.dates import months_on
 
     born = [dt.date(2008, 1, 1) + dt.timedelta(days=n) for n in range(5 * 366)]  # 2008-2012: two leap Februaries
     for age in (5, 16):

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from carelens.indicators import dates
 from carelens.indicators.catalogue import indicator, permanence
 from carelens.indicators.engine import Period, counted_rows, evaluate, evaluate_by, evaluate_series
 from carelens.indicators.periods import standard_periods
@@ -229,8 +230,8 @@ def test_dates_helpers_handle_29_february():
 
     con = ibis.duckdb.connect()
     t = ibis.memtable(pl.DataFrame({"d": [D(2024, 2, 29), D(2025, 3, 31), D(2023, 1, 10)]}))
-    out = con.execute(t.select(plus1=permanence.add_years(t.d, 1), back3=permanence.lookback_start(t.d, 3),
-                               days=permanence.days_between(t.d, ibis.date(2025, 3, 31))))
+    out = con.execute(t.select(plus1=dates.add_years(t.d, 1), back3=dates.lookback_start(t.d, 3),
+                               days=dates.days_between(t.d, ibis.date(2025, 3, 31))))
     assert list(out["plus1"].dt.date) == [D(2025, 3, 1), D(2026, 3, 31), D(2024, 1, 10)]
     assert list(out["back3"].dt.date) == [D(2021, 3, 1), D(2022, 4, 1), D(2020, 1, 11)]
     assert list(out["days"]) == [396, 0, 811]

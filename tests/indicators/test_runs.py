@@ -13,6 +13,7 @@ from carelens.indicators.catalogue import CATALOGUE
 from carelens.indicators.engine import evaluate_series
 from carelens.indicators.measures import Context, shared
 from carelens.indicators.periods import standard_periods
+from carelens.indicators.run_cache import RunCache
 
 YEAR = standard_periods(dt.date(2024, 4, 1), dt.date(2025, 3, 31))  # weeks, months, rolling, the year, as at
 
@@ -52,19 +53,19 @@ def test_a_building_block_is_computed_once_per_run_and_given_only_its_own_parame
         t = ctx.table("cp_plans")
         return t.filter(t.start_date >= ibis.date(2020, 1, 1)).select("child_id", months=ibis.literal(ctx.param("months")))
 
-    blocks: dict = {}
-    first = plans_of_months(Context(small_store, "890", {"months": 3, "other": 1}, blocks))
-    again = plans_of_months(Context(small_store, "890", {"months": 3, "other": 2}, blocks))
-    other = plans_of_months(Context(small_store, "890", {"months": 6}, blocks))
+    run = RunCache()
+    first = plans_of_months(Context(small_store, ("890",), {"months": 3, "other": 1}, run))
+    again = plans_of_months(Context(small_store, ("890",), {"months": 3, "other": 2}, run))
+    other = plans_of_months(Context(small_store, ("890",), {"months": 6}, run))
     assert built == [{"months": 3}, {"months": 6}]  # the parameter it names, and nothing else
     assert again is first and other is not first
     assert first.count().execute() == other.count().execute() > 0
-    for table in blocks.values():
-        table.release()
+    assert len(run.blocks) == 2
+    run.release()
 
     @shared()
     def reads_a_parameter_it_does_not_name(ctx: Context) -> ibis.Table:
         return ctx.table("cp_plans").mutate(months=ctx.param("months"))
 
     with pytest.raises(KeyError):
-        reads_a_parameter_it_does_not_name(Context(small_store, "890", {"months": 3}, {}))
+        reads_a_parameter_it_does_not_name(Context(small_store, ("890",), {"months": 3}, RunCache()))

@@ -13,9 +13,15 @@ A whole series is one query per indicator and breakdown, not one per window. Eve
 counted per day (and group) on the backend, and the day counts are then summed into every window
 that holds the day; stocks are counted on each distinct last day once (a month end serves the
 month, the rolling windows and the financial year). Only cohorts, children counted once across a
-window, and medians join the rows to the windows on the backend. Every step is an Ibis
-expression, so the same definition runs on DuckDB, PostgreSQL and Spark; the windowing of the
+window, and medians join the rows to the windows on the backend. Which of these paths an indicator
+takes (:class:`EnginePath`) follows from its declaration alone, never from whether an expression can be
+built, so a mistake in a measure raises (:class:`MeasureError`) rather than changing path. Every step is
+an Ibis expression, so the same definition runs on DuckDB, PostgreSQL and Spark; the windowing of the
 per-day counts is plain arithmetic done in Polars.
+
+Inside the engine the authorities are always a tuple of codes (:func:`authorities` makes one from what a
+caller passes), and what a run computes once for its indicators is kept in a
+:class:`~carelens.indicators.run_cache.RunCache`.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import ibis
@@ -37,9 +44,10 @@ from ibis.common.exceptions import IbisError
 
 from carelens.indicators.breakdowns import AGE_BANDS, with_group
 from carelens.indicators.flags import FLAG_SCHEMA, with_flags
-from carelens.indicators.indicator import Indicator
+from carelens.indicators.indicator import CountingUnit, Indicator, Unit
 from carelens.indicators.measures import Context, Custom, Flow, Stock, Tables, authority_key, with_authority
 from carelens.indicators.periods import Period
+from carelens.indicators.run_cache import RunCache
 from carelens.indicators.sweep import counts_on_days, sweepable
 
 # the figures, then the flags saying whether the store's data can support them (indicators/flags.py)
@@ -78,9 +86,23 @@ def population_years(period_end: pl.Expr) -> pl.Expr:
     return (period_end.dt.year() - before_30_june.cast(pl.Int32)).cast(pl.Int32)
 
 
-def context(tables: Tables, ind: Indicator, la_code: str | tuple[str, ...], params: Mapping[str, Any] | None = None,
-            blocks: dict | None = None) -> Context:
-    return Context(tables, la_code, {**ind.defaults(), **(params or {})}, blocks)
+def authorities(la_code: str | Iterable[str]) -> tuple[tuple[str, ...], bool]:
+    """What the entry points are given as ``la_code``, as the engine holds it: the codes as a tuple, and
+    whether each result row says whose it is (several codes, or a list even of one) or not (one code, a
+    string). Only here is the difference between a code and a list of codes looked at."""
+    if isinstance(la_code, str):
+        return (la_code,), False
+    codes = tuple(la_code)
+    if not all(isinstance(code, str) for code in codes):
+        raise ValueError(f"la_code {la_code!r}: expected an authority code or a list of them")
+    return codes, True
+
+
+def context(tables: Tables, ind: Indicator, la_code: str | Iterable[str], params: Mapping[str, Any] | None = None,
+            run: RunCache | None = None) -> Context:
+    """What ``ind`` is evaluated against over ``la_code`` (one code, or several: :func:`authorities`)."""
+    codes, per_authority = authorities(la_code)
+    return Context(tables, codes, {**ind.defaults(), **(params or {})}, run, per_authority)
 
 
 def _windows_table(periods: list[Period]) -> ir.Table:
@@ -149,53 +171,112 @@ def _owned(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     """``frame`` with ``la_code``: over one authority, its code (the queries leave it out)."""
     if "la_code" in frame.columns:
         return frame
-    return frame.with_columns(la_code=pl.lit(ctx.la_code, pl.String))
+    return frame.with_columns(la_code=pl.lit(ctx.la_code[0], pl.String))
 
 
 def _counted(ind: Indicator, ctx: Context, rows: ir.Table, breakdown: str) -> ir.Table:
     return with_group(with_authority(rows, ctx, ind.counting_unit), breakdown, ctx)
 
 
+class EnginePath(StrEnum):
+    """The four ways the engine counts an indicator's rows into windows, each chosen from what the
+    indicator declares (its shape, unit and counting unit, and its measure's fields), never by trying to
+    build an expression: a mistake in a measure raises rather than sending it down another path."""
+
+    # a flow counting every event: each day's events counted once, the days then added into every window
+    EVENT_DAYS = "event days"
+    # the count on each distinct last day from one pass along the intervals (indicators/sweep.py)
+    SWEEP = "sweep"
+    # the rows built once per distinct last day: a stock, or a Custom(on_last_day=True)
+    LAST_DAYS = "last days"
+    # the rows joined to every window: cohorts, flows counting children once, medians, other custom measures
+    WINDOWS = "windows"
+
+
+def engine_path(ind: Indicator, ctx: Context, breakdown: str) -> EnginePath:
+    """How ``ind`` is counted in ``breakdown`` (see :class:`EnginePath`)."""
+    m = ind.measure
+    if isinstance(m, Flow) and not _per_child(ind) and ind.unit != Unit.MEDIAN:
+        return EnginePath.EVENT_DAYS
+    if sweepable(ind, ctx, breakdown):
+        return EnginePath.SWEEP
+    if (isinstance(m, Stock) and not m.during) or (isinstance(m, Custom) and m.on_last_day):
+        return EnginePath.LAST_DAYS
+    return EnginePath.WINDOWS
+
+
+def _per_child(ind: Indicator) -> bool:
+    """Whether the rows are grouped to one per child and window: counting children, unless the measure's
+    rows already are."""
+    m = ind.measure
+    return ind.counting_unit == CountingUnit.CHILDREN and not (isinstance(m, Custom) and m.once_per_child)
+
+
+class MeasureError(Exception):
+    """An indicator's measure could not be built: a misspelt column, or a column its declared path does
+    not give it (``window_start`` in a ``Custom(on_last_day=True)``, ``window_end`` in the numerator of a
+    stock not declared ``numerator_uses_day``)."""
+
+
 def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
     """Per window and group: ``n`` rows counted, ``hits`` in the numerator, amount sum/count/median."""
-    m = ind.measure
-    # each child once per window, unless the measure's rows already are
-    per_child = ind.counting_unit == "children" and not (isinstance(m, Custom) and m.once_per_child)
-    median = ind.unit == "median"
+    path = None
+    try:
+        path = engine_path(ind, ctx, breakdown)
+        return _COUNTS[path](ind, ctx, periods, breakdown)
+    except (AttributeError, IbisError) as e:
+        how = f"counted by {path}" if path else "choosing how to count it"
+        raise MeasureError(f"indicator {ind.id} ({ind.name}), {how} in the {breakdown} breakdown: "
+                           f"{type(e).__name__}: {e}") from e
+
+
+def _event_day_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
+    # count each day's events once, then add the days into every window that holds them
     frame = _periods_frame(periods)
-    if isinstance(m, Flow) and not per_child and not median:
-        # count each day's events once, then add the days into every window that holds them
-        days = _aggregate(_counted(ind, ctx, m.events(ctx), breakdown), "counting_day", False, ctx)
-        if breakdown == "all" and ind.unit != "mean":
-            return _sum_days_by_running_totals(frame, days)
-        joined = frame.select("period_id", "period_start", "period_end").join_where(
-            days, pl.col("counting_day") >= pl.col("period_start"), pl.col("counting_day") <= pl.col("period_end"))
-        return _sum_days(joined)
-    if sweepable(ind, ctx, breakdown):
-        # the count on each distinct last day from one pass along the intervals (indicators/sweep.py)
-        counts = counts_on_days(ind, ctx, [p.end for p in periods]).rename({"counting_day": "period_end"})
-        counts = _owned(counts, ctx)
-        no_amounts = {"amount_sum": pl.lit(None, pl.Float64), "amount_n": pl.lit(0, pl.Int64),
-                      "amount_median": pl.lit(None, pl.Float64)}
-        return frame.select("period_id", "period_end").join(counts, on="period_end").drop("period_end").with_columns(
-            group=pl.lit("all"), **{c: v for c, v in no_amounts.items() if c not in counts.columns})
-    if (isinstance(m, Stock) and not m.during) or (isinstance(m, Custom) and _on_last_day(m, ctx)):
-        # count each distinct last day once; a month end serves the month, rolling windows and year
-        ends = sorted({p.end for p in periods})
-        days = _windows_table([Period(day, day, "", "as_at") for day in ends])
-        rows = _counted(ind, ctx, windowed_rows(ind, ctx, days), breakdown)
-        if per_child:
-            rows = _children_once(rows, "period_id", ctx)
-        counts = _aggregate(rows, "period_id", median, ctx)
-        if not median:
-            counts = counts.with_columns(amount_median=pl.lit(None, pl.Float64))
-        day_of = pl.DataFrame({"day_id": pl.Series(range(len(ends)), dtype=pl.Int32),
-                               "period_end": pl.Series(ends, dtype=pl.Date)})
-        counts = counts.rename({"period_id": "day_id"}).with_columns(pl.col("day_id").cast(pl.Int32)).join(
-            day_of, on="day_id")
-        return frame.select("period_id", "period_end").join(counts, on="period_end").drop("period_end", "day_id")
+    days = _aggregate(_counted(ind, ctx, ind.measure.events(ctx), breakdown), "counting_day", False, ctx)
+    if breakdown == "all" and ind.unit != Unit.MEAN:
+        return _sum_days_by_running_totals(frame, days)
+    joined = frame.select("period_id", "period_start", "period_end").join_where(
+        days, pl.col("counting_day") >= pl.col("period_start"), pl.col("counting_day") <= pl.col("period_end"))
+    return _sum_days(joined)
+
+
+def _swept_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
+    # the count on each distinct last day from one pass along the intervals (indicators/sweep.py)
+    frame = _periods_frame(periods)
+    counts = counts_on_days(ind, ctx, [p.end for p in periods]).rename({"counting_day": "period_end"})
+    counts = _owned(counts, ctx)
+    no_amounts = {"amount_sum": pl.lit(None, pl.Float64), "amount_n": pl.lit(0, pl.Int64),
+                  "amount_median": pl.lit(None, pl.Float64)}
+    return frame.select("period_id", "period_end").join(counts, on="period_end").drop("period_end").with_columns(
+        group=pl.lit("all"), **{c: v for c, v in no_amounts.items() if c not in counts.columns})
+
+
+def _last_day_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
+    # count each distinct last day once; a month end serves the month, rolling windows and year
+    median = ind.unit == Unit.MEDIAN
+    frame = _periods_frame(periods)
+    ends = sorted({p.end for p in periods})
+    days = _windows_table([Period(day, day, "", "as_at") for day in ends])
+    if isinstance(ind.measure, Custom):  # declared on_last_day: it is given no window_start to read
+        days = days.drop("window_start")
+    rows = _counted(ind, ctx, windowed_rows(ind, ctx, days), breakdown)
+    if _per_child(ind):
+        rows = _children_once(rows, "period_id", ctx)
+    counts = _aggregate(rows, "period_id", median, ctx)
+    if not median:
+        counts = counts.with_columns(amount_median=pl.lit(None, pl.Float64))
+    day_of = pl.DataFrame({"day_id": pl.Series(range(len(ends)), dtype=pl.Int32),
+                           "period_end": pl.Series(ends, dtype=pl.Date)})
+    counts = counts.rename({"period_id": "day_id"}).with_columns(pl.col("day_id").cast(pl.Int32)).join(
+        day_of, on="day_id")
+    return frame.select("period_id", "period_end").join(counts, on="period_end").drop("period_end", "day_id")
+
+
+def _window_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str) -> pl.DataFrame:
+    median = ind.unit == Unit.MEDIAN
     rows = _counted(ind, ctx, windowed_rows(ind, ctx, _windows_table(periods)), breakdown)
-    if per_child:
+    if _per_child(ind):
         rows = _children_once(rows, "period_id", ctx)
     out = _aggregate(rows, "period_id", median, ctx)
     if not median:
@@ -203,21 +284,8 @@ def grouped_counts(ind: Indicator, ctx: Context, periods: list[Period], breakdow
     return out.with_columns(pl.col("period_id").cast(pl.Int32), pl.col("amount_median").cast(pl.Float64))
 
 
-def _on_last_day(m: Custom, ctx: Context) -> bool:
-    """Whether a custom measure's rows depend only on each window's last day: its expression can be
-    built from windows that have no ``window_start``. Then it is evaluated once per distinct last
-    day, not once per window. The answer depends on the measure's code alone, so it is worked out once."""
-    if m not in _ON_LAST_DAY:
-        day = dt.date(2000, 1, 1)
-        try:
-            m.rows(replace(ctx, blocks=None), _windows_table([Period(day, day, "", "as_at")]).drop("window_start"))
-            _ON_LAST_DAY[m] = True
-        except (AttributeError, IbisError):
-            _ON_LAST_DAY[m] = False
-    return _ON_LAST_DAY[m]
-
-
-_ON_LAST_DAY: dict[Custom, bool] = {}
+_COUNTS = {EnginePath.EVENT_DAYS: _event_day_counts, EnginePath.SWEEP: _swept_counts,
+           EnginePath.LAST_DAYS: _last_day_counts, EnginePath.WINDOWS: _window_counts}
 
 
 def _sum_days_by_running_totals(frame: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
@@ -294,11 +362,10 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
     ``history_short``, ``children_held_back``), read from the same tables; ``flags=False`` leaves them
     empty, for callers that take a value and not the row (:func:`evaluate`).
     """
-    one = isinstance(la_code, str)
-    authorities = la_code if one else tuple(la_code)
+    codes, per_authority = authorities(la_code)
     numbered = list(enumerate(indicators))
-    job = functools.partial(_evaluate, periods=periods, la_code=authorities, breakdowns=tuple(breakdowns),
-                            params=params or {}, every_window=every_window)
+    job = functools.partial(_evaluate, periods=periods, la_code=codes, per_authority=per_authority,
+                            breakdowns=tuple(breakdowns), params=params or {}, every_window=every_window)
     sections: dict[str, list[tuple[int, Indicator]]] = {}
     for item in numbered:
         sections.setdefault(item[1].group, []).append(item)
@@ -310,13 +377,13 @@ def evaluate_series(tables: Tables, indicators: Iterable[Indicator], periods: li
     else:
         frames = _on_threads(tables, sorted(sections.values(), key=len, reverse=True), job, threads)
     if not frames:
-        return pl.DataFrame(schema=RESULT_SCHEMA if one else AUTHORITY_RESULT_SCHEMA)
+        return pl.DataFrame(schema=AUTHORITY_RESULT_SCHEMA if per_authority else RESULT_SCHEMA)
     out = pl.concat([frame for _, frame in sorted(frames, key=lambda f: f[0])], how="vertical")
     if flags:
-        out = with_flags(out, [ind for _, ind in numbered], tables, (la_code,) if one else authorities)
+        out = with_flags(out, [ind for _, ind in numbered], tables, codes)
     else:
         out = out.with_columns(**{c: pl.lit(None, t) for c, t in FLAG_SCHEMA.items()})
-    return out.drop("la_code") if one else out
+    return out if per_authority else out.drop("la_code")
 
 
 def _on_threads(tables: Tables, sections: list[list[tuple[int, Indicator]]], job, threads: int) -> list:
@@ -341,28 +408,26 @@ def _on_threads(tables: Tables, sections: list[list[tuple[int, Indicator]]], job
 
 
 def _evaluate(tables: Tables, numbered: list[tuple[int, Indicator]], periods: list[Period],
-              la_code: str | tuple[str, ...],
+              la_code: tuple[str, ...], per_authority: bool,
               breakdowns: tuple[str, ...], params: Mapping[str, Mapping[str, Any]],
               every_window: bool) -> list[tuple[tuple[int, int], pl.DataFrame]]:
     """The frames of ``numbered`` indicators on one connection, each keyed by (position, breakdown)."""
     frames = []
     populations: dict[str, pl.DataFrame] = {}
-    blocks: dict = {}  # building blocks computed once for the indicators evaluated here (measures.shared)
+    run = RunCache()  # what the indicators evaluated here share (measures.shared, the sweep's interval changes)
     try:
         for position, ind in numbered:
             own = periods if every_window else [p for p in periods if p.kind in ind.series]
             if not own:
                 continue
-            ctx = context(tables, ind, la_code, params.get(ind.id), blocks)
+            ctx = Context(tables, la_code, {**ind.defaults(), **(params.get(ind.id) or {})}, run, per_authority)
             for number, breakdown in enumerate(breakdowns):
                 if breakdown in ind.all_breakdowns:
                     if breakdown not in populations:  # one population query per breakdown, not per indicator
                         populations[breakdown] = _population(ctx, breakdown)
                     frames.append(((position, number), _values(ind, ctx, own, breakdown, populations[breakdown])))
     finally:
-        for block in blocks.values():  # temporary tables on the backend: drop them now, not at exit
-            if isinstance(block, ir.Table):
-                block.release()
+        run.release()  # temporary tables on the backend: drop them now, not at exit
     return frames
 
 
@@ -399,24 +464,24 @@ def _values(ind: Indicator, ctx: Context, periods: list[Period], breakdown: str,
 def _value_columns(ind: Indicator, breakdown: str, population_groups: bool):
     n, hits, days = pl.col("n"), pl.col("hits"), pl.col("days")
     no_denominator = pl.lit(None, pl.Int64)
-    if ind.unit == "rate":
+    if ind.unit == Unit.RATE:
         if not population_groups:  # no population for a team or an ethnic group: the count alone
             return n.cast(pl.Float64), "count", n, no_denominator
         annualise = 1.0 if ind.is_stock else 365 / days
         rate = pl.when(pl.col("population") > 0).then(n * 10_000 / pl.col("population") * annualise)
         return rate, UNIT_LABEL["rate"], n, pl.col("population")
-    if ind.unit == "count":
+    if ind.unit == Unit.COUNT:
         return n.cast(pl.Float64), "count", n, no_denominator
-    if ind.unit == "per_week":
+    if ind.unit == Unit.PER_WEEK:
         return n * 7 / days, UNIT_LABEL["per_week"], n, no_denominator
-    if ind.unit == "percent":
+    if ind.unit == Unit.PERCENT:
         return pl.when(n > 0).then(100 * hits / n), "%", hits, n
-    if ind.unit == "mean":
+    if ind.unit == Unit.MEAN:
         return (pl.when(pl.col("amount_n") > 0).then(pl.col("amount_sum") / pl.col("amount_n")), "mean",
                 pl.col("amount_n"), no_denominator)
-    if ind.unit == "median":
+    if ind.unit == Unit.MEDIAN:
         return pl.col("amount_median"), "median", pl.col("amount_n"), no_denominator
-    if ind.unit == "representation":
+    if ind.unit == Unit.REPRESENTATION:
         if breakdown in ("all",) or not population_groups:
             return pl.lit(None, pl.Float64), "ratio", n, no_denominator
         child_share = n / n.sum().over(WINDOW)
@@ -451,7 +516,7 @@ def counted_rows(tables: Tables, ind: Indicator, period: Period, la_code: str, b
     denominator; for a count, every row is counted."""
     ctx = context(tables, ind, la_code, params)
     rows = with_group(windowed_rows(ind, ctx, _windows_table([period])), breakdown, ctx)
-    if ind.counting_unit == "children":
+    if ind.counting_unit == CountingUnit.CHILDREN:
         rows = _children_once(rows, "period_id", ctx)
     return rows.drop("period_id")
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import replace
 
 import polars as pl
 
@@ -57,7 +56,7 @@ def tables_read(ind: Indicator, tables, la_code: str) -> frozenset[str]:
     if key not in _READS:
         recorder = _Recorder(tables)
         day = dt.date(2000, 3, 31)
-        ctx = replace(context(recorder, ind, la_code), blocks=None)
+        ctx = context(recorder, ind, la_code)  # outside a run: nothing shared, every table read afresh
         windowed_rows(ind, ctx, _windows_table([Period(dt.date(1999, 4, 1), day, "", "financial_year")]))
         _READS[key] = frozenset(recorder.names - NOT_RECORDS - IDENTITY_TABLES)
     return _READS[key]

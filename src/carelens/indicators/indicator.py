@@ -3,22 +3,52 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from carelens.indicators.measures import Flow, Measure, Stock
+from carelens.indicators.measures import Custom, Flow, Measure, Stock
+
+class Unit(StrEnum):
+    """The unit a value is in (see :data:`UNITS`). Members are their strings: ``Unit.RATE == "rate"``."""
+
+    RATE = "rate"
+    COUNT = "count"
+    PER_WEEK = "per_week"
+    PERCENT = "percent"
+    MEAN = "mean"
+    MEDIAN = "median"
+    REPRESENTATION = "representation"
+
+
+class Polarity(StrEnum):
+    """Which way is better: lower, higher, or neither (context, not a target)."""
+
+    LOW = "low"
+    HIGH = "high"
+    NEUTRAL = "neutral"
+
+
+class CountingUnit(StrEnum):
+    """What one counted row is."""
+
+    CHILDREN = "children"
+    EVENTS = "events"
+    EPISODES = "episodes"
+    WORKERS = "workers"
+
 
 # The units a value can be in, and what its numerator and denominator then are.
 UNITS = {
-    "rate": "count, and rate per 10,000 children aged 0–17 (annualised for flows)",
-    "count": "count",
-    "per_week": "count per week (count × 7 / days in the window)",
-    "percent": "percent (numerator / denominator × 100)",
-    "mean": "mean of the amount over the counted rows",
-    "median": "median of the amount over the counted rows",
-    "representation": "share of the counted children in a group / that group's share of children aged 0–17",
+    Unit.RATE: "count, and rate per 10,000 children aged 0–17 (annualised for flows)",
+    Unit.COUNT: "count",
+    Unit.PER_WEEK: "count per week (count × 7 / days in the window)",
+    Unit.PERCENT: "percent (numerator / denominator × 100)",
+    Unit.MEAN: "mean of the amount over the counted rows",
+    Unit.MEDIAN: "median of the amount over the counted rows",
+    Unit.REPRESENTATION: "share of the counted children in a group / that group's share of children aged 0–17",
 }
-COUNTING_UNITS = ("children", "events", "episodes", "workers")
-POLARITIES = ("low", "high", "neutral")
+COUNTING_UNITS = tuple(CountingUnit)
+POLARITIES = tuple(Polarity)
 PERSON_BREAKDOWNS = ("age_band", "sex", "ethnicity")
 CASE_BREAKDOWNS = ("team", "worker")
 STOCK_WINDOWS = ("week", "month", "financial_year", "as_at")
@@ -64,16 +94,20 @@ OPEN_ON_THE_DAY = History(0, "none: it counts what is open on the day, and each 
                              "its year with its start date")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
+    """One catalogue indicator, declared with keywords only. ``counting_unit``, ``unit`` and ``polarity``
+    may be given as the enums' members or their strings; either way they are held as members, and a value
+    that is none of them fails at declaration, naming the indicator."""
+
     id: str  # catalogue id, e.g. "C8"
     name: str  # domain name, e.g. "children_on_cp_plans"
     title: str
     definition: str  # plain English, as a council analyst would write it
     measure: Measure
-    counting_unit: str  # children, events, episodes, workers
-    unit: str  # a key of UNITS
-    polarity: str  # "low" (lower is better), "high", or "neutral" (context, not a target)
+    counting_unit: CountingUnit
+    unit: Unit
+    polarity: Polarity
     dfe_measure: str | None = None  # LAIT measure code, where DfE publishes the measure
     dfe_short: str | None = None  # LAIT Measure_short: the code alone is ambiguous (290, 287, 3 … name several)
     dfe_comparable: bool = False  # our financial-year value should equal the published one (same definition)
@@ -89,6 +123,16 @@ class Indicator:
     history: History | None = None
 
     def __post_init__(self):
+        for name, kind in (("counting_unit", CountingUnit), ("unit", Unit), ("polarity", Polarity)):
+            value = getattr(self, name)
+            try:
+                object.__setattr__(self, name, kind(value))  # frozen: set once, here
+            except ValueError:
+                raise ValueError(f"indicator {self.id} ({self.name}): {name}={value!r} is not one of "
+                                 f"{', '.join(m.value for m in kind)}") from None
+        if not isinstance(self.measure, Flow | Stock | Custom):
+            raise TypeError(f"indicator {self.id} ({self.name}): measure={self.measure!r} is not a Flow, Stock "
+                            "or Custom")
         if not isinstance(self.history, History):
             raise TypeError(f"indicator {self.id} ({self.name}) declares no history: add "
                             "history=History(months=..., reason=\"...\") to its declaration, the months of data it "
@@ -96,7 +140,7 @@ class Indicator:
 
     @property
     def is_rate(self) -> bool:
-        return self.unit == "rate"
+        return self.unit == Unit.RATE
 
     @property
     def is_stock(self) -> bool:
@@ -109,7 +153,7 @@ class Indicator:
             return self.windows
         if self.is_stock:
             return STOCK_WINDOWS
-        if self.unit in ("percent", "mean", "median", "representation"):
+        if self.unit in (Unit.PERCENT, Unit.MEAN, Unit.MEDIAN, Unit.REPRESENTATION):
             return SHARE_WINDOWS
         return FLOW_WINDOWS
 

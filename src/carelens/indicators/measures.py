@@ -21,6 +21,10 @@ Predicates and derived columns are functions of ``(table, context)`` so that the
 indicator's parameters (``context.param("standard_days")``) and working days
 (``context.with_working_days``). A stock's or cohort's functions also see ``window_end`` (the day
 counted on) and, for a cohort, ``window_start``.
+
+How the engine counts a measure over many windows (``engine.EnginePath``) follows from its shape and the
+fields it declares — ``Stock(numerator_uses_day=...)``, ``Custom(on_last_day=..., on_day=...)`` — and
+never from trying to build its expression, so that a mistake in a measure raises instead of changing path.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from typing import Any, Protocol
 import ibis
 import ibis.expr.types as ir
 
+from carelens.indicators.run_cache import BlockKey, RunCache
 from carelens.indicators.working_days import with_working_days
 
 
@@ -45,28 +50,41 @@ class Tables(Protocol):
 
 @dataclass(frozen=True)
 class Context:
-    """One authority's tables (or several authorities', see :attr:`authorities`) and one indicator's
+    """One authority's tables (or several authorities', see :attr:`per_authority`) and one indicator's
     parameters: what a measure is evaluated against."""
 
     tables: Tables
-    # one authority, or several evaluated in one pass (each counted row then says whose it is:
-    # engine.with_authority); identifiers are unique across a store, so measures join on them as they are
-    la_code: str | tuple[str, ...]
+    # the authorities counted, always a tuple (the engine's entry points accept one code or several and
+    # make them one: engine.context); identifiers are unique across a store, so measures join on them as
+    # they are
+    la_code: tuple[str, ...]
     params: Mapping[str, Any] = field(default_factory=dict)
-    # what this run of the engine has already computed: building blocks (see ``shared``) and swept
-    # interval sets (``sweep.counts_on_days``); None outside a run
-    blocks: dict[tuple, Any] | None = field(default=None, compare=False)
+    # what this run of the engine has already computed (run_cache.RunCache); None outside a run
+    run: RunCache | None = field(default=None, compare=False)
+    # the counted rows say whose they are and the counts are per authority (several authorities evaluated
+    # in one pass: with_authority); over one authority the engine adds its code after counting instead of
+    # carrying a constant through every query
+    per_authority: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.la_code, tuple) or not all(
+                isinstance(code, str) for code in self.la_code):
+            raise TypeError(f"Context(la_code={self.la_code!r}): expected a tuple of authority codes "
+                            "(engine.context makes one from a code or a list)")
+        if len(self.la_code) > 1 and not self.per_authority:
+            raise ValueError(f"Context(la_code={self.la_code!r}): several authorities are counted per authority "
+                             "(per_authority=True)")
 
     def table(self, name: str) -> ir.Table:
         """The store table, holding only this authority's rows (or these authorities')."""
         t = self.tables.table(name)
         if "la_code" not in t.columns:
             return t
-        return t.filter(t.la_code == self.la_code if isinstance(self.la_code, str) else t.la_code.isin(self.la_code))
+        return t.filter(t.la_code.isin(self.la_code) if self.per_authority else t.la_code == self.la_code[0])
 
     @property
     def authorities(self) -> tuple[str, ...]:
-        return (self.la_code,) if isinstance(self.la_code, str) else self.la_code
+        return self.la_code
 
     def param(self, name: str) -> Any:
         return self.params[name]
@@ -92,13 +110,11 @@ def shared(*params: str) -> Callable[[Callable[..., ir.Table]], Callable[..., ir
         @functools.wraps(build)
         def block(ctx: Context, *tables: ir.Table) -> ir.Table:
             own = replace(ctx, params={p: ctx.params[p] for p in params if p in ctx.params})
-            if ctx.blocks is None:
+            if ctx.run is None:
                 return build(own, *tables)
-            key = (build.__module__, build.__qualname__, ctx.la_code, tuple(sorted(own.params.items())),
-                   tuple(t.op() for t in tables))
-            if key not in ctx.blocks:
-                ctx.blocks[key] = build(own, *tables).cache()
-            return ctx.blocks[key]
+            key = BlockKey(f"{build.__module__}.{build.__qualname__}", ctx.la_code,
+                           tuple(sorted(own.params.items())), tuple(t.op() for t in tables))
+            return ctx.run.block(key, lambda: build(own, *tables))
 
         return block
 
@@ -180,6 +196,11 @@ class Stock:
     ``during=True`` the rows counted are those in the state at any time in the window (a cohort,
     such as children looked after during the year). ``numerator`` and ``amount`` may use the
     columns ``window_end`` (and ``window_start`` for a cohort).
+
+    ``numerator_uses_day=True`` declares that the numerator reads ``window_end`` (a plan lasting two
+    years or more on the day): such a stock is counted by joining its intervals to each last day, never
+    swept (``indicators/sweep.py``), whose intervals carry no day. A numerator reading ``window_end``
+    without it raises rather than quietly taking the other path.
     """
 
     source: Source
@@ -191,6 +212,13 @@ class Stock:
     during: bool = False
     prepare: Callable[[ir.Table, Context], ir.Table] | None = None
     attributes: Mapping[str, str | Derived] = field(default_factory=dict)
+    numerator_uses_day: bool = False
+
+    def __post_init__(self):
+        _check_flags(self, "during", "numerator_uses_day")
+        if self.numerator_uses_day and not callable(self.numerator):
+            raise ValueError(f"Stock({self.source!r}, numerator_uses_day=True): only a numerator function can read "
+                             "the day counted")
 
     def intervals(self, ctx: Context) -> ir.Table:
         return _prepare(source_table(self.source, ctx), ctx, self.prepare, self.where)
@@ -234,6 +262,12 @@ class Custom:
     ``worker_id`` (or ``child_id``), ``start``, ``end`` and ``amount``, a unit's steps disjoint; on a day
     the rows are the units with a step holding it, all in the numerator, each with that step's amount.
     The count, sum and median of the amounts on every day then come from one pass along the steps.
+
+    ``on_last_day=True`` declares that the rows depend only on each window's last day (they never read
+    ``window_start``): the engine then builds them once per distinct last day — a month end serves the
+    month, the rolling windows and the year — from windows that have no ``window_start`` column, so a
+    measure that reads it anyway raises. Without it the rows are built over every window. A measure with
+    ``on_day`` or ``amounts_on_day`` counts what holds on a day, so it must declare it.
     """
 
     rows: Callable[[Context, ir.Table], ir.Table]
@@ -244,6 +278,21 @@ class Custom:
     # the rows are one per window and child by construction (grouped by them): counting children, the
     # engine need not group them by child again
     once_per_child: bool = False
+    on_last_day: bool = False
+
+    def __post_init__(self):
+        _check_flags(self, "once_per_child", "on_last_day")
+        if (self.on_day is not None or self.amounts_on_day is not None) and not self.on_last_day:
+            raise ValueError(f"Custom({getattr(self.rows, '__name__', self.rows)}): a measure counted on a day "
+                             "(on_day, amounts_on_day) depends only on each window's last day: declare "
+                             "on_last_day=True")
+
+
+def _check_flags(measure: Any, *names: str) -> None:
+    """The path-choosing fields of a measure are booleans, so that a value meant for another field fails here."""
+    for name in names:
+        if not isinstance(getattr(measure, name), bool):
+            raise TypeError(f"{type(measure).__name__}({name}={getattr(measure, name)!r}): expected True or False")
 
 
 Measure = Flow | Stock | Custom
@@ -254,7 +303,7 @@ CARRIED = ("team_id", "worker_id")
 
 def _carried(t: ir.Table, ctx: Context) -> dict[str, ir.Value]:
     # over several authorities, each row also keeps whose it is (see with_authority)
-    carried = CARRIED if isinstance(ctx.la_code, str) else (*CARRIED, "la_code")
+    carried = (*CARRIED, "la_code") if ctx.per_authority else CARRIED
     return {c: t[c] for c in carried if c in t.columns}
 
 
@@ -262,7 +311,7 @@ def with_authority(rows: ir.Table, ctx: Context, counting_unit: str) -> ir.Table
     """Over several authorities, ``rows`` with ``la_code``: the authority of the child (or, counting
     workers, of the worker) each row counts. Over one authority, ``rows`` as they are: the engine adds
     the code after counting rather than carry a constant through every query."""
-    if isinstance(ctx.la_code, str) or "la_code" in rows.columns:
+    if not ctx.per_authority or "la_code" in rows.columns:
         return rows
     if counting_unit == "workers":
         w = ctx.table("workers")
@@ -276,7 +325,7 @@ def with_authority(rows: ir.Table, ctx: Context, counting_unit: str) -> ir.Table
 
 def authority_key(ctx: Context) -> tuple[str, ...]:
     """What counts are grouped by besides the window and group: the authority, over several."""
-    return () if isinstance(ctx.la_code, str) else ("la_code",)
+    return ("la_code",) if ctx.per_authority else ()
 
 
 def _attributes(attributes: Mapping[str, str | Derived], t: ir.Table, ctx: Context) -> dict[str, ir.Value]:

@@ -14,8 +14,10 @@ numerator holds.
 
 This path gives exactly what the join gives for the ``all`` breakdown of a stock whose numerator
 and where-clause do not depend on the day counted (a placement type, a legal status); the engine
-falls back to the join for everything else — breakdowns (age changes from day to day), numerators
-such as "plan lasting two years or more on the day", and averages. ``tests/indicators/test_sweep.py``
+counts everything else by the join — breakdowns (age changes from day to day), numerators such as
+"plan lasting two years or more on the day" (declared ``Stock(numerator_uses_day=True)``), and
+averages. Which path is taken follows from the declarations alone (``engine.engine_path``): a
+numerator that reads the day without saying so raises here. ``tests/indicators/test_sweep.py``
 checks that the two paths agree.
 """
 
@@ -27,22 +29,22 @@ import ibis
 import ibis.expr.datatypes as dt_types
 import ibis.expr.types as ir
 import polars as pl
-from ibis.common.exceptions import IbisError
 
-from carelens.indicators.indicator import Indicator
+from carelens.indicators.indicator import CountingUnit, Indicator, Unit
 from carelens.indicators.measures import NOT_ENDED, Context, Custom, Stock, authority_key, with_authority
+from carelens.indicators.run_cache import AmountsKey, ChangesKey, RunCache
 
 # units whose figure needs only the count and the numerator's count (no amounts)
-COUNTED_UNITS = ("rate", "count", "percent", "representation", "per_week")
+COUNTED_UNITS = (Unit.RATE, Unit.COUNT, Unit.PERCENT, Unit.REPRESENTATION, Unit.PER_WEEK)
 # units a measure giving its amounts as step functions (Custom.amounts_on_day) can be swept for
-AMOUNT_UNITS = ("count", "mean", "median")
+AMOUNT_UNITS = (Unit.COUNT, Unit.MEAN, Unit.MEDIAN)
 
 
 def sweepable(ind: Indicator, ctx: Context, breakdown: str) -> bool:
     """Whether ``ind``'s value on each day can be counted by sweeping, in the ``all`` breakdown: a custom
     measure that says how (``on_day``, without amounts; ``amounts_on_day``, with them), or a stock (not a
-    cohort) without amounts whose numerator does not use the day counted and whose dates are days (not
-    timestamps)."""
+    cohort) without amounts whose numerator is not declared to use the day counted
+    (``numerator_uses_day``) and whose dates are days (not timestamps)."""
     m = ind.measure
     if breakdown != "all":
         return False
@@ -52,13 +54,9 @@ def sweepable(ind: Indicator, ctx: Context, breakdown: str) -> bool:
         return False
     if isinstance(m, Custom):
         return m.on_day is not None
-    if not isinstance(m, Stock) or m.during:
+    if not isinstance(m, Stock) or m.during or m.numerator_uses_day:
         return False
-    try:
-        t = m.intervals(ctx)
-        m.numerator_of(t, ctx)
-    except (AttributeError, IbisError):  # the numerator needs window_end: count by joining to the days
-        return False
+    t = m.intervals(ctx)
     return all(isinstance(t.schema()[c], dt_types.Date) for c in (m.start, m.end))
 
 
@@ -151,18 +149,23 @@ def amounts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.Dat
     where a step starts or ends, so the backend adds up +1 and −1 per authority, amount and day, and a
     running total per amount in Polars gives, on any day, how many units hold each amount: the count, the
     sum and the median follow from that (a caseload is one of a few dozen amounts, so this is small)."""
-    by = authority_key(ctx)
-    known = ctx.blocks if ctx.blocks is not None else {}
+    run = ctx.run if ctx.run is not None else RunCache()  # outside a run: kept for this call only
     t = ind.measure.amounts_on_day(ctx)
-    key = ("amounts", t.op())
+    key = AmountsKey(t.op())
     # the mean, median and count of caseloads (G1, G1a, G1b) read the same figures on the same days
-    if (key, tuple(days)) in known:
-        return known[key, tuple(days)]
-    if key not in known:
-        t = with_authority(t, ctx, ind.counting_unit)
+    return run.amounts_on_days(key, tuple(days), lambda: _amounts_on_days(ind, ctx, days, run, key, t))
+
+
+def _amounts_on_days(ind: Indicator, ctx: Context, days: list[dt.date], run: RunCache, key: AmountsKey,
+                     t: ir.Table) -> pl.DataFrame:
+    by = authority_key(ctx)
+
+    def changes() -> pl.DataFrame:
+        units = with_authority(t, ctx, ind.counting_unit)
         # the units holding each amount, +1 and −1 per amount and day (a unit's steps are disjoint already)
-        known[key] = _deltas(t.mutate(amount=t.amount.cast("float64")), False, (*by, "amount")).to_polars()
-    d = known[key].with_columns(pl.col("day").cast(pl.Date)).sort(*by, "amount", "day")
+        return _deltas(units.mutate(amount=units.amount.cast("float64")), False, (*by, "amount")).to_polars()
+
+    d = run.amount_changes(key, changes).with_columns(pl.col("day").cast(pl.Date)).sort(*by, "amount", "day")
     d = d.with_columns(units=pl.col("delta").cum_sum().over(*by, "amount"))
     grid = d.select(*by, "amount").unique().join(_days_frame(ctx, days), on=list(by), how="inner") if by else \
         d.select("amount").unique().join(_days_frame(ctx, days), how="cross")
@@ -180,9 +183,8 @@ def amounts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.Dat
                        + pl.col("amount").filter(pl.col("_upto") > upper).min()) / 2)
     out = _days_frame(ctx, days).join(per_day, on=[*by, "counting_day"], how="left")
     n = pl.col("n").fill_null(0).cast(pl.Int64)
-    known[key, tuple(days)] = out.select(*by, "counting_day", n.alias("n"), n.alias("hits"), pl.col("amount_sum"),
-                                         n.alias("amount_n"), pl.col("amount_median"))
-    return known[key, tuple(days)]
+    return out.select(*by, "counting_day", n.alias("n"), n.alias("hits"), pl.col("amount_sum"),
+                      n.alias("amount_n"), pl.col("amount_median"))
 
 
 def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.DataFrame:
@@ -195,18 +197,18 @@ def counts_on_days(ind: Indicator, ctx: Context, days: list[dt.date]) -> pl.Data
     swept once for all the indicators that count them."""
     if isinstance(ind.measure, Custom) and ind.measure.amounts_on_day is not None:
         return amounts_on_days(ind, ctx, days)
-    per_child = ind.counting_unit == "children" or isinstance(ind.measure, Custom)
-    known = ctx.blocks if ctx.blocks is not None else {}
+    per_child = ind.counting_unit == CountingUnit.CHILDREN or isinstance(ind.measure, Custom)
+    run = ctx.run if ctx.run is not None else RunCache()  # outside a run: kept for this call only
     by = authority_key(ctx)
     out = _days_frame(ctx, days)
     for kind, terms in _terms(ind, ctx).items():
         parts = []
         for sign, t in terms:
-            key = ("sweep", t.op(), per_child)
-            if key not in known:
+            def changes(t: ir.Table = t) -> pl.DataFrame:
                 d = _deltas(with_authority(t, ctx, ind.counting_unit), per_child, by)
-                known[key] = d.select(*by, day=d.day.cast(dt_types.Date(nullable=True)), delta=d.delta).to_polars()
-            parts.append(known[key].with_columns(pl.col("delta") * sign))
+                return d.select(*by, day=d.day.cast(dt_types.Date(nullable=True)), delta=d.delta).to_polars()
+
+            parts.append(run.changes(ChangesKey(t.op(), per_child), changes).with_columns(pl.col("delta") * sign))
         total = pl.col("delta").cum_sum()
         running = (pl.concat(parts).group_by(*by, pl.col("day").cast(pl.Date)).agg(pl.col("delta").sum())
                    .sort(*by, "day").with_columns((total.over(by) if by else total).alias(kind)).drop("delta"))

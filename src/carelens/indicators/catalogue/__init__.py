@@ -1,9 +1,15 @@
 """The indicator catalogue: every measure in ``../shared/design/INDICATORS.md``, declared once.
 
 Each section of the overview has its own module, named for the part of the child's journey it
-measures. An :class:`~carelens.indicators.indicator.Indicator` says what it counts (its measure), in
-what unit, which way is better, over which windows and breakdowns, with which parameters, and which
-DfE/LAIT measure it follows. The docs page of an indicator is generated from its declaration
+measures. What sections (and the forecast) share is in modules named for what it is, not for a section:
+the episodes in force and periods of care (``care_episodes``), the counts of placements and social
+workers in a year (``counts_in_a_year``), the missing episodes (``missing_episodes``) and the steps of
+building a custom measure's rows (``custom_rows``); date arithmetic is :mod:`carelens.indicators.dates`.
+A section imports from these, never from another section.
+
+An :class:`~carelens.indicators.indicator.Indicator`, declared with keywords, says what it counts (its
+measure), in what unit, which way is better, over which windows and breakdowns, with which parameters,
+and which DfE/LAIT measure it follows. The docs page of an indicator is generated from its declaration
 (``uv run python -m carelens.indicators.docs``).
 """
 

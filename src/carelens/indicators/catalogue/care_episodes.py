@@ -11,6 +11,8 @@ section D's indicators count and other sections (permanence, care leavers) and t
   change of placement type with the same carer (T, U) and a change of legal status alone (L) are not
   moves. A temporary placement (T0–T4) never starts a placement; a return from one recorded as a change of
   carer (P/B) does, because the store cannot tell it from a move.
+- **Spans of care** (:func:`spans_looked_after`) are a child's episodes in force merged where they overlap
+  or touch: a cohort ("looked after at any time in the window") is found by joining the windows to these.
 - **Placement groups** follow DfE's categories for children looked after at 31 March (LAIT 396–401);
   provision is "in-house" for the authority's own provision (PR1) and "other" for every other provider;
   legal status groups follow DfE's.
@@ -25,7 +27,7 @@ import ibis
 import ibis.expr.types as ir
 
 from carelens.indicators.breakdowns import age_on
-from carelens.indicators.measures import Context, open_on, shared
+from carelens.indicators.measures import Context, not_ended, open_on, shared
 
 SHORT_BREAKS = ("V3", "V4")
 NEW_CARER = ("S", "P", "B")  # 903 reasons for a new episode where the child moves to a new carer
@@ -216,3 +218,19 @@ def looked_after_on(ctx: Context, windows: ir.Table) -> ir.Table:
     t = in_care_not_short_break(ctx)
     return t.join(windows, open_on(t.start_date, t.end_date, windows.window_end))
 
+
+def spans_looked_after(ctx: Context) -> ir.Table:
+    """Each child's spans of being looked after (short breaks aside): their episodes in force merged where
+    they overlap or touch (``child_id``, ``start_date``, ``end_date``, a far-off day while open). A child is
+    looked after at some time in a window exactly when one of their spans reaches into it, and a child has
+    a few spans where they have many episodes (every move and change of legal status starts one), so a
+    cohort is found by joining the windows to these."""
+    t = in_care_not_short_break(ctx)
+    t = t.select("child_id", "start_date", end_date=not_ended(t.end_date))
+    order = [t.start_date, t.end_date]
+    # a span begins with an episode starting after every episode before it has ended
+    reach = t.end_date.max().over(ibis.window(group_by="child_id", order_by=order, rows=(None, -1)))
+    t = t.mutate(_begins=ibis.ifelse(reach.isnull() | (t.start_date > reach), 1, 0))
+    t = t.mutate(_span=t._begins.sum().over(ibis.window(group_by="child_id", order_by=order, rows=(None, 0))))
+    return t.group_by("child_id", "_span").aggregate(start_date=t.start_date.min(), end_date=t.end_date.max()
+                                                    ).drop("_span")

@@ -179,93 +179,104 @@ EXCLUSIONS = ("Each row of `care_leaver_contacts` (903 OC3) is counted on the bi
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
-        "F1", "care_leavers_in_touch_17_18", "Care leavers aged 17–18 in touch",
-        "Of the care leavers whose 17th or 18th birthday falls in the period, the percentage the authority was "
-        "in touch with around that birthday (903 IN_TOUCH YES).",
-        Flow(care_leavers, "birthday", where=_ages(17, 18), numerator=lambda t, ctx: t.in_touch == "YES",
+        id="F1", name="care_leavers_in_touch_17_18", title="Care leavers aged 17–18 in touch",
+        definition="Of the care leavers whose 17th or 18th birthday falls in the period, the percentage the authority "
+                   "was in touch with around that birthday (903 IN_TOUCH YES).",
+        measure=Flow(care_leavers, "birthday", where=_ages(17, 18), numerator=lambda t, ctx: t.in_touch == "YES",
              attributes=_in_touch_attributes()),
-        "children", "percent", "high", reference="report §5.10.1 (84%)", computation=EXCLUSIONS,
+        counting_unit="children", unit="percent", polarity="high", reference="report §5.10.1 (84%)",
+        computation=EXCLUSIONS,
         history=OWN_WINDOW),
     Indicator(
-        "F1a", "care_leavers_in_touch_19_21", "Care leavers aged 19–21 in touch",
-        "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage the "
-        "authority was in touch with around that birthday (903 IN_TOUCH YES). DfE publishes the opposite, "
-        "not in touch (LAIT 317).",
-        Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator=lambda t, ctx: t.in_touch == "YES",
+        id="F1a", name="care_leavers_in_touch_19_21", title="Care leavers aged 19–21 in touch",
+        definition="Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage the "
+                   "authority was in touch with around that birthday (903 IN_TOUCH YES). DfE publishes the opposite, "
+                   "not in touch (LAIT 317).",
+        measure=Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator=lambda t, ctx: t.in_touch == "YES",
              attributes=_in_touch_attributes()),
-        "children", "percent", "high", reference="report §5.10.1 (89%)", computation=EXCLUSIONS,
+        counting_unit="children", unit="percent", polarity="high", reference="report §5.10.1 (89%)",
+        computation=EXCLUSIONS,
         history=OWN_WINDOW),
     Indicator(
-        "F2", "care_leavers_suitable_accommodation_17_18", "Care leavers aged 17–18 in suitable accommodation",
-        "Of the care leavers whose 17th or 18th birthday falls in the period, the percentage in accommodation "
-        "judged suitable (903 ACCOM suitability digit 1). Those not in touch count as not known to be suitable.",
-        Flow(care_leavers, "birthday", where=_suitability_known(17, 18), numerator="suitable",
+        id="F2", name="care_leavers_suitable_accommodation_17_18",
+        title="Care leavers aged 17–18 in suitable accommodation",
+        definition="Of the care leavers whose 17th or 18th birthday falls in the period, the percentage in "
+                   "accommodation judged suitable (903 ACCOM suitability digit 1). Those not in touch count as not "
+                   "known to be suitable.",
+        measure=Flow(care_leavers, "birthday", where=_suitability_known(17, 18), numerator="suitable",
              attributes={"birthday_age": "birthday_age", "accommodation_type": _accommodation_type}),
-        "children", "percent", "high", reference="report §5.10.2 (87%)",
+        counting_unit="children", unit="percent", polarity="high", reference="report §5.10.2 (87%)",
         computation=EXCLUSIONS + " So are young people gone abroad, deported or whose residence is not known "
         "(ACCOM G, H, R), as DfE does for LAIT 112.",
         history=OWN_WINDOW),
     Indicator(
-        "F2a", "care_leavers_suitable_accommodation_19_21", "Care leavers aged 19–21 in suitable accommodation",
-        "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in "
-        "accommodation judged suitable (903 ACCOM suitability digit 1). Those not in touch count as not known "
-        "to be suitable.",
-        Flow(care_leavers, "birthday", where=_suitability_known(19, 20, 21), numerator="suitable",
+        id="F2a", name="care_leavers_suitable_accommodation_19_21",
+        title="Care leavers aged 19–21 in suitable accommodation",
+        definition="Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in "
+                   "accommodation judged suitable (903 ACCOM suitability digit 1). Those not in touch count as not "
+                   "known to be suitable.",
+        measure=Flow(care_leavers, "birthday", where=_suitability_known(19, 20, 21), numerator="suitable",
              attributes={"birthday_age": "birthday_age", "accommodation_type": _accommodation_type}),
-        "children", "percent", "high", "112", dfe_short="CareLeaverAcc", dfe_comparable=True, reference="report §5.10.2 (90%)",
+        counting_unit="children", unit="percent", polarity="high", dfe_measure="112", dfe_short="CareLeaverAcc",
+        dfe_comparable=True, reference="report §5.10.2 (90%)",
         computation=EXCLUSIONS + " So are young people gone abroad, deported or whose residence is not known "
         "(ACCOM G, H, R), as DfE does for LAIT 112.",
         history=OWN_WINDOW),
     Indicator(
-        "F2b", "care_leavers_by_accommodation_type", "Care leavers by type of accommodation",
-        "Care leavers whose 17th to 21st birthday falls in the period, by the type of accommodation they were "
-        "living in around that birthday (903 ACCOM letter; \"not known\" when the authority was not in touch). "
-        "The share of each type is the breakdown's share.",
-        Flow(care_leavers, "birthday", attributes={"accommodation_type": _accommodation_type,
+        id="F2b", name="care_leavers_by_accommodation_type", title="Care leavers by type of accommodation",
+        definition="Care leavers whose 17th to 21st birthday falls in the period, by the type of accommodation they "
+                   "were living in around that birthday (903 ACCOM letter; \"not known\" when the authority was not in "
+                   "touch). The share of each type is the breakdown's share.",
+        measure=Flow(care_leavers, "birthday", attributes={"accommodation_type": _accommodation_type,
                                                    "age_group": "age_group"}),
-        "children", "count", "neutral", windows=("month", "rolling_3", "rolling_6", "rolling_12", "financial_year",
+        counting_unit="children", unit="count", polarity="neutral",
+        windows=("month", "rolling_3", "rolling_6", "rolling_12", "financial_year",
                                                  "year_to_date"),
         reference="report §5.10.2 (8% in houses of multiple occupation)",
         computation=EXCLUSIONS + " The 903 has no category for houses in multiple occupation.",
         history=OWN_WINDOW),
     Indicator(
-        "F3", "care_leavers_in_eet_17_18", "Care leavers aged 17–18 in education, employment or training",
-        "Of the care leavers whose 17th or 18th birthday falls in the period, the percentage in education, "
-        "employment or training around that birthday (903 ACTIV F1–F5, P1–P5). Those not in touch count as not "
-        "known to be.",
-        Flow(care_leavers, "birthday", where=_ages(17, 18), numerator="in_eet",
+        id="F3", name="care_leavers_in_eet_17_18", title="Care leavers aged 17–18 in education, employment or training",
+        definition="Of the care leavers whose 17th or 18th birthday falls in the period, the percentage in education, "
+                   "employment or training around that birthday (903 ACTIV F1–F5, P1–P5). Those not in touch count as "
+                   "not known to be.",
+        measure=Flow(care_leavers, "birthday", where=_ages(17, 18), numerator="in_eet",
              attributes={"birthday_age": "birthday_age", "activity": _activity}),
-        "children", "percent", "high", reference="report §5.10.3 (54%)", computation=EXCLUSIONS,
+        counting_unit="children", unit="percent", polarity="high", reference="report §5.10.3 (54%)",
+        computation=EXCLUSIONS,
         history=OWN_WINDOW),
     Indicator(
-        "F3a", "care_leavers_in_eet_19_21", "Care leavers aged 19–21 in education, employment or training",
-        "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in education, "
-        "employment or training around that birthday (903 ACTIV F1–F5, P1–P5). Those not in touch count as not "
-        "known to be.",
-        Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator="in_eet",
+        id="F3a", name="care_leavers_in_eet_19_21",
+        title="Care leavers aged 19–21 in education, employment or training",
+        definition="Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in "
+                   "education, employment or training around that birthday (903 ACTIV F1–F5, P1–P5). Those not in "
+                   "touch count as not known to be.",
+        measure=Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator="in_eet",
              attributes={"birthday_age": "birthday_age", "activity": _activity}),
-        "children", "percent", "high", "113", dfe_short="CareLeaverEET", dfe_comparable=True, reference="report §5.10.3 (47%)", computation=EXCLUSIONS,
+        counting_unit="children", unit="percent", polarity="high", dfe_measure="113", dfe_short="CareLeaverEET",
+        dfe_comparable=True, reference="report §5.10.3 (47%)", computation=EXCLUSIONS,
         history=OWN_WINDOW),
     Indicator(
-        "F3b", "care_leavers_in_higher_education_19_21", "Care leavers aged 19–21 in higher education",
-        "Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in higher "
-        "education (studies beyond A level) around that birthday (903 ACTIV F1 or P1).",
-        Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator="in_higher_education",
+        id="F3b", name="care_leavers_in_higher_education_19_21", title="Care leavers aged 19–21 in higher education",
+        definition="Of the care leavers whose 19th, 20th or 21st birthday falls in the period, the percentage in "
+                   "higher education (studies beyond A level) around that birthday (903 ACTIV F1 or P1).",
+        measure=Flow(care_leavers, "birthday", where=_ages(19, 20, 21), numerator="in_higher_education",
              attributes={"birthday_age": "birthday_age"}),
-        "children", "percent", "high", "220", dfe_short="LAC_19_HE", dfe_comparable=True, reference="report §5.10.3 (1 in 9)", computation=EXCLUSIONS,
+        counting_unit="children", unit="percent", polarity="high", dfe_measure="220", dfe_short="LAC_19_HE",
+        dfe_comparable=True, reference="report §5.10.3 (1 in 9)", computation=EXCLUSIONS,
         history=OWN_WINDOW),
     Indicator(
-        "F4", "care_leavers_looked_after_to_18", "Care leavers who remained looked after until 18",
-        "Of the care leavers whose 18th birthday falls in the period, the percentage who were still looked "
-        "after on the eve of their 18th birthday (rather than leaving care at 16 or 17). A care leaver was "
-        "looked after for at least 13 weeks in all since their 14th birthday, some of it after their 16th, not "
-        "on short breaks, and did not leave care earlier by adoption, special guardianship, a child "
-        "arrangements order, a transfer to another authority or death.",
-        Custom(_remained_to_18, "Each child whose 18th birthday falls in the period and who qualifies as a care "
+        id="F4", name="care_leavers_looked_after_to_18", title="Care leavers who remained looked after until 18",
+        definition="Of the care leavers whose 18th birthday falls in the period, the percentage who were still looked "
+                   "after on the eve of their 18th birthday (rather than leaving care at 16 or 17). A care leaver was "
+                   "looked after for at least 13 weeks in all since their 14th birthday, some of it after their 16th, "
+                   "not on short breaks, and did not leave care earlier by adoption, special guardianship, a child "
+                   "arrangements order, a transfer to another authority or death.",
+        measure=Custom(_remained_to_18, "Each child whose 18th birthday falls in the period and who qualifies as a care "
                "leaver from their `periods_of_care` (clipped to the 14th and 18th birthdays; periods made only of "
                "short-break episodes V3/V4 left out), counted on the birthday; in the numerator when a period of "
                "care was open on the day before it.", ("periods_of_care", "looked_after_episodes", "person")),
-        "children", "percent", "high", breakdowns=BREAKDOWNS,
+        counting_unit="children", unit="percent", polarity="high", breakdowns=BREAKDOWNS,
         computation="Team and worker: those allocated on the eve of the 18th birthday.",
         parameters=(Parameter("eligible_days", 91, "Days looked after since the 14th birthday that make a care "
                                                    "leaver (13 weeks)."),),

@@ -243,43 +243,46 @@ C12_NOTE = ("C12 in INDICATORS.md (C8–C10 by age band) is this indicator's `ag
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
-        "C1", "strategy_discussions", "Strategy discussions",
-        "Strategy discussions (or meetings) with police and health about possible significant harm held in "
-        "the period, per week.",
-        Flow("strategy_discussions", "discussion_date"), "events", "per_week", "neutral",
+        id="C1", name="strategy_discussions", title="Strategy discussions",
+        definition="Strategy discussions (or meetings) with police and health about possible significant harm held in "
+                   "the period, per week.",
+        measure=Flow("strategy_discussions", "discussion_date"), counting_unit="events", unit="per_week",
+        polarity="neutral",
         reference="report §5.4.1",
         history=OWN_WINDOW),
     Indicator(
-        "C2", "strategy_discussion_to_s47", "Strategy discussions leading to a section 47 enquiry",
-        "Of the strategy discussions held in the period, the percentage that decided to start a section 47 "
-        "enquiry (`outcome_s47`).",
-        Conversion("strategy_discussions", "discussion_date", "outcome_s47"), "events", "percent", "neutral",
+        id="C2", name="strategy_discussion_to_s47", title="Strategy discussions leading to a section 47 enquiry",
+        definition="Of the strategy discussions held in the period, the percentage that decided to start a section 47 "
+                   "enquiry (`outcome_s47`).",
+        measure=Conversion("strategy_discussions", "discussion_date", "outcome_s47"), counting_unit="events",
+        unit="percent", polarity="neutral",
         reference="report §5.4.1",
         history=OWN_WINDOW),
     Indicator(
-        "C3", "s47_enquiries_started", "Section 47 enquiries started",
-        "Section 47 enquiries that started in the period. Rate per 10,000 children aged 0–17, annualised.",
-        Flow("s47_enquiries", "start_date"), "events", "rate", "neutral", "217", dfe_short="Section_47", dfe_comparable=True,
+        id="C3", name="s47_enquiries_started", title="Section 47 enquiries started",
+        definition="Section 47 enquiries that started in the period. Rate per 10,000 children aged 0–17, annualised.",
+        measure=Flow("s47_enquiries", "start_date"), counting_unit="events", unit="rate", polarity="neutral",
+        dfe_measure="217", dfe_short="Section_47", dfe_comparable=True,
         history=OWN_WINDOW),
     Indicator(
-        "C4", "s47_to_icpc", "Section 47 enquiries leading to an initial child protection conference",
-        "Of the section 47 enquiries that started in the period, the percentage that concluded an initial "
-        "child protection conference should be held (`outcome` ICPC) or that led to a conference recorded "
-        "against the enquiry. Enquiries still open count as not (yet) leading to one, so the most recent "
-        "weeks understate the rate until the enquiries finish (the lag the report mentions).",
-        Conversion("s47_enquiries", "start_date",
+        id="C4", name="s47_to_icpc", title="Section 47 enquiries leading to an initial child protection conference",
+        definition="Of the section 47 enquiries that started in the period, the percentage that concluded an initial "
+                   "child protection conference should be held (`outcome` ICPC) or that led to a conference recorded "
+                   "against the enquiry. Enquiries still open count as not (yet) leading to one, so the most recent "
+                   "weeks understate the rate until the enquiries finish (the lag the report mentions).",
+        measure=Conversion("s47_enquiries", "start_date",
                    lambda t, ctx: (t.outcome == "ICPC").fill_null(False) | t.s47_id.isin(
                        ctx.table("initial_cp_conferences").s47_id)),
-        "events", "percent", "neutral", reference="report §5.4.1",
+        counting_unit="events", unit="percent", polarity="neutral", reference="report §5.4.1",
         history=OWN_WINDOW),
     Indicator(
-        "C5", "s47_completed_within_standard", "Section 47 enquiries completed within the local standard",
-        "Of the section 47 enquiries completed in the period, the percentage completed within the local "
-        "standard: no more than `standard_days` working days (default 15; the report quotes 13) after the "
-        "day the enquiry started.",
-        Flow("s47_enquiries", "end_date", prepare=_s47_working_days,
+        id="C5", name="s47_completed_within_standard", title="Section 47 enquiries completed within the local standard",
+        definition="Of the section 47 enquiries completed in the period, the percentage completed within the local "
+                   "standard: no more than `standard_days` working days (default 15; the report quotes 13) after the "
+                   "day the enquiry started.",
+        measure=Flow("s47_enquiries", "end_date", prepare=_s47_working_days,
              numerator=lambda t, ctx: t.working_days <= ctx.param("standard_days")),
-        "events", "percent", "high", parameters=(
+        counting_unit="events", unit="percent", polarity="high", parameters=(
             Parameter("standard_days", 15, "Working days after the start by which an enquiry should be "
                       "completed."),),
         reference="report §5.4.3 (50% within 13 days)",
@@ -287,25 +290,26 @@ INDICATORS: tuple[Indicator, ...] = (
                     "weekends and England & Wales bank holidays.",
         history=OWN_WINDOW),
     Indicator(
-        "C6", "icpcs_held", "Initial child protection conferences held",
-        "Initial child protection conferences held in the period, per week, including transfer-in conferences "
-        "(as DfE counts conferences). Breakdown `conference_type` separates transfer-in conferences from the "
-        "others.",
-        Flow("initial_cp_conferences", "conference_date",
+        id="C6", name="icpcs_held", title="Initial child protection conferences held",
+        definition="Initial child protection conferences held in the period, per week, including transfer-in "
+                   "conferences (as DfE counts conferences). Breakdown `conference_type` separates transfer-in "
+                   "conferences from the others.",
+        measure=Flow("initial_cp_conferences", "conference_date",
              attributes={"conference_type": lambda t, ctx: ibis.cases((t.transfer_in, "transfer-in"),
                                                                        else_="initial")}),
-        "events", "per_week", "neutral", reference="report §5.4.1 (10 to 11 a week)",
+        counting_unit="events", unit="per_week", polarity="neutral", reference="report §5.4.1 (10 to 11 a week)",
         history=OWN_WINDOW),
     Indicator(
-        "C6a", "icpcs_within_15_working_days",
-        "Initial child protection conferences held within 15 working days of the strategy discussion",
-        "Of the initial child protection conferences held in the period, the percentage held within 15 working "
-        "days of the strategy discussion at which the section 47 enquiry that led to the conference was "
-        "initiated (Working Together). Transfer-in conferences are not counted: they follow no strategy "
-        "discussion or enquiry in this authority.",
-        Flow("initial_cp_conferences", "conference_date", prepare=_icpc_timed, where=_icpc_timeable,
+        id="C6a", name="icpcs_within_15_working_days",
+        title="Initial child protection conferences held within 15 working days of the strategy discussion",
+        definition="Of the initial child protection conferences held in the period, the percentage held within 15 "
+                   "working days of the strategy discussion at which the section 47 enquiry that led to the conference "
+                   "was initiated (Working Together). Transfer-in conferences are not counted: they follow no strategy "
+                   "discussion or enquiry in this authority.",
+        measure=Flow("initial_cp_conferences", "conference_date", prepare=_icpc_timed, where=_icpc_timeable,
              numerator=lambda t, ctx: t.working_days <= 15),
-        "events", "percent", "high", "218", dfe_short="CP_conf_15days", dfe_comparable=True,
+        counting_unit="events", unit="percent", polarity="high", dfe_measure="218", dfe_short="CP_conf_15days",
+        dfe_comparable=True,
         reference="report §5.4.3 (30% of 13 ICPCs in May)",
         computation="The clock starts on the strategy discussion reached through the conference's enquiry "
                     "(`initial_cp_conferences.s47_id` → `s47_enquiries.strategy_discussion_id` → "
@@ -317,14 +321,14 @@ INDICATORS: tuple[Indicator, ...] = (
         history=History(1, "the strategy discussion behind each conference, which for a conference early in "
                            "the window falls in the weeks before it")),
     Indicator(
-        "C6b", "icpc_timeliness_bands",
-        "Initial child protection conferences by working days from the strategy discussion",
-        "The initial child protection conferences held in the period (transfer-ins excluded, as in C6a) by "
-        "working days from the strategy discussion to the conference, in DfE's bands 0–10, 11–15, 16–20 and "
-        "21+ working days (breakdown `working_days_band`; the share column gives each band's percentage).",
-        Flow("initial_cp_conferences", "conference_date", prepare=_icpc_timed, where=_icpc_timeable,
+        id="C6b", name="icpc_timeliness_bands",
+        title="Initial child protection conferences by working days from the strategy discussion",
+        definition="The initial child protection conferences held in the period (transfer-ins excluded, as in C6a) by "
+                   "working days from the strategy discussion to the conference, in DfE's bands 0–10, 11–15, 16–20 and "
+                   "21+ working days (breakdown `working_days_band`; the share column gives each band's percentage).",
+        measure=Flow("initial_cp_conferences", "conference_date", prepare=_icpc_timed, where=_icpc_timeable,
              attributes={"working_days_band": _icpc_band}),
-        "events", "count", "neutral", "268",
+        counting_unit="events", unit="count", polarity="neutral", dfe_measure="268",
         dfe_note="DfE publishes one count per band (LAIT 10_ICPC, 15_ICPC, 20_ICPC, 21_ICPC); compare each "
                  "`working_days_band` group with its own measure.",
         computation="Working days as in C6a. A conference recorded before its strategy discussion (a data "
@@ -332,57 +336,66 @@ INDICATORS: tuple[Indicator, ...] = (
         history=History(1, "the strategy discussion behind each conference, which for a conference early in "
                            "the window falls in the weeks before it")),
     Indicator(
-        "C6c", "icpcs", "Initial child protection conferences",
-        "Initial child protection conferences held in the period, including transfer-in conferences; a child "
-        "with two conferences counts twice. Rate per 10,000 children aged 0–17, annualised.",
-        Flow("initial_cp_conferences", "conference_date"), "events", "rate", "neutral", "269", dfe_short="ISCP_Conf", dfe_comparable=True,
+        id="C6c", name="icpcs", title="Initial child protection conferences",
+        definition="Initial child protection conferences held in the period, including transfer-in conferences; a "
+                   "child with two conferences counts twice. Rate per 10,000 children aged 0–17, annualised.",
+        measure=Flow("initial_cp_conferences", "conference_date"), counting_unit="events", unit="rate",
+        polarity="neutral", dfe_measure="269", dfe_short="ISCP_Conf", dfe_comparable=True,
         reference="report §5.5.3",
         history=OWN_WINDOW),
     Indicator(
-        "C7", "icpc_to_cp_plan", "ICPCs resulting in a child protection plan",
-        "Of the initial child protection conferences held in the period, the percentage that made the child "
-        "subject to a child protection plan.",
-        Conversion("initial_cp_conferences", "conference_date", "outcome_cp_plan"), "events", "percent",
-        "neutral", reference="report §5.4.1 (97%)",
+        id="C7", name="icpc_to_cp_plan", title="ICPCs resulting in a child protection plan",
+        definition="Of the initial child protection conferences held in the period, the percentage that made the child "
+                   "subject to a child protection plan.",
+        measure=Conversion("initial_cp_conferences", "conference_date", "outcome_cp_plan"), counting_unit="events",
+        unit="percent",
+        polarity="neutral", reference="report §5.4.1 (97%)",
         history=OWN_WINDOW),
     Indicator(
-        "C8", "children_on_cp_plans", "Children on child protection plans",
-        "Children subject to a child protection plan at the end of the period: the plan started on or before "
-        "that day and had not ended by it. Rate per 10,000 children aged 0–17.",
-        Stock("cp_plans"), "children", "rate", "neutral", "215", dfe_short="CPP_rate", dfe_comparable=True, reference="report §5.5.1",
+        id="C8", name="children_on_cp_plans", title="Children on child protection plans",
+        definition="Children subject to a child protection plan at the end of the period: the plan started on or "
+                   "before that day and had not ended by it. Rate per 10,000 children aged 0–17.",
+        measure=Stock("cp_plans"), counting_unit="children", unit="rate", polarity="neutral", dfe_measure="215",
+        dfe_short="CPP_rate", dfe_comparable=True, reference="report §5.5.1",
         computation=C12_NOTE,
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "C9", "cp_plans_starting", "Child protection plans starting",
-        "Child protection plans that started in the period. Rate per 10,000 children aged 0–17, annualised. "
-        "Breakdown `initial_category`: the plan's initial category of abuse.",
-        Flow("cp_plans", "start_date", attributes={"initial_category": "initial_category"}), "events", "rate",
-        "low", "219", dfe_short="CPP_Abuse_Rate", dfe_comparable=True, reference="report §5.5.8", computation=C12_NOTE,
+        id="C9", name="cp_plans_starting", title="Child protection plans starting",
+        definition="Child protection plans that started in the period. Rate per 10,000 children aged 0–17, annualised. "
+                   "Breakdown `initial_category`: the plan's initial category of abuse.",
+        measure=Flow("cp_plans", "start_date", attributes={"initial_category": "initial_category"}),
+        counting_unit="events", unit="rate",
+        polarity="low", dfe_measure="219", dfe_short="CPP_Abuse_Rate", dfe_comparable=True, reference="report §5.5.8",
+        computation=C12_NOTE,
         history=OWN_WINDOW),
     Indicator(
-        "C10", "cp_plans_ending", "Child protection plans ending",
-        "Child protection plans that ended in the period. Rate per 10,000 children aged 0–17, annualised. "
-        "Breakdown `destination`, from the plan's end reason: stepped down to CIN, closed, became looked "
-        "after, or other (transferred out, reached 18); unknown when no end reason is recorded.",
-        Flow("cp_plans", "end_date", attributes={"destination": _destination}), "events", "rate", "neutral", "16", dfe_short="DeRegCPR", dfe_comparable=True,
+        id="C10", name="cp_plans_ending", title="Child protection plans ending",
+        definition="Child protection plans that ended in the period. Rate per 10,000 children aged 0–17, annualised. "
+                   "Breakdown `destination`, from the plan's end reason: stepped down to CIN, closed, became looked "
+                   "after, or other (transferred out, reached 18); unknown when no end reason is recorded.",
+        measure=Flow("cp_plans", "end_date", attributes={"destination": _destination}), counting_unit="events",
+        unit="rate", polarity="neutral", dfe_measure="16", dfe_short="DeRegCPR", dfe_comparable=True,
         reference="report §5.5.8, §5.5.11", computation=C12_NOTE,
         history=OWN_WINDOW),
     Indicator(
-        "C11", "cp_plans_by_category", "Children on child protection plans by category of abuse",
-        "Children subject to a child protection plan at the end of the period, by the plan's initial category "
-        "of abuse (breakdown `initial_category`) and latest category (breakdown `latest_category`): NEG "
-        "neglect, PHY physical, SAB sexual, EMO emotional abuse, MUL multiple. The count is the number of "
-        "children; the share column gives each category's percentage of the children on plans.",
-        Stock("cp_plans", attributes={"initial_category": "initial_category", "latest_category": "latest_category"}),
-        "children", "count", "neutral", reference="report §5.5.10",
+        id="C11", name="cp_plans_by_category", title="Children on child protection plans by category of abuse",
+        definition="Children subject to a child protection plan at the end of the period, by the plan's initial "
+                   "category of abuse (breakdown `initial_category`) and latest category (breakdown "
+                   "`latest_category`): NEG neglect, PHY physical, SAB sexual, EMO emotional abuse, MUL multiple. The "
+                   "count is the number of children; the share column gives each category's percentage of the children "
+                   "on plans.",
+        measure=Stock("cp_plans", attributes={"initial_category": "initial_category", "latest_category": "latest_category"}),
+        counting_unit="children", unit="count", polarity="neutral", reference="report §5.5.10",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "C13", "cp_plans_second_or_subsequent", "Child protection plans that were a second or subsequent plan",
-        "Of the child protection plans that started in the period (each plan counted, so a child may count "
-        "twice), the percentage for a child who had been the subject of a plan before, however long ago.",
-        Flow("cp_plans", "start_date", prepare=_earlier_plans,
+        id="C13", name="cp_plans_second_or_subsequent",
+        title="Child protection plans that were a second or subsequent plan",
+        definition="Of the child protection plans that started in the period (each plan counted, so a child may count "
+                   "twice), the percentage for a child who had been the subject of a plan before, however long ago.",
+        measure=Flow("cp_plans", "start_date", prepare=_earlier_plans,
              numerator=lambda t, ctx: (t.previous_plans.fill_null(0) > 0) | (t.earlier_plans > 0)),
-        "events", "percent", "low", "15", dfe_short="PrevRegCPR", dfe_comparable=True,
+        counting_unit="events", unit="percent", polarity="low", dfe_measure="15", dfe_short="PrevRegCPR",
+        dfe_comparable=True,
         reference="report §5.5.15 (20%)",
         computation="A plan is a second or subsequent plan when the return recorded earlier plans "
                     "(`previous_plans` above 0, which counts plans the store may not hold, such as plans in "
@@ -392,13 +405,14 @@ INDICATORS: tuple[Indicator, ...] = (
                                          "lifetime. The census's count of previous plans usually makes up "
                                          "for plans the store lacks, but the store cannot check it")),
     Indicator(
-        "C13a", "cp_plans_within_2_years_of_previous", "Child protection plans starting within 2 years of a "
+        id="C13a", name="cp_plans_within_2_years_of_previous",
+        title="Child protection plans starting within 2 years of a "
         "previous plan ending",
-        "Of the child protection plans that started in the period, the percentage for a child whose previous "
-        "plan had ended no more than `within_months` months (default 24) before this one started. Local "
-        "measure; DfE publishes only the \"ever\" measure (C13).",
-        Flow("cp_plans", "start_date", prepare=_recent_earlier_plan, numerator="recent_earlier_plan"),
-        "events", "percent", "low",
+        definition="Of the child protection plans that started in the period, the percentage for a child whose "
+                   "previous plan had ended no more than `within_months` months (default 24) before this one started. "
+                   "Local measure; DfE publishes only the \"ever\" measure (C13).",
+        measure=Flow("cp_plans", "start_date", prepare=_recent_earlier_plan, numerator="recent_earlier_plan"),
+        counting_unit="events", unit="percent", polarity="low",
         parameters=(Parameter("within_months", 24, "Calendar months between the end of an earlier plan and the "
                               "start of this one."),),
         computation="Only plans the store holds can be dated, so a previous plan known only from the "
@@ -406,41 +420,48 @@ INDICATORS: tuple[Indicator, ...] = (
                     "started counts. Calendar-month arithmetic (`start − within_months months`).",
         history=History(24, "the end of the child's previous plan, up to 2 years before the new plan starts")),
     Indicator(
-        "C14", "children_on_cp_plans_2_years_or_more", "Children on child protection plans lasting 2 years or more",
-        "Of the children subject to a child protection plan at the end of the period, the percentage whose plan "
-        "had lasted two years or more by that day: more than 729 calendar days counting both the plan's first "
-        "day and the day counted on (DfE).",
-        Stock("cp_plans", numerator=lambda t, ctx: t.start_date <= _days_before(t.window_end, TWO_YEARS_DAYS)),
-        "children", "percent", "low", "264", dfe_short="CPPlans2yrsActive", dfe_comparable=True,
-        dfe_note="DfE's methodology text gives a denominator of plans during the year; its title and our definition use plans at 31 March.",
+        id="C14", name="children_on_cp_plans_2_years_or_more",
+        title="Children on child protection plans lasting 2 years or more",
+        definition="Of the children subject to a child protection plan at the end of the period, the percentage whose "
+                   "plan had lasted two years or more by that day: more than 729 calendar days counting both the "
+                   "plan's first day and the day counted on (DfE).",
+        measure=Stock("cp_plans", numerator=lambda t, ctx: t.start_date <= _days_before(t.window_end, TWO_YEARS_DAYS),
+                      numerator_uses_day=True),
+        counting_unit="children", unit="percent", polarity="low", dfe_measure="264", dfe_short="CPPlans2yrsActive",
+        dfe_comparable=True,
+        dfe_note="DfE's methodology text gives a denominator of plans during the year; its title and our "
+                 "definition use plans at 31 March.",
         computation="LAIT 264 is titled \"as at 31 March\"; its methodology text repeats measure 98's "
                     "denominator (\"during the year\"), which we take to be a copying slip: this is the stock "
                     "at the end of the period.",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "C14a", "cp_plans_ending_after_2_years_or_more", "Child protection plans ending that had lasted 2 years "
+        id="C14a", name="cp_plans_ending_after_2_years_or_more",
+        title="Child protection plans ending that had lasted 2 years "
         "or more",
-        "Of the child protection plans that ended in the period (each plan counted, so a child may count "
-        "twice), the percentage that had lasted two years or more: more than 729 calendar days counting both "
-        "the first day and the day the plan ceased (DfE).",
-        Flow("cp_plans", "end_date", numerator=lambda t, ctx: t.start_date <= _days_before(t.end_date,
+        definition="Of the child protection plans that ended in the period (each plan counted, so a child may count "
+                   "twice), the percentage that had lasted two years or more: more than 729 calendar days counting "
+                   "both the first day and the day the plan ceased (DfE).",
+        measure=Flow("cp_plans", "end_date", numerator=lambda t, ctx: t.start_date <= _days_before(t.end_date,
                                                                                           TWO_YEARS_DAYS)),
-        "events", "percent", "low", "98", dfe_short="CPPlans2yrs", dfe_comparable=True,
+        counting_unit="events", unit="percent", polarity="low", dfe_measure="98", dfe_short="CPPlans2yrs",
+        dfe_comparable=True,
         history=OWN_WINDOW),
     Indicator(
-        "C15", "children_with_cp_visits_in_timescale", "Children on child protection plans visited in timescale",
-        "Of the children subject to a child protection plan at the end of the period, the percentage whose "
-        "statutory visits were all in timescale over the plan's time within the period: no gap of more than "
-        "`interval_working_days` working days (default 10) from the plan's start or one visit to the next, "
-        "and the next visit not overdue on the last day of the period. Local measure.",
-        Custom(_cp_visit_rows, how="Per period, the plans open on its last day. The plan's start and its "
+        id="C15", name="children_with_cp_visits_in_timescale",
+        title="Children on child protection plans visited in timescale",
+        definition="Of the children subject to a child protection plan at the end of the period, the percentage whose "
+                   "statutory visits were all in timescale over the plan's time within the period: no gap of more than "
+                   "`interval_working_days` working days (default 10) from the plan's start or one visit to the next, "
+                   "and the next visit not overdue on the last day of the period. Local measure.",
+        measure=Custom(_cp_visit_rows, how="Per period, the plans open on its last day. The plan's start and its "
                "visits (`cp_visits` of the plan, dated within it) are put in date order; a gap from one to the "
                "next is late when it is more than `interval_working_days` working days. A child is in the "
                "numerator when no late gap ends within the period (a gap that began before the period counts "
                "when the visit that closes it falls in the period) and, on the period's last day, no more than "
                "`interval_working_days` working days have passed since the last visit (or the plan's start).",
                sources=("cp_plans", "cp_visits")),
-        "children", "percent", "high",
+        counting_unit="children", unit="percent", polarity="high",
         parameters=(Parameter("interval_working_days", 10, "Most working days allowed from the plan's start to "
                               "the first visit and between visits."),
                     Parameter("child_seen_only", False, "Count only visits at which the child was seen.")),
@@ -451,13 +472,13 @@ INDICATORS: tuple[Indicator, ...] = (
                     "share of visits in timescale, the figure the report quotes.",
         history=History(1, "the last visit before the window, from which the first gap in it is measured")),
     Indicator(
-        "C15a", "cp_visits_in_timescale", "Child protection visits in timescale",
-        "Of the statutory visits to children on child protection plans made in the period, the percentage made "
-        "no more than `interval_working_days` working days (default 10) after the previous visit under the "
-        "same plan (or the plan's start, for the first visit). Local measure.",
-        Flow(_visits_with_gap, "visit_date",
+        id="C15a", name="cp_visits_in_timescale", title="Child protection visits in timescale",
+        definition="Of the statutory visits to children on child protection plans made in the period, the percentage "
+                   "made no more than `interval_working_days` working days (default 10) after the previous visit under "
+                   "the same plan (or the plan's start, for the first visit). Local measure.",
+        measure=Flow(_visits_with_gap, "visit_date",
              numerator=lambda t, ctx: t.gap_working_days <= ctx.param("interval_working_days")),
-        "events", "percent", "high",
+        counting_unit="events", unit="percent", polarity="high",
         parameters=(Parameter("interval_working_days", 10, "Most working days allowed from the plan's start to "
                               "the first visit and between visits."),
                     Parameter("child_seen_only", False, "Count only visits at which the child was seen.")),
@@ -467,18 +488,19 @@ INDICATORS: tuple[Indicator, ...] = (
         history=History(1, "the visit before each visit, which for the first visits in the window falls "
                            "before it")),
     Indicator(
-        "C16", "cp_reviews_in_timescale", "Child protection plans reviewed in timescale",
-        "Of the children subject to a child protection plan at the end of the period who had been on the plan "
-        "for at least three months, the percentage whose plan had been reviewed within the required "
-        "timescales throughout: the first review within 3 months of the plan's start, then each review within "
-        "6 months of the one before, and no review overdue on the last day of the period (DfE).",
-        Custom(_cp_review_rows, how="Per period, the plans open on its last day that started at least 3 "
+        id="C16", name="cp_reviews_in_timescale", title="Child protection plans reviewed in timescale",
+        definition="Of the children subject to a child protection plan at the end of the period who had been on the "
+                   "plan for at least three months, the percentage whose plan had been reviewed within the required "
+                   "timescales throughout: the first review within 3 months of the plan's start, then each review "
+                   "within 6 months of the one before, and no review overdue on the last day of the period (DfE).",
+        measure=Custom(_cp_review_rows, how="Per period, the plans open on its last day that started at least 3 "
                "calendar months before it (the denominator). The plan's start and its reviews (`cp_reviews` of "
                "the plan, dated within it) are put in date order; a review is late when held more than 3 months "
                "after the start (the first) or 6 months after the review before. A child is in the numerator "
                "when no review up to the period's last day was late and the next review was not overdue on "
-               "that day.", sources=("cp_plans", "cp_reviews")),
-        "children", "percent", "high", "19", dfe_short="RevCP", dfe_comparable=True,
+               "that day.", sources=("cp_plans", "cp_reviews"), on_last_day=True),
+        counting_unit="children", unit="percent", polarity="high", dfe_measure="19", dfe_short="RevCP",
+        dfe_comparable=True,
         reference="report §5.5.14",
         computation="Months are calendar months (a plan starting on 30 November is due its first review by 28 "
                     "February). The whole plan up to the period's end is judged, not only the period.",

@@ -113,12 +113,14 @@ HOW = ("Each child open on the last day of the period is found in every table of
 
 def _representation(id_: str, name: str, title: str, levels: tuple[str, ...], who: str) -> Indicator:
     return Indicator(
-        id_, name, title,
-        f"{who} on the last day of the period (each child once, at their highest level of need), by sex and by "
-        "age band, against the population of children aged 0–17: the group's share of these children divided "
-        "by its share of the 0–17 population. Above 1 the group is over-represented, below 1 under-represented.",
-        Custom(_rows(levels), HOW, sources=SOURCES, on_day=_open_on_day(levels)), "children", "representation",
-        "neutral", windows=STOCK_WINDOWS, breakdowns=("age_band", "sex"), reference="report §5.2.4–5.2.5",
+        id=id_, name=name, title=title,
+        definition=f"{who} on the last day of the period (each child once, at their highest level of need), by sex "
+                   "and by age band, against the population of children aged 0–17: the group's share of these "
+                   "children divided by its share of the 0–17 population. Above 1 the group is over-represented, "
+                   "below 1 under-represented.",
+        measure=Custom(_rows(levels), HOW, sources=SOURCES, on_day=_open_on_day(levels), on_last_day=True),
+        counting_unit="children", unit="representation", polarity="neutral", windows=STOCK_WINDOWS,
+        breakdowns=("age_band", "sex"), reference="report §5.2.4–5.2.5",
         computation="Children aged 18 or over, and children whose sex is unknown, count in the shares of the "
                     "groups that have a population but have no population share themselves (no ratio).",
         history=OPEN_ON_THE_DAY)
@@ -126,33 +128,37 @@ def _representation(id_: str, name: str, title: str, levels: tuple[str, ...], wh
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
-        "A1", "open_cases_by_level", "Open cases by level of need",
-        "Children open to children's services on the last day of the period, each counted once at the highest "
-        "level they are open at: looked after, child protection plan, child in need (an open referral, including "
-        "children under assessment) or early help. Break down by `level` for the continuum.",
-        Custom(_rows(ALL_LEVELS), HOW, sources=SOURCES, on_day=_open_on_day(ALL_LEVELS)), "children", "count",
-        "neutral",
+        id="A1", name="open_cases_by_level", title="Open cases by level of need",
+        definition="Children open to children's services on the last day of the period, each counted once at the "
+                   "highest level they are open at: looked after, child protection plan, child in need (an open "
+                   "referral, including children under assessment) or early help. Break down by `level` for the "
+                   "continuum.",
+        measure=Custom(_rows(ALL_LEVELS), HOW, sources=SOURCES, on_day=_open_on_day(ALL_LEVELS),
+                       on_last_day=True),
+        counting_unit="children", unit="count", polarity="neutral",
         windows=STOCK_WINDOWS, breakdowns=("level", "age_band", "sex", "ethnicity", "team", "worker"),
         reference="report §5.2.2",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "A1a", "open_cases_at_cp_or_looked_after", "Open social care cases at CP or looked-after level",
-        "Of the children open to children's social care on the last day of the period (child in need, child "
-        "protection plan or looked after; early help is not social care and is left out, as in the comparison "
-        "with similar authorities and England, where about a third of children in need are on a plan or looked "
-        "after), the percentage whose highest level is a child protection plan or being looked after.",
-        Custom(_rows(SOCIAL_CARE, HIGHER_END), HOW, sources=SOURCES, on_day=_open_on_day(SOCIAL_CARE, HIGHER_END)),
-        "children",
-        "percent", "neutral", windows=STOCK_WINDOWS,
+        id="A1a", name="open_cases_at_cp_or_looked_after", title="Open social care cases at CP or looked-after level",
+        definition="Of the children open to children's social care on the last day of the period (child in need, child "
+                   "protection plan or looked after; early help is not social care and is left out, as in the "
+                   "comparison with similar authorities and England, where about a third of children in need are on a "
+                   "plan or looked after), the percentage whose highest level is a child protection plan or being "
+                   "looked after.",
+        measure=Custom(_rows(SOCIAL_CARE, HIGHER_END), HOW, sources=SOURCES,
+                       on_day=_open_on_day(SOCIAL_CARE, HIGHER_END), on_last_day=True),
+        counting_unit="children", unit="percent", polarity="neutral", windows=STOCK_WINDOWS,
         reference="report §5.2.2 (49%)",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "A1b", "children_in_need", "Children in need",
-        "Children in need on the last day of the period: children with a child-in-need episode (a referral) open "
-        "that day — started on or before it and not closed by it — whatever else is in place, so children on a "
-        "child protection plan or looked after are included, as in the CIN census. A child is counted once. "
-        "Rate per 10,000 children aged 0–17.",
-        Stock("referrals", "referral_date", "closure_date"), "children", "rate", "neutral", "171",
+        id="A1b", name="children_in_need", title="Children in need",
+        definition="Children in need on the last day of the period: children with a child-in-need episode (a referral) "
+                   "open that day — started on or before it and not closed by it — whatever else is in place, so "
+                   "children on a child protection plan or looked after are included, as in the CIN census. A child is "
+                   "counted once. Rate per 10,000 children aged 0–17.",
+        measure=Stock("referrals", "referral_date", "closure_date"), counting_unit="children", unit="rate",
+        polarity="neutral", dfe_measure="171",
         dfe_short="CIN", dfe_comparable=True,
         reference="LAIT CIN rate; report §5.2",
         history=OPEN_ON_THE_DAY),

@@ -63,48 +63,54 @@ TEAM_ENDING = ("Team and worker: the episode's own when it records a team, else 
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
-        "H1", "early_help_episodes_open", "Open early help episodes",
-        "Early help episodes open at the end of the period: started on or before that day and not ended by it.",
-        Stock("early_help_episodes", attributes=NEED),
-        "episodes", "count", "neutral", windows=STOCK_WINDOWS, breakdowns=BREAKDOWNS + ("primary_need",),
+        id="H1", name="early_help_episodes_open", title="Open early help episodes",
+        definition="Early help episodes open at the end of the period: started on or before that day and not ended by "
+                   "it.",
+        measure=Stock("early_help_episodes", attributes=NEED),
+        counting_unit="episodes", unit="count", polarity="neutral", windows=STOCK_WINDOWS,
+        breakdowns=BREAKDOWNS + ("primary_need",),
         reference="report §5.2.2", computation=TEAM_OPEN,
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "H1a", "early_help_episodes_starting", "Early help episodes starting",
-        "Early help episodes that started in the period. Rate per 10,000 children aged 0–17, annualised.",
-        Flow("early_help_episodes", "start_date", prepare=_at("start_date"), attributes=NEED),
-        "episodes", "rate", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM,
+        id="H1a", name="early_help_episodes_starting", title="Early help episodes starting",
+        definition="Early help episodes that started in the period. Rate per 10,000 children aged 0–17, annualised.",
+        measure=Flow("early_help_episodes", "start_date", prepare=_at("start_date"), attributes=NEED),
+        counting_unit="episodes", unit="rate", polarity="neutral", windows=COUNT_WINDOWS, reference="report §5.2",
+        computation=TEAM,
         history=OWN_WINDOW),
     Indicator(
-        "H1b", "early_help_step_ups", "Early help episodes stepped up to social care",
-        "Early help episodes that ended in the period because the family was stepped up to children's social "
-        "care (end reason STEP_UP).",
-        Flow("early_help_episodes", "end_date", where=_stepped_up, prepare=_at("end_date", 1), attributes=NEED),
-        "episodes", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM_ENDING,
-        history=OWN_WINDOW),
-    Indicator(
-        "H1c", "early_help_ending_in_step_up", "Early help episodes ending in a step-up",
-        "Of the early help episodes that ended in the period, the percentage that ended because the family was "
-        "stepped up to children's social care.",
-        Conversion("early_help_episodes", "end_date", _stepped_up, where=_ended, prepare=_at("end_date", 1),
-                   attributes={**NEED, "end_reason": "end_reason"}),
-        "episodes", "percent", "neutral", windows=SHARE_WINDOWS, reference="report §5.2",
+        id="H1b", name="early_help_step_ups", title="Early help episodes stepped up to social care",
+        definition="Early help episodes that ended in the period because the family was stepped up to children's "
+                   "social care (end reason STEP_UP).",
+        measure=Flow("early_help_episodes", "end_date", where=_stepped_up, prepare=_at("end_date", 1), attributes=NEED),
+        counting_unit="episodes", unit="count", polarity="neutral", windows=COUNT_WINDOWS, reference="report §5.2",
         computation=TEAM_ENDING,
         history=OWN_WINDOW),
     Indicator(
-        "H1d", "early_help_step_downs", "Early help episodes stepped down from social care",
-        "Early help episodes that started in the period when a family was stepped down from children's social "
-        "care (the episode records the social-care referral it came from).",
-        Flow("early_help_episodes", "start_date", where=_stepped_down, prepare=_at("start_date"),
-             attributes=NEED),
-        "episodes", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.2", computation=TEAM,
+        id="H1c", name="early_help_ending_in_step_up", title="Early help episodes ending in a step-up",
+        definition="Of the early help episodes that ended in the period, the percentage that ended because the family "
+                   "was stepped up to children's social care.",
+        measure=Conversion("early_help_episodes", "end_date", _stepped_up, where=_ended, prepare=_at("end_date", 1),
+                   attributes={**NEED, "end_reason": "end_reason"}),
+        counting_unit="episodes", unit="percent", polarity="neutral", windows=SHARE_WINDOWS, reference="report §5.2",
+        computation=TEAM_ENDING,
         history=OWN_WINDOW),
     Indicator(
-        "H1e", "early_help_starting_from_step_down", "Early help episodes starting as a step-down",
-        "Of the early help episodes that started in the period, the percentage that were step-downs from "
-        "children's social care.",
-        Conversion("early_help_episodes", "start_date", _stepped_down, prepare=_at("start_date"),
+        id="H1d", name="early_help_step_downs", title="Early help episodes stepped down from social care",
+        definition="Early help episodes that started in the period when a family was stepped down from children's "
+                   "social care (the episode records the social-care referral it came from).",
+        measure=Flow("early_help_episodes", "start_date", where=_stepped_down, prepare=_at("start_date"),
+             attributes=NEED),
+        counting_unit="episodes", unit="count", polarity="neutral", windows=COUNT_WINDOWS, reference="report §5.2",
+        computation=TEAM,
+        history=OWN_WINDOW),
+    Indicator(
+        id="H1e", name="early_help_starting_from_step_down", title="Early help episodes starting as a step-down",
+        definition="Of the early help episodes that started in the period, the percentage that were step-downs from "
+                   "children's social care.",
+        measure=Conversion("early_help_episodes", "start_date", _stepped_down, prepare=_at("start_date"),
                    attributes=NEED),
-        "episodes", "percent", "neutral", windows=SHARE_WINDOWS, reference="report §5.2", computation=TEAM,
+        counting_unit="episodes", unit="percent", polarity="neutral", windows=SHARE_WINDOWS, reference="report §5.2",
+        computation=TEAM,
         history=OWN_WINDOW),
 )

@@ -152,21 +152,21 @@ OPEN_END = ("`open_end` is the earlier of the assessment's `authorised_date` and
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
-        "B1", "contacts_per_week", "Contacts per week",
-        "Contacts received at the front door (requests for help or concerns about a child), counting every "
-        "contact, per week: the count × 7 / days in the period, so the 4-week window is the 4-week average.",
-        Flow("contacts", "contact_date", attributes={**CONTACT_ATTRIBUTES, "contact_outcome": "outcome"}),
-        "events", "per_week", "neutral", reference="report §5.3.1 (170–180 a week)",
+        id="B1", name="contacts_per_week", title="Contacts per week",
+        definition="Contacts received at the front door (requests for help or concerns about a child), counting every "
+                   "contact, per week: the count × 7 / days in the period, so the 4-week window is the 4-week average.",
+        measure=Flow("contacts", "contact_date", attributes={**CONTACT_ATTRIBUTES, "contact_outcome": "outcome"}),
+        counting_unit="events", unit="per_week", polarity="neutral", reference="report §5.3.1 (170–180 a week)",
         history=OWN_WINDOW),
     Indicator(
-        "B2", "repeat_contacts", "Repeat contacts within 3 months",
-        "Of the contacts received in the period, the percentage about a child who had another contact in the 3 "
-        "calendar months before it: an earlier contact dated on or after the same day 3 months before (for a "
-        "contact on 31 May, from 28 or 29 February). A second contact on the same day counts as a repeat; the "
-        "contact itself does not.",
-        Flow("contacts", "contact_date", prepare=_repeat_contacts, numerator=_is_repeat_contact,
+        id="B2", name="repeat_contacts", title="Repeat contacts within 3 months",
+        definition="Of the contacts received in the period, the percentage about a child who had another contact in "
+                   "the 3 calendar months before it: an earlier contact dated on or after the same day 3 months before "
+                   "(for a contact on 31 May, from 28 or 29 February). A second contact on the same day counts as a "
+                   "repeat; the contact itself does not.",
+        measure=Flow("contacts", "contact_date", prepare=_repeat_contacts, numerator=_is_repeat_contact,
              amount=None, attributes=CONTACT_ATTRIBUTES),
-        "events", "percent", "low", windows=FOUR_WEEK_SHARE_WINDOWS,
+        counting_unit="events", unit="percent", polarity="low", windows=FOUR_WEEK_SHARE_WINDOWS,
         parameters=(Parameter("repeat_within_months", 3, "Calendar months before a contact in which an earlier "
                                                          "contact makes it a repeat."),),
         reference="report §5.3.1 (12%)",
@@ -176,37 +176,40 @@ INDICATORS: tuple[Indicator, ...] = (
         history=History(3, "each contact's previous contact, up to `repeat_within_months` (3) months before "
                            "it")),
     Indicator(
-        "B3", "contacts_to_referral", "Contacts converting to referrals",
-        "Of the contacts received in the period, the percentage whose outcome was a referral to children's "
-        "social care.",
-        Flow("contacts", "contact_date", numerator=lambda t, ctx: t.outcome == "REFERRAL",
+        id="B3", name="contacts_to_referral", title="Contacts converting to referrals",
+        definition="Of the contacts received in the period, the percentage whose outcome was a referral to children's "
+                   "social care.",
+        measure=Flow("contacts", "contact_date", numerator=lambda t, ctx: t.outcome == "REFERRAL",
              attributes=CONTACT_ATTRIBUTES),
-        "events", "percent", "neutral", windows=FOUR_WEEK_SHARE_WINDOWS,
+        counting_unit="events", unit="percent", polarity="neutral", windows=FOUR_WEEK_SHARE_WINDOWS,
         reference="report §5.3.3 (a third; region about 30%)",
         history=OWN_WINDOW),
     Indicator(
-        "B4", "referrals", "Referrals received",
-        "Referrals to children's social care received in the period, counting every referral (a child "
-        "referred twice counts twice). The rate is per 10,000 children aged 0–17, annualised for periods "
-        "shorter or longer than a year.",
-        Flow("referrals", "referral_date"), "events", "rate", "neutral", "305",
+        id="B4", name="referrals", title="Referrals received",
+        definition="Referrals to children's social care received in the period, counting every referral (a child "
+                   "referred twice counts twice). The rate is per 10,000 children aged 0–17, annualised for periods "
+                   "shorter or longer than a year.",
+        measure=Flow("referrals", "referral_date"), counting_unit="events", unit="rate", polarity="neutral",
+        dfe_measure="305",
         dfe_short="CPP_Total_Rateper10,000", dfe_comparable=True, reference="report §5.3.2",
         history=OWN_WINDOW),
     Indicator(
-        "B4a", "referrals_per_week", "Referrals per week",
-        "Referrals to children's social care received in the period, counting every referral, per week: the "
-        "count × 7 / days in the period, so the 4-week window is the weekly average over the last 4 weeks.",
-        Flow("referrals", "referral_date", attributes={"referral_source": "source"}), "events", "per_week",
-        "neutral", reference="report §5.3.3 (62 a week over the past four weeks)",
+        id="B4a", name="referrals_per_week", title="Referrals per week",
+        definition="Referrals to children's social care received in the period, counting every referral, per week: the "
+                   "count × 7 / days in the period, so the 4-week window is the weekly average over the last 4 weeks.",
+        measure=Flow("referrals", "referral_date", attributes={"referral_source": "source"}), counting_unit="events",
+        unit="per_week",
+        polarity="neutral", reference="report §5.3.3 (62 a week over the past four weeks)",
         history=OWN_WINDOW),
     Indicator(
-        "B5", "re_referrals_within_12_months", "Re-referrals within 12 months",
-        "Of the referrals received in the period, the percentage made within 12 months of a previous referral "
-        "of the same child (DfE: re-referrals within 12 months of the previous referral): the child's latest "
-        "earlier referral is dated on or after the same day 12 months before. Every referral counts, as in "
-        "the DfE figure.",
-        Flow("referrals", "referral_date", prepare=_re_referrals, numerator=_is_re_referral),
-        "events", "percent", "low", "271", dfe_short="ReReferral", dfe_comparable=True,
+        id="B5", name="re_referrals_within_12_months", title="Re-referrals within 12 months",
+        definition="Of the referrals received in the period, the percentage made within 12 months of a previous "
+                   "referral of the same child (DfE: re-referrals within 12 months of the previous referral): the "
+                   "child's latest earlier referral is dated on or after the same day 12 months before. Every referral "
+                   "counts, as in the DfE figure.",
+        measure=Flow("referrals", "referral_date", prepare=_re_referrals, numerator=_is_re_referral),
+        counting_unit="events", unit="percent", polarity="low", dfe_measure="271", dfe_short="ReReferral",
+        dfe_comparable=True,
         parameters=(Parameter("within_months", 12, "Calendar months after a referral within which a new "
                                                    "referral is a re-referral (DfE: 12)."),),
         reference="report §5.3.4 (17% for referrals received in the past three months)",
@@ -215,44 +218,48 @@ INDICATORS: tuple[Indicator, ...] = (
         history=History(12, "each referral's previous referral of the same child, up to 12 months before it "
                             "(`within_months`)")),
     Indicator(
-        "B6", "referrals_nfa", "Referrals closed with no further action",
-        "Of the referrals received in the period, the percentage closed with no further action without an "
-        "assessment (CIN census ReferralNFA; DfE: referrals to children's social care closed with no further "
-        "action, LAIT CIN_Refferals_NFA).",
-        Flow("referrals", "referral_date", numerator="referral_nfa"), "events", "percent", "neutral", "290",
+        id="B6", name="referrals_nfa", title="Referrals closed with no further action",
+        definition="Of the referrals received in the period, the percentage closed with no further action without an "
+                   "assessment (CIN census ReferralNFA; DfE: referrals to children's social care closed with no "
+                   "further action, LAIT CIN_Refferals_NFA).",
+        measure=Flow("referrals", "referral_date", numerator="referral_nfa"), counting_unit="events", unit="percent",
+        polarity="neutral", dfe_measure="290",
         dfe_short="CIN_Refferals_NFA", dfe_comparable=True, reference="INDICATORS.md B6",
         history=OWN_WINDOW),
     Indicator(
-        "B7", "open_assessments", "Open assessments",
-        "Assessments open on the last day of the period: started on or before that day and neither authorised "
-        "nor ended with the closure of their referral by it. An assessment authorised on the day is no longer "
-        "open.",
-        Stock("assessments", start="start_date", end="open_end", prepare=_open_assessments), "episodes", "count",
-        "neutral", reference="report §5.3.4 (367; 500 before Easter)", computation=OPEN_END,
+        id="B7", name="open_assessments", title="Open assessments",
+        definition="Assessments open on the last day of the period: started on or before that day and neither "
+                   "authorised nor ended with the closure of their referral by it. An assessment authorised on the day "
+                   "is no longer open.",
+        measure=Stock("assessments", start="start_date", end="open_end", prepare=_open_assessments),
+        counting_unit="episodes", unit="count",
+        polarity="neutral", reference="report §5.3.4 (367; 500 before Easter)", computation=OPEN_END,
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "B7a", "open_assessments_beyond_45_working_days", "Open assessments beyond 45 working days",
-        "Of the assessments open on the last day of the period (as B7), the percentage — and, as the numerator, "
-        "the number — open for more than 45 working days after the referral date on that day: the 46th working "
-        "day after the referral has been reached.",
-        Stock("assessments", start="start_date", end="open_end", prepare=_open_assessments_with_deadline,
-              numerator=lambda t, ctx: t.late_from.notnull() & (t.window_end >= t.late_from)),
-        "episodes", "percent", "low", parameters=(TIMESCALE,),
+        id="B7a", name="open_assessments_beyond_45_working_days", title="Open assessments beyond 45 working days",
+        definition="Of the assessments open on the last day of the period (as B7), the percentage — and, as the "
+                   "numerator, the number — open for more than 45 working days after the referral date on that day: "
+                   "the 46th working day after the referral has been reached.",
+        measure=Stock("assessments", start="start_date", end="open_end", prepare=_open_assessments_with_deadline,
+              numerator=lambda t, ctx: t.late_from.notnull() & (t.window_end >= t.late_from),
+              numerator_uses_day=True),
+        counting_unit="episodes", unit="percent", polarity="low", parameters=(TIMESCALE,),
         reference="report §5.3.4 (incomplete assessments out of timescale)",
         computation=OPEN_END + " Working days exclude weekends and England and Wales bank holidays; the day of "
                                "the referral is not counted.",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "B8", "assessments_within_45_working_days", "Assessments completed within 45 working days",
-        "Of the assessments completed (authorised) in the period, the percentage authorised within 45 working "
-        "days of the assessment's start, as DfE publishes it (continuous assessments completed within 45 working "
-        "days, LAIT 304): the working days after the assessment's start date up to and including its "
-        "authorisation date are 45 or fewer. Working Together counts the 45 days from the referral instead: "
-        "that is B8a.",
-        Flow("assessments", "authorised_date", prepare=_completed_assessments,
+        id="B8", name="assessments_within_45_working_days", title="Assessments completed within 45 working days",
+        definition="Of the assessments completed (authorised) in the period, the percentage authorised within 45 "
+                   "working days of the assessment's start, as DfE publishes it (continuous assessments completed "
+                   "within 45 working days, LAIT 304): the working days after the assessment's start date up to and "
+                   "including its authorisation date are 45 or fewer. Working Together counts the 45 days from the "
+                   "referral instead: that is B8a.",
+        measure=Flow("assessments", "authorised_date", prepare=_completed_assessments,
              numerator=lambda t, ctx: t.working_days <= int(ctx.param("timescale_working_days")),
              amount="working_days"),
-        "events", "percent", "high", "304", dfe_short="Continue_Assess_Comp", dfe_comparable=True,
+        counting_unit="events", unit="percent", polarity="high", dfe_measure="304", dfe_short="Continue_Assess_Comp",
+        dfe_comparable=True,
         windows=FOUR_WEEK_SHARE_WINDOWS, parameters=(ASSESSMENT_TIMESCALE,),
         reference="report §5.3.4 (about three quarters)",
         computation="The clock is the DfE's: from the CIN census AssessmentActualStartDate (`start_date`) to "
@@ -263,17 +270,18 @@ INDICATORS: tuple[Indicator, ...] = (
                     "working days, for the drill-down. Decision 011.",
         history=OWN_WINDOW),
     Indicator(
-        "B8a", "assessments_within_45_working_days_of_referral",
-        "Assessments completed within 45 working days of the referral",
-        "Of the assessments completed (authorised) in the period, the percentage authorised within 45 working "
-        "days of the referral, the maximum timeframe Working Together to Safeguard Children 2023 sets (\"no "
-        "longer than 45 working days from the point of referral\"): the working days after the referral date up "
-        "to and including the authorisation date are 45 or fewer. A local measure: DfE publishes B8's clock, "
-        "from the assessment's start.",
-        Flow("assessments", "authorised_date", prepare=_completed_assessments_from_referral,
+        id="B8a", name="assessments_within_45_working_days_of_referral",
+        title="Assessments completed within 45 working days of the referral",
+        definition="Of the assessments completed (authorised) in the period, the percentage authorised within 45 "
+                   "working days of the referral, the maximum timeframe Working Together to Safeguard Children 2023 "
+                   "sets (\"no longer than 45 working days from the point of referral\"): the working days after the "
+                   "referral date up to and including the authorisation date are 45 or fewer. A local measure: DfE "
+                   "publishes B8's clock, from the assessment's start.",
+        measure=Flow("assessments", "authorised_date", prepare=_completed_assessments_from_referral,
              numerator=lambda t, ctx: t.working_days <= int(ctx.param("timescale_working_days")),
              amount="working_days"),
-        "events", "percent", "high", windows=FOUR_WEEK_SHARE_WINDOWS, parameters=(TIMESCALE,),
+        counting_unit="events", unit="percent", polarity="high", windows=FOUR_WEEK_SHARE_WINDOWS,
+        parameters=(TIMESCALE,),
         reference="report §5.3.4 (about three quarters)",
         computation="The referral date is the `referral_date` of the assessment's referral. Working days exclude "
                     "weekends and England and Wales bank holidays; the day of the referral is not counted. Each "
@@ -282,44 +290,52 @@ INDICATORS: tuple[Indicator, ...] = (
                     "starts before its referral, B8a is never above B8. Decision 011.",
         history=OWN_WINDOW),
     Indicator(
-        "B9", "assessments_completed_per_week", "Assessments completed per week",
-        "Assessments completed (authorised) in the period, per week: the count × 7 / days in the period. With "
-        "B9a it shows whether the assessment teams keep up with the referrals coming to them.",
-        Flow("assessments", "authorised_date"), "events", "per_week", "neutral", reference="report §5.3.4",
+        id="B9", name="assessments_completed_per_week", title="Assessments completed per week",
+        definition="Assessments completed (authorised) in the period, per week: the count × 7 / days in the period. "
+                   "With B9a it shows whether the assessment teams keep up with the referrals coming to them.",
+        measure=Flow("assessments", "authorised_date"), counting_unit="events", unit="per_week", polarity="neutral",
+        reference="report §5.3.4",
         history=OWN_WINDOW),
     Indicator(
-        "B9a", "referrals_progressing_to_assessment_per_week", "Referrals progressing to assessment per week",
-        "Referrals progressing to assessment in the period, per week: assessments that started in the period "
-        "(a referral progresses to assessment on the day its assessment starts), count × 7 / days in the period.",
-        Flow("assessments", "start_date"), "events", "per_week", "neutral", reference="report §5.3.4",
+        id="B9a", name="referrals_progressing_to_assessment_per_week",
+        title="Referrals progressing to assessment per week",
+        definition="Referrals progressing to assessment in the period, per week: assessments that started in the "
+                   "period (a referral progresses to assessment on the day its assessment starts), count × 7 / days in "
+                   "the period.",
+        measure=Flow("assessments", "start_date"), counting_unit="events", unit="per_week", polarity="neutral",
+        reference="report §5.3.4",
         history=OWN_WINDOW),
     Indicator(
-        "B9b", "assessment_flow_balance", "Assessment flow balance",
-        "Assessments completed as a percentage of all assessment movements in the period (assessments started "
-        "plus assessments completed). 50% is equilibrium — as many completed as started; above 50% the number of "
-        "open assessments falls, below 50% it grows. Completed ÷ started = value ÷ (100 − value).",
-        Flow(assessment_moves, "day", numerator="completion"), "events", "percent", "neutral",
+        id="B9b", name="assessment_flow_balance", title="Assessment flow balance",
+        definition="Assessments completed as a percentage of all assessment movements in the period (assessments "
+                   "started plus assessments completed). 50% is equilibrium — as many completed as started; above 50% "
+                   "the number of open assessments falls, below 50% it grows. Completed ÷ started = value ÷ (100 − "
+                   "value).",
+        measure=Flow(assessment_moves, "day", numerator="completion"), counting_unit="events", unit="percent",
+        polarity="neutral",
         windows=FOUR_WEEK_SHARE_WINDOWS, reference="report §5.3.4 (equilibrium)",
         computation="The events are every assessment start (`assessments.start_date`) and every authorisation "
                     "(`authorised_date`), each on its own day; the authorisations are the numerator.",
         history=OWN_WINDOW),
     Indicator(
-        "B10", "assessments_ending_nfa", "Assessments ending with no further involvement",
-        "Of the assessments completed (authorised) in the period, the percentage that ended with no further "
-        "children's social care involvement (CIN census: assessed, not in need).",
-        Flow("assessments", "authorised_date", numerator="outcome_nfa"), "events", "percent", "neutral",
+        id="B10", name="assessments_ending_nfa", title="Assessments ending with no further involvement",
+        definition="Of the assessments completed (authorised) in the period, the percentage that ended with no further "
+                   "children's social care involvement (CIN census: assessed, not in need).",
+        measure=Flow("assessments", "authorised_date", numerator="outcome_nfa"), counting_unit="events", unit="percent",
+        polarity="neutral",
         windows=FOUR_WEEK_SHARE_WINDOWS, reference="report §5.3.4 (48% over the past four weeks)",
         history=OWN_WINDOW),
     Indicator(
-        "B10a", "referrals_assessed_not_in_need", "Referrals assessed as not in need",
-        "Of the referrals received in the period, the percentage that had an assessment and were closed after "
-        "it with no further action or a referral to early help (closure reason RC8 or RC9) by the end of the "
-        "period, not having been closed with no further action before assessment (DfE: referrals where the "
-        "child is assessed but not found to be in need, LAIT Referrals_AssessedNotNeed).",
-        Custom(_assessed_not_in_need, "Rows of `referrals` whose `referral_date` falls in the period; in the "
+        id="B10a", name="referrals_assessed_not_in_need", title="Referrals assessed as not in need",
+        definition="Of the referrals received in the period, the percentage that had an assessment and were closed "
+                   "after it with no further action or a referral to early help (closure reason RC8 or RC9) by the end "
+                   "of the period, not having been closed with no further action before assessment (DfE: referrals "
+                   "where the child is assessed but not found to be in need, LAIT Referrals_AssessedNotNeed).",
+        measure=Custom(_assessed_not_in_need, "Rows of `referrals` whose `referral_date` falls in the period; in the "
                "numerator when `referral_nfa` is false and `closure_reason` is RC8 or RC9 with `closure_date` on "
                "or before the period's last day.", sources=("referrals",)),
-        "events", "percent", "neutral", "290", dfe_short="Referrals_AssessedNotNeed", dfe_comparable=True,
+        counting_unit="events", unit="percent", polarity="neutral", dfe_measure="290",
+        dfe_short="Referrals_AssessedNotNeed", dfe_comparable=True,
         computation="A referral still open at the end of the period is not (yet) in the numerator, as in the "
                     "census; recent periods therefore rise as their assessments finish.",
         history=OWN_WINDOW),

@@ -1,8 +1,12 @@
 """D. Children looked after: numbers, legal status, placements, stability, missing, health (report §5.6–5.8).
 
-Choices made where the catalogue (``INDICATORS.md`` §D) leaves room, each also on the indicator's page (the
-episodes in force, placements and periods of care they count are built in
-:mod:`carelens.indicators.catalogue.care_episodes`, which other sections read too):
+Choices made where the catalogue (``INDICATORS.md`` §D) leaves room, each also on the indicator's page. This
+module declares the indicators and the measures only they use; the tables they are counted from are derived
+in modules named for what they hold, which other sections (and the forecast) read too:
+:mod:`~carelens.indicators.catalogue.care_episodes` (the episodes in force, placements, periods of care and
+spans of care), :mod:`~carelens.indicators.catalogue.counts_in_a_year` (placements and social workers in the
+12 months ending on each day), :mod:`~carelens.indicators.catalogue.missing_episodes`, and
+:mod:`~carelens.indicators.catalogue.custom_rows` (the steps of building a custom measure's rows).
 
 - **Short breaks.** DfE leaves children looked after under an agreed series of short-term breaks (903 legal
   status V3/V4) out of every published figure, and so does this section: out of the stocks when the episode
@@ -38,8 +42,6 @@ episodes in force, placements and periods of care they count are built in
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import ibis
 import ibis.expr.types as ir
 
@@ -52,16 +54,30 @@ from carelens.indicators.catalogue.care_episodes import (
     PLACEMENT_GROUPS,
     SPECIAL_GUARDIANSHIP,
     births,
-    in_care,
     in_care_not_short_break,
     legal_status_group,
     looked_after_on,
     not_short_break,
     periods,
     placement_group,
-    placement_spells,
+    spans_looked_after,
     with_age,
 )
+from carelens.indicators.catalogue.counts_in_a_year import (
+    placement_steps,
+    social_worker_steps,
+    three_or_more_on_day,
+    with_count_on_day,
+)
+from carelens.indicators.catalogue.custom_rows import (
+    count_band,
+    counted_on_last_day,
+    join_as_view,
+    last_on_or_before,
+    plus_working_days,
+    with_count,
+)
+from carelens.indicators.catalogue.missing_episodes import missing_episodes, missing_types
 from carelens.indicators.dates import add_months, months_on, plus_days
 from carelens.indicators.indicator import (
     CASE_BREAKDOWNS,
@@ -73,9 +89,8 @@ from carelens.indicators.indicator import (
     Indicator,
     Parameter,
 )
-from carelens.indicators.measures import Context, Custom, Flow, Stock, not_ended, open_on, shared
-from carelens.indicators.sweep import in_both, steps
-from carelens.indicators.working_days import calendar_table
+from carelens.indicators.measures import Context, Custom, Flow, Stock, not_ended
+from carelens.indicators.sweep import in_both
 
 BREAKDOWNS = PERSON_BREAKDOWNS + CASE_BREAKDOWNS
 
@@ -84,36 +99,9 @@ LONG_TERM_FOSTERING = ("U1", "U4")  # placements intended to last until the chil
 RETURNED_HOME = ("E4A", "E4B")
 
 # The roles that are not the child's social worker (D13 counts social workers, as DfE does)
-NOT_SOCIAL_WORKERS = ("PERSONAL_ADVISER", "EARLY_HELP_PRACTITIONER")
 
 
-# ------------------------------------------------------------------------------------------ helpers
-def _count_band(n: ir.IntegerValue, none: str | None = None) -> ir.StringValue:
-    """"1", "2", "3 or more" (and ``none`` for zero, when given)."""
-    return ibis.cases((n >= 3, "3 or more"), (n == 2, "2"), (n == 1, "1"),
-                      else_=ibis.literal(none, "string") if none else ibis.null("string"))
-
-
-def _join(left: ir.Table, right: ir.Table, on, how: str = "inner") -> ir.Table:
-    """``left`` joined to ``right`` where ``on(left, right)``.
-
-    ``left`` is joined as a view. When ``right`` was derived from ``left`` (its rows counted per child, its
-    placements), Ibis could otherwise read a column of ``left`` in the condition as the column of ``right``
-    derived from it, and join ``right`` to itself.
-    """
-    left = left.view()
-    return left.join(right, on(left, right), how=how)
-
-
-def _plus_working_days(t: ir.Table, day: str, n: int, name: str) -> ir.Table:
-    """``t`` with ``name``: the ``n``-th working day after ``t[day]`` (England and Wales)."""
-    cal = calendar_table()
-    a = cal.select(_wa_day=cal.day, _wa_n=cal.working_day_number)
-    # a number belongs to a working day and the days off after it: the earliest is the working day
-    b = cal.group_by(_wb_n=cal.working_day_number).aggregate(_wb_day=cal.day.min())
-    j = t.left_join(a, t[day] == a._wa_day)
-    j = j.left_join(b, (j._wa_n + n) == b._wb_n)
-    return j.mutate(**{name: j._wb_day.cast("date")}).drop("_wa_day", "_wa_n", "_wb_n", "_wb_day")
+# ------------------------------------------------------------------------------------- reasons for leaving
 
 
 def _reason_group(t: ir.Table) -> ir.StringValue:
@@ -125,42 +113,6 @@ def _reason_group(t: ir.Table) -> ir.StringValue:
                       (r.isnull(), ibis.null("string")), else_="other")
 
 
-
-def _with_count(rows: ir.Table, counted: ir.Table, on, value: Callable[[ir.Table], ir.Value],
-                *carried: str) -> ir.Table:
-    """One row per window and child of ``rows``, with ``_n``: ``value`` over the rows of ``counted`` matched to
-    the child's row by ``on`` (nought when none match), and ``window_end`` and the ``carried`` columns of
-    ``rows``.
-
-    One aggregation of ``rows`` left-joined to ``counted``, rather than counting the matches and joining the
-    counts back: its rows are one per window and child by construction, so the measure says so
-    (``Custom(once_per_child=True)``) and the engine does not group them by child a second time."""
-    j = _join(rows, counted, on, "left")
-    return j.group_by("period_id", "child_id").aggregate(window_end=j.window_end.max(), _n=value(j),
-                                                         **{c: j[c].min() for c in carried})
-
-
-def _last_on_or_before(rows: ir.Table, dated: ir.Table) -> ir.Table:
-    """``rows`` (one per window and child) with ``_l_day``: the day of the child's latest ``dated`` row (a
-    visit, a check; ``_l_child``, ``_l_day``) on or before the window's last day, empty when none.
-
-    Each dated row is given the day of the child's next one, so that exactly one row holds any day: the
-    join yields one row per window and child, not every visit the child ever had (tens of millions of
-    rows for a large authority over hundreds of days)."""
-    after = ibis.window(group_by="_l_child", order_by="_l_day")
-    dated = dated.filter(dated._l_day.notnull()).mutate(_l_next=dated._l_day.lead().over(after))
-    j = _join(rows, dated, lambda r, d: (r.child_id == d._l_child) & (d._l_day <= r.window_end)
-              & (not_ended(d._l_next) > r.window_end), "left")
-    return j.drop("_l_child", "_l_next")
-
-
-def _counted(t: ir.Table, numerator: ir.BooleanValue, **attributes: ir.Value) -> ir.Table:
-    """The counted rows of a custom measure counted on the window's last day."""
-    return t.select("period_id", "child_id", counting_day=t.window_end.cast("date"),
-                    numerator=numerator.fill_null(False), amount=ibis.null("float64"),
-                    **{k: v.cast("string") for k, v in attributes.items()})
-
-
 # ------------------------------------------------------------------------------- D1–D6: numbers, placements
 def _ceasing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     """Each child who ceased to be looked after in the window, once, on the last occasion (DfE)."""
@@ -169,8 +121,8 @@ def _ceasing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     p = p.mutate(reason_group=_reason_group(p))
     j = p.join(windows, p.end_date.between(windows.window_start, windows.window_end))
     last = j.group_by(_l_window=j.period_id, _l_child=j.child_id).aggregate(_l_day=j.end_date.max())
-    j = _join(j, last, lambda j, x: (j.period_id == x._l_window) & (j.child_id == x._l_child)
-              & (j.end_date == x._l_day))
+    j = join_as_view(j, last, lambda j, x: (j.period_id == x._l_window) & (j.child_id == x._l_child)
+                     & (j.end_date == x._l_day))
     # periods of care never overlap, so one ends on that day; min() keeps every backend alike
     j = j.group_by("period_id", "child_id", "end_date").aggregate(
         reason_group=j.reason_group.min(), reason_ceased=j.reason_ceased.min())
@@ -209,11 +161,12 @@ GROUPS_HOW = (f"Placement groups (DfE's for children looked after at 31 March): 
 def _cla_share(id_: str, name: str, title: str, groups: tuple[str, ...], codes: str, dfe: str | None,
                polarity: str = "neutral", reference: str = "report §5.8.1", dfe_short: str | None = None) -> Indicator:
     return Indicator(
-        id_, name, title,
-        f"Of the children looked after at the end of the period, the percentage whose placement that day was "
-        f"{codes}.",
-        Stock(in_care_not_short_break, numerator=_has_placement(groups), attributes=PLACEMENT_ATTRIBUTES),
-        "children", "percent", polarity, dfe, dfe_short=dfe_short, dfe_comparable=dfe_short is not None,
+        id=id_, name=name, title=title,
+        definition=f"Of the children looked after at the end of the period, the percentage whose placement that "
+                   f"day was {codes}.",
+        measure=Stock(in_care_not_short_break, numerator=_has_placement(groups), attributes=PLACEMENT_ATTRIBUTES),
+        counting_unit="children", unit="percent", polarity=polarity, dfe_measure=dfe, dfe_short=dfe_short,
+        dfe_comparable=dfe_short is not None,
         reference=reference, computation=IN_FORCE_HOW + " " + GROUPS_HOW, history=OPEN_ON_THE_DAY)
 
 
@@ -222,54 +175,19 @@ def _groups_text(label: str) -> str:
 
 
 # ----------------------------------------------------------------------------------- D7: short-term
-@shared()
-def placement_steps(ctx: Context) -> ir.Table:
-    """Per child, how many placements (of a day or more) were open at some time in the 12 months ending on each
-    day, as a step function (:func:`~carelens.indicators.sweep.steps`): ``child``, ``start``, ``end`` and
-    ``count``. Each placement reaches the days from its start up to :func:`reach_of_a_year` of its end."""
-    sp = placement_spells(ctx)
-    # a placement of less than a day (ended the day it started) is not counted
-    sp = sp.filter(sp.placement_end.isnull() | (sp.placement_end > sp.placement_start))
-    placement = sp.care_period_id.cast("string").concat("/", sp.placement_no.cast("string"))
-    return _counts_reaching_a_year(sp, placement, sp.placement_start, sp.placement_end)
-
-
-def _counts_reaching_a_year(t: ir.Table, counted: ir.StringValue, start: ir.DateValue, end: ir.DateValue) -> ir.Table:
-    """Per child of ``t``, how many distinct ``counted`` (placements, workers) had an interval from ``start`` to
-    ``end`` at some time in the 12 months ending on each day: a step function (``child``, ``start``, ``end``,
-    ``count``), each interval reaching up to :func:`reach_of_a_year` of its end."""
-    # steps() counts distinct "child_id" per group: here what is counted for each child
-    return steps(t.select(child=t.child_id, child_id=counted, start=start, end=reach_of_a_year(end)), ("child",))
-
-
-def _with_count_on_day(cla: ir.Table, counts: ir.Table, *carried: str) -> ir.Table:
-    """``cla`` (children looked after on each window's last day) one row per window and child, with ``_n``: the
-    child's count that day from ``counts`` (a step function per child), nought when no step holds it."""
-    s = counts.select(_s_child=counts.child, _s_start=counts.start, _s_end=counts.end, _s_n=counts["count"])
-    # the child's steps are disjoint: at most one holds the day
-    rows = _with_count(cla, s, lambda c, s: (c.child_id == s._s_child) & open_on(s._s_start, s._s_end, c.window_end),
-                       lambda j: j._s_n.max(), *carried)
-    return rows.mutate(_n=rows._n.fill_null(0))
 
 
 def _placements_in_year_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    rows = _with_count_on_day(looked_after_on(ctx, windows), placement_steps(ctx), "placement_group", "provision")
+    rows = with_count_on_day(looked_after_on(ctx, windows), placement_steps(ctx), "placement_group", "provision")
     placements = rows._n
-    return _counted(rows, placements >= 3, number_of_placements=_count_band(placements),
-                    placement_group=rows.placement_group, provision=rows.provision)
+    return counted_on_last_day(rows, placements >= 3, number_of_placements=count_band(placements),
+                               placement_group=rows.placement_group, provision=rows.provision)
 
 
 def _placements_in_year_on_day(ctx: Context):
     """The same children as ``_placements_in_year_rows``, for counting on many days at once: those looked
     after, and of them those in a stretch with three or more placements in the 12 months."""
-    return _three_or_more_on_day(ctx, placement_steps(ctx))
-
-
-def _three_or_more_on_day(ctx: Context, counts: ir.Table):
-    c = in_care_not_short_break(ctx)
-    c = c.select("child_id", start=c.start_date, end=c.end_date)
-    counts = counts.filter(counts["count"] >= 3).select(child_id=counts.child, start=counts.start, end=counts.end)
-    return [(1, c)], [(1, in_both(c, counts))]
+    return three_or_more_on_day(ctx, placement_steps(ctx))
 
 
 # ------------------------------------------------------------------------------------ D8: long-term
@@ -279,7 +197,7 @@ def _long_term_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     two_years_ago = add_months(cla.window_end, -24)
     same = cla.placement_start <= two_years_ago
     adoptive = cla.placement_type.isin(list(ADOPTION)) & (cla.previous_placement_start <= two_years_ago)
-    return _counted(cla, same | adoptive.fill_null(False), placement_group=cla.placement_group)
+    return counted_on_last_day(cla, same | adoptive.fill_null(False), placement_group=cla.placement_group)
 
 
 def _long_term_on_day(ctx: Context):
@@ -298,63 +216,20 @@ def _long_term_on_day(ctx: Context):
 
 
 # -------------------------------------------------------------------------------------- D9: missing
-def _missing_types(ctx: Context) -> list[str]:
-    return [c.strip() for c in str(ctx.param("missing_types")).split(",") if c.strip()]
-
-
-def _spans_looked_after(ctx: Context) -> ir.Table:
-    """Each child's spans of being looked after (short breaks aside): their episodes in force merged where
-    they overlap or touch (``child_id``, ``start_date``, ``end_date``, a far-off day while open). A child is
-    looked after at some time in a window exactly when one of their spans reaches into it, and a child has
-    a few spans where they have many episodes (every move and change of legal status starts one), so a
-    cohort is found by joining the windows to these."""
-    t = in_care_not_short_break(ctx)
-    t = t.select("child_id", "start_date", end_date=not_ended(t.end_date))
-    order = [t.start_date, t.end_date]
-    # a span begins with an episode starting after every episode before it has ended
-    reach = t.end_date.max().over(ibis.window(group_by="child_id", order_by=order, rows=(None, -1)))
-    t = t.mutate(_begins=ibis.ifelse(reach.isnull() | (t.start_date > reach), 1, 0))
-    t = t.mutate(_span=t._begins.sum().over(ibis.window(group_by="child_id", order_by=order, rows=(None, 0))))
-    return t.group_by("child_id", "_span").aggregate(start_date=t.start_date.min(), end_date=t.end_date.max()
-                                                    ).drop("_span")
 
 
 def _missing_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     """Children looked after at any time in the window, with the missing episodes they had in it."""
-    t = _spans_looked_after(ctx)
+    t = spans_looked_after(ctx)
     j = t.join(windows, (t.start_date <= windows.window_end) & (t.end_date >= windows.window_start))
     cohort = j.select("period_id", "window_start", "window_end", "child_id").distinct()
     m = ctx.table("missing_episodes")
-    m = m.filter(m.missing_type.isin(_missing_types(ctx)))
+    m = m.filter(m.missing_type.isin(missing_types(ctx)))
     m = m.select(_m_child=m.child_id, _m_start=m.start_date, _m_end=m.end_date)
-    rows = _with_count(cohort, m, lambda c, m: (c.child_id == m._m_child) & (m._m_start <= c.window_end)
-                       & (not_ended(m._m_end) >= c.window_start), lambda j: j._m_child.count())
+    rows = with_count(cohort, m, lambda c, m: (c.child_id == m._m_child) & (m._m_start <= c.window_end)
+                      & (not_ended(m._m_end) >= c.window_start), lambda j: j._m_child.count())
     episodes = rows._n
-    return _counted(rows, episodes > 0, missing_episodes=_count_band(episodes, "none"))
-
-
-def missing_episodes(ctx: Context) -> ir.Table:
-    """Missing episodes of the types asked for, with ``missing_frequency`` (the child's episodes of those
-    types starting in the 12 months up to this one's start, this one included: "1-2" or "3 or more"), the
-    placement the child was in when it started (``placement_group``, ``placement_location``) and
-    ``short_break`` (the child was then looked after under an agreed series of short breaks)."""
-    m = ctx.table("missing_episodes")
-    m = m.filter(m.missing_type.isin(_missing_types(ctx)))
-    o = m.select(_o_child=m.child_id, _o_start=m.start_date)
-    f = _join(m, o, lambda m, o: (m.child_id == o._o_child) & (o._o_start <= m.start_date)
-              & (o._o_start >= plus_days(add_months(m.start_date, -12), 1)))
-    f = f.group_by(_f_id=f.missing_id).aggregate(_f_n=f.count())
-    c = in_care(ctx)
-    c = c.select(_c_child=c.child_id, _c_start=c.start_date, _c_end=c.end_date, _c_group=c.placement_group,
-                 _c_location=c.placement_location, _c_short_break=ibis.ifelse(not_short_break(c.legal_status), 0, 1))
-    p = _join(m, c, lambda m, c: (m.child_id == c._c_child) & open_on(c._c_start, c._c_end, m.start_date))
-    p = p.group_by(_p_id=p.missing_id).aggregate(placement_group=p._c_group.min(),
-                                                  placement_location=p._c_location.min(),
-                                                  short_break=p._c_short_break.max() == 1)
-    j = _join(m, f, lambda m, f: m.missing_id == f._f_id, "left")
-    j = _join(j, p, lambda j, p: j.missing_id == p._p_id, "left")
-    return j.mutate(missing_frequency=ibis.cases((j._f_n >= 3, "3 or more"), else_="1-2"),
-                    short_break=j.short_break.fill_null(False)).drop("_f_id", "_f_n", "_p_id")
+    return counted_on_last_day(rows, episodes > 0, missing_episodes=count_band(episodes, "none"))
 
 
 def _returned(t: ir.Table, ctx: Context) -> ir.BooleanValue:
@@ -386,9 +261,9 @@ def _checks_rows(check_type: str, months_param: str, under_5_param: str | None =
         cla = cla.mutate(_since=since)
         hc = ctx.table("health_checks")
         hc = hc.filter(hc.check_type == check_type)
-        last = _last_on_or_before(cla, hc.select(_l_child=hc.child_id, _l_day=hc.check_date))
-        return _counted(last, last._l_day > last._since, placement_group=last.placement_group,
-                        placement_location=last.placement_location)
+        last = last_on_or_before(cla, hc.select(_l_child=hc.child_id, _l_day=hc.check_date))
+        return counted_on_last_day(last, last._l_day > last._since, placement_group=last.placement_group,
+                                   placement_location=last.placement_location)
 
     return rows
 
@@ -432,7 +307,7 @@ def _visit_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     cla = looked_after_on(ctx, windows)
     v = ctx.table("looked_after_visits")
     v = v.filter(v.child_seen.fill_null(True))
-    r = _last_on_or_before(cla, v.select(_l_child=v.child_id, _l_day=v.visit_date))
+    r = last_on_or_before(cla, v.select(_l_child=v.child_id, _l_day=v.visit_date))
     # a visit before the placement started is not a visit in it
     r = r.mutate(_last_visit=ibis.ifelse(r._l_day >= r.placement_start, r._l_day, ibis.null("date")))
     first_year = r._last_visit < add_months(r.placement_start, 12)
@@ -441,7 +316,7 @@ def _visit_rows(ctx: Context, windows: ir.Table) -> ir.Table:
         (r._last_visit.isnull(), plus_days(r.placement_start, int(ctx.param("first_visit_days")))),
         (first_year | ~long_term, plus_days(r._last_visit, int(ctx.param("visit_interval_days")))),
         else_=add_months(r._last_visit, int(ctx.param("long_term_interval_months"))))
-    return _counted(r, r.window_end <= due, placement_group=r.placement_group)
+    return counted_on_last_day(r, r.window_end <= due, placement_group=r.placement_group)
 
 
 def _visits_on_day(ctx: Context):
@@ -459,8 +334,8 @@ def _visits_on_day(ctx: Context):
     def past_first_visit(placement_start: ir.DateValue) -> ir.DateValue:  # the day after the first visit is due
         return plus_days(placement_start, int(ctx.param("first_visit_days")) + 1)
 
-    j = _join(c, v, lambda c, v: (c.child_id == v._v_child) & (v._v_day < not_ended(c.end_date))
-              & (not_ended(v._v_next) > c.start_date))
+    j = join_as_view(c, v, lambda c, v: (c.child_id == v._v_child) & (v._v_day < not_ended(c.end_date))
+                     & (not_ended(v._v_next) > c.start_date))
     in_placement = j._v_day >= j.placement_start
     first_year = j._v_day < add_months(j.placement_start, 12)
     long_term = j.placement_type.isin(list(LONG_TERM_FOSTERING)).fill_null(False)
@@ -496,8 +371,8 @@ def _review_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     second, later = int(ctx.param("second_review_months")), int(ctx.param("later_review_months"))
     p = periods(ctx)
     p = p.filter(not_short_break(p.first_legal_status))
-    p = _plus_working_days(p.select("child_id", "care_period_id", "start_date", "end_date"), "start_date",
-                           first_days, "first_due")
+    p = plus_working_days(p.select("child_id", "care_period_id", "start_date", "end_date"), "start_date",
+                          first_days, "first_due")
     r = ctx.table("looked_after_reviews")
     r = r.select(_r_id=r.review_id, _r_period=r.period_id, review_date=r.review_date)
     r = r.join(p, r._r_period == p.care_period_id)
@@ -516,7 +391,7 @@ def _review_rows(ctx: Context, windows: ir.Table) -> ir.Table:
                     review=which(r._k))
     # the next review, not held (yet): due unless the child left care on or before its due day
     n = r.group_by(_n_period=r.care_period_id).aggregate(_n=r.count(), _last=r.review_date.max())
-    q = _join(p, n, lambda p, n: p.care_period_id == n._n_period, "left")
+    q = join_as_view(p, n, lambda p, n: p.care_period_id == n._n_period, "left")
     q = q.mutate(_k=q._n.fill_null(0))
     q = q.mutate(due=due_after(q._k, q._last, q.first_due))
     q = q.filter(q.due.notnull() & (q.end_date.isnull() | (q.end_date > q.due)))
@@ -557,41 +432,18 @@ LOCATION_ATTRIBUTES = {"placement_location": "placement_location", "distance_ban
 
 
 # -------------------------------------------------------------------------------- D13: social workers
-def reach_of_a_year(end: ir.DateValue) -> ir.DateValue:
-    """For an interval ending on ``end`` (its last day), the first day whose 12 months (:func:`~carelens.indicators.dates.year_from`) no
-    longer reach it: the interval is within the 12 months ending on a day exactly when it started on or
-    before the day and the day is before this one. Empty when ``end`` is.
-
-    The 12 months ending on day d start the day after d less 12 months, so they reach ``end`` while d less
-    12 months is before it: up to the day before :func:`months_on` ``end`` plus 12 months. The year to 29
-    February 2024 starts on 1 March 2023, as does the year to 28 February 2024."""
-    return months_on(end, 12)
-
-
-@shared()
-def social_worker_steps(ctx: Context) -> ir.Table:
-    """Per child, how many social workers were allocated to them at some time in the 12 months ending on each
-    day, as a step function (:func:`~carelens.indicators.sweep.steps`): ``child``, ``start``, ``end`` and
-    ``count``. Each allocation reaches the days from its start up to :func:`reach_of_a_year` of its end; a
-    worker allocated twice counts once."""
-    a = ctx.table("allocations")
-    wk = ctx.table("workers")
-    wk = wk.select(_w_id=wk.worker_id, _w_role=wk.role)
-    a = a.left_join(wk, a.worker_id == wk._w_id)
-    a = a.filter(~a._w_role.isin(list(NOT_SOCIAL_WORKERS)).fill_null(False))
-    return _counts_reaching_a_year(a, a.worker_id, a.start_date, a.end_date)
 
 
 def _social_workers_rows(ctx: Context, windows: ir.Table) -> ir.Table:
-    rows = _with_count_on_day(looked_after_on(ctx, windows), social_worker_steps(ctx))
+    rows = with_count_on_day(looked_after_on(ctx, windows), social_worker_steps(ctx))
     workers = rows._n
-    return _counted(rows, workers >= 3, number_of_social_workers=_count_band(workers, "none"))
+    return counted_on_last_day(rows, workers >= 3, number_of_social_workers=count_band(workers, "none"))
 
 
 def _social_workers_on_day(ctx: Context):
     """The same children as ``_social_workers_rows``, for counting on many days at once: those looked after,
     and of them those in a stretch with three or more social workers in the 12 months."""
-    return _three_or_more_on_day(ctx, social_worker_steps(ctx))
+    return three_or_more_on_day(ctx, social_worker_steps(ctx))
 
 
 D4_NOTE = ("D4 in INDICATORS.md (D1–D3 by age band, report §5.7) is this indicator's `age_band` breakdown: age "
@@ -601,50 +453,56 @@ D4_NOTE = ("D4 in INDICATORS.md (D1–D3 by age band, report §5.7) is this indi
 INDICATORS: tuple[Indicator, ...] = (
     # ----------------------------------------------------------------------------- D1–D4 numbers
     Indicator(
-        "D1", "children_looked_after", "Children looked after",
-        "Children looked after at the end of the period: a period of care started on or before that day and "
-        "had not ended by it, excluding children looked after under an agreed series of short breaks (DfE). "
-        "Rate per 10,000 children aged 0–17. Broken down by the legal status and placement in force that day.",
-        Stock(in_care_not_short_break, attributes=IN_FORCE), "children", "rate", "neutral", "124", dfe_short="LAC", dfe_comparable=True,
+        id="D1", name="children_looked_after", title="Children looked after",
+        definition="Children looked after at the end of the period: a period of care started on or before that day and "
+                   "had not ended by it, excluding children looked after under an agreed series of short breaks (DfE). "
+                   "Rate per 10,000 children aged 0–17. Broken down by the legal status and placement in force that "
+                   "day.",
+        measure=Stock(in_care_not_short_break, attributes=IN_FORCE), counting_unit="children", unit="rate",
+        polarity="neutral", dfe_measure="124", dfe_short="LAC", dfe_comparable=True,
         reference="report §5.6.1, §5.7 (D4)", computation=f"{IN_FORCE_HOW} {GROUPS_HOW} {D4_NOTE}",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "D2", "children_starting_care", "Children starting to be looked after",
-        "Children who started a period of care in the period; a child who started twice counts once. Children "
-        "whose care started under an agreed series of short breaks are left out (DfE). Rate per 10,000 "
-        "children aged 0–17, annualised.",
-        Flow(periods, "start_date", where=lambda t, ctx: not_short_break(t.first_legal_status),
+        id="D2", name="children_starting_care", title="Children starting to be looked after",
+        definition="Children who started a period of care in the period; a child who started twice counts once. "
+                   "Children whose care started under an agreed series of short breaks are left out (DfE). Rate per "
+                   "10,000 children aged 0–17, annualised.",
+        measure=Flow(periods, "start_date", where=lambda t, ctx: not_short_break(t.first_legal_status),
              distinct_children=True,
              attributes={"legal_status_group": lambda t, ctx: legal_status_group(t.first_legal_status),
                          "placement_group": lambda t, ctx: placement_group(t.first_placement_type)}),
-        "children", "rate", "neutral", "376", dfe_short="LAC_Start_Rate", dfe_comparable=True,
+        counting_unit="children", unit="rate", polarity="neutral", dfe_measure="376", dfe_short="LAC_Start_Rate",
+        dfe_comparable=True,
         reference="report §5.6.2, §5.7 (D4)",
         computation="Legal status and placement are the first episode's. " + D4_NOTE,
         history=OWN_WINDOW),
     Indicator(
-        "D3", "children_ceasing_care", "Children ceasing to be looked after",
-        "Children who ceased to be looked after in the period; a child who ceased twice counts once, on the "
-        "last occasion (DfE). Children whose last episode was a short break are left out. Rate per 10,000 "
-        "children aged 0–17, annualised. Broken down by reason: adopted (E11, E12), special guardianship order "
-        "(E43–E48), returned home (E4A, E4B), aged 18 or over (any other reason, on or after the 18th "
-        "birthday) and other.",
-        Custom(_ceasing_rows, "Each child whose period of care ended in the period (`periods_of_care.end_date`), "
+        id="D3", name="children_ceasing_care", title="Children ceasing to be looked after",
+        definition="Children who ceased to be looked after in the period; a child who ceased twice counts once, on the "
+                   "last occasion (DfE). Children whose last episode was a short break are left out. Rate per 10,000 "
+                   "children aged 0–17, annualised. Broken down by reason: adopted (E11, E12), special guardianship "
+                   "order (E43–E48), returned home (E4A, E4B), aged 18 or over (any other reason, on or after the 18th "
+                   "birthday) and other.",
+        measure=Custom(_ceasing_rows, "Each child whose period of care ended in the period (`periods_of_care.end_date`), "
                "once, on the last day they ceased to be looked after in it, with that period's reason.",
                ("periods_of_care", "looked_after_episodes", "person")),
-        "children", "rate", "neutral", "392", dfe_short="LAC_Cease_Rate", dfe_comparable=True,
+        counting_unit="children", unit="rate", polarity="neutral", dfe_measure="392", dfe_short="LAC_Cease_Rate",
+        dfe_comparable=True,
         breakdowns=BREAKDOWNS + ("reason_group", "reason_ceased"),
         reference="report §5.6.3, §5.7.7–5.7.9 (D4)", computation=D4_NOTE,
         history=OWN_WINDOW),
     # --------------------------------------------------------------------------------- D5 legal status
     Indicator(
-        "D5", "looked_after_under_section_20", "Children looked after accommodated under section 20",
-        "Of the children looked after at the end of the period, the percentage accommodated under section 20 "
-        "of the Children Act 1989 (903 legal status V2, a single period of accommodation). The legal status "
-        "mix is D1 broken down by `legal_status_group` (or `legal_status`); this indicator broken down by age "
-        "band shows how old the children accommodated under section 20 are (the `share` of each band).",
-        Stock(in_care_not_short_break, numerator=lambda t, ctx: (t.legal_status == "V2").fill_null(False),
+        id="D5", name="looked_after_under_section_20", title="Children looked after accommodated under section 20",
+        definition="Of the children looked after at the end of the period, the percentage accommodated under section "
+                   "20 of the Children Act 1989 (903 legal status V2, a single period of accommodation). The legal "
+                   "status mix is D1 broken down by `legal_status_group` (or `legal_status`); this indicator broken "
+                   "down by age band shows how old the children accommodated under section 20 are (the `share` of each "
+                   "band).",
+        measure=Stock(in_care_not_short_break, numerator=lambda t, ctx: (t.legal_status == "V2").fill_null(False),
               attributes={"placement_group": "placement_group", "provision": "provision"}),
-        "children", "percent", "neutral", reference="report §5.6.6 (10%, 36% of them aged 16–17)",
+        counting_unit="children", unit="percent", polarity="neutral",
+        reference="report §5.6.6 (10%, 36% of them aged 16–17)",
         computation=IN_FORCE_HOW,
         history=OPEN_ON_THE_DAY),
     # ------------------------------------------------------------------------------ D6 placement mix
@@ -674,89 +532,95 @@ INDICATORS: tuple[Indicator, ...] = (
                "T0–T4)", "400", dfe_short="LAC_Other_Place_Inc_Unreg"),
     # ------------------------------------------------------------------------------------ D7, D8 stability
     Indicator(
-        "D7", "looked_after_three_or_more_placements", "Children looked after with three or more placements "
+        id="D7", name="looked_after_three_or_more_placements",
+        title="Children looked after with three or more placements "
         "in the year",
-        "Of the children looked after at the end of the period, the percentage who had three or more "
-        "placements in the 12 months ending that day (DfE short-term placement stability). Every placement of "
-        "a day or more open at any time in those 12 months counts, including the one open at their start and "
-        "placements in earlier periods of care; a placement is a stay with one carer.",
-        Custom(_placements_in_year_rows, "Each child looked after on the last day of the period (short breaks "
+        definition="Of the children looked after at the end of the period, the percentage who had three or more "
+                   "placements in the 12 months ending that day (DfE short-term placement stability). Every placement "
+                   "of a day or more open at any time in those 12 months counts, including the one open at their start "
+                   "and placements in earlier periods of care; a placement is a stay with one carer.",
+        measure=Custom(_placements_in_year_rows, "Each child looked after on the last day of the period (short breaks "
                "aside), with their placements open at any time in the 12 months ending on that day — those "
                "that ended on the first of the 12 months included, those that started and ended on the same "
                "day left out. In the numerator with three or more.", ("looked_after_episodes", "periods_of_care"),
-               on_day=_placements_in_year_on_day, once_per_child=True),
-        "children", "percent", "low", "372", dfe_short="LACStable_2016on", dfe_comparable=True, windows=STOCK_WINDOWS,
+               on_day=_placements_in_year_on_day, once_per_child=True, on_last_day=True),
+        counting_unit="children", unit="percent", polarity="low", dfe_measure="372", dfe_short="LACStable_2016on",
+        dfe_comparable=True, windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("number_of_placements", "placement_group", "provision"),
         reference="report §5.8.3–5.8.4 (12%)", computation=PLACEMENT_HOW,
         history=History(12, "every placement open in the 12 months up to the day counted")),
     Indicator(
-        "D8", "looked_after_long_term_stability", "Long-term placement stability",
-        "Of the children under 16 looked after at the end of the period who had been looked after continuously "
-        "for at least two and a half years, the percentage living in the same placement for at least two years, "
-        "or placed for adoption where the adoptive placement and the placement before it together lasted at "
-        "least two years (DfE).",
-        Custom(_long_term_rows, "Each child looked after on the last day of the period (short breaks aside), "
+        id="D8", name="looked_after_long_term_stability", title="Long-term placement stability",
+        definition="Of the children under 16 looked after at the end of the period who had been looked after "
+                   "continuously for at least two and a half years, the percentage living in the same placement for at "
+                   "least two years, or placed for adoption where the adoptive placement and the placement before it "
+                   "together lasted at least two years (DfE).",
+        measure=Custom(_long_term_rows, "Each child looked after on the last day of the period (short breaks aside), "
                "aged under 16 that day, whose period of care started at least 30 months before it. In the "
                "numerator when their placement (a stay with one carer: a change of placement type with the same "
                "carers, such as being placed for adoption with their foster carers, is the same placement) "
                "started at least 24 months before the day, or it is an adoptive placement (A3–A6) and the "
                "placement before it in the period of care started at least 24 months before the day.",
-               ("looked_after_episodes", "periods_of_care", "person"), on_day=_long_term_on_day),
-        "children", "percent", "high", "393", dfe_short="LAC_LongStable%", dfe_comparable=True, windows=STOCK_WINDOWS,
+               ("looked_after_episodes", "periods_of_care", "person"), on_day=_long_term_on_day, on_last_day=True),
+        counting_unit="children", unit="percent", polarity="high", dfe_measure="393", dfe_short="LAC_LongStable%",
+        dfe_comparable=True, windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("placement_group",), reference="report §5.8.3 (64%)", computation=PLACEMENT_HOW,
         history=History(30, "the child's care and placements in the 2½ years up to the day counted")),
     # ---------------------------------------------------------------------------------------- D9 missing
     Indicator(
-        "D9", "looked_after_missing", "Children looked after who went missing",
-        "Of the children looked after at any time in the period (short breaks aside), the percentage who had a "
-        "missing episode in it (DfE 161 over a financial year: episodes that started in the year or were open "
-        "on its first day). Report §5.8.5 uses the rolling 12 months.",
-        Custom(_missing_rows, "Each child with a period of care (an episode other than a short break) open at "
+        id="D9", name="looked_after_missing", title="Children looked after who went missing",
+        definition="Of the children looked after at any time in the period (short breaks aside), the percentage who "
+                   "had a missing episode in it (DfE 161 over a financial year: episodes that started in the year or "
+                   "were open on its first day). Report §5.8.5 uses the rolling 12 months.",
+        measure=Custom(_missing_rows, "Each child with a period of care (an episode other than a short break) open at "
                "any time in the period, counted on its last day; in the numerator when a missing episode of the "
                "types in `missing_types` was open at any time in the period (started on or before its last day, "
                "ended on or after its first or not yet).", ("looked_after_episodes", "periods_of_care",
                                                             "missing_episodes"), once_per_child=True),
-        "children", "percent", "low", "161", dfe_short="Children_missing", dfe_comparable=True,
+        counting_unit="children", unit="percent", polarity="low", dfe_measure="161", dfe_short="Children_missing",
+        dfe_comparable=True,
         breakdowns=BREAKDOWNS + ("missing_episodes",),
         parameters=(MISSING_TYPES,), reference="report §5.8.5 (14%)",
         history=OWN_WINDOW),
     Indicator(
-        "D9a", "missing_return_interview_offered", "Return home interviews offered",
-        "Of the missing episodes that ended (the child returned) in the period, the percentage after which a "
-        "return home interview was offered. Broken down by how often the child had gone missing in the 12 "
-        "months up to the episode and by the placement they went missing from.",
-        Flow(missing_episodes, "end_date", where=_returned, numerator="return_interview_offered",
+        id="D9a", name="missing_return_interview_offered", title="Return home interviews offered",
+        definition="Of the missing episodes that ended (the child returned) in the period, the percentage after which "
+                   "a return home interview was offered. Broken down by how often the child had gone missing in the 12 "
+                   "months up to the episode and by the placement they went missing from.",
+        measure=Flow(missing_episodes, "end_date", where=_returned, numerator="return_interview_offered",
              attributes=MISSING_ATTRIBUTES),
-        "episodes", "percent", "high", parameters=(MISSING_TYPES,), reference="report §5.8.5–5.8.6 (52%)",
+        counting_unit="episodes", unit="percent", polarity="high", parameters=(MISSING_TYPES,),
+        reference="report §5.8.5–5.8.6 (52%)",
         computation="`missing_frequency`: the child's episodes of the types counted that started in the 12 months "
                     "up to this one's start, this one included (1-2, 3 or more); the placement is the one in "
                     "force on the day the episode started. Episodes of a child then looked after under an agreed "
                     "series of short breaks are left out, as in D9.",
         history=OWN_WINDOW),
     Indicator(
-        "D9b", "missing_return_interview_accepted", "Return home interviews accepted",
-        "Of the missing episodes that ended in the period after which a return home interview was offered, the "
-        "percentage where the child accepted it.",
-        Flow(missing_episodes, "end_date", where=_offered, numerator="return_interview_accepted",
+        id="D9b", name="missing_return_interview_accepted", title="Return home interviews accepted",
+        definition="Of the missing episodes that ended in the period after which a return home interview was offered, "
+                   "the percentage where the child accepted it.",
+        measure=Flow(missing_episodes, "end_date", where=_offered, numerator="return_interview_accepted",
              attributes=MISSING_ATTRIBUTES),
-        "episodes", "percent", "high", parameters=(MISSING_TYPES,), reference="report §5.8.5 (88%)",
+        counting_unit="episodes", unit="percent", polarity="high", parameters=(MISSING_TYPES,),
+        reference="report §5.8.5 (88%)",
         computation="Breakdowns as D9a.",
         history=OWN_WINDOW),
     # ----------------------------------------------------------------------------------------- D10 health
     Indicator(
-        "D10", "looked_after_health_assessment_up_to_date", "Health assessments up to date",
-        "Of the children looked after at the end of the period who had been looked after continuously for at "
-        "least 12 months, the percentage with a health assessment in the 12 months up to that day (6 months "
-        "for children under 5, who need one every six months). A monthly view of DfE 3, which D10b gives "
-        "from the year-end return.",
-        Custom(_checks_rows("HEALTH_ASSESSMENT", "months", "months_under_5"), "Each child looked after on the "
+        id="D10", name="looked_after_health_assessment_up_to_date", title="Health assessments up to date",
+        definition="Of the children looked after at the end of the period who had been looked after continuously for "
+                   "at least 12 months, the percentage with a health assessment in the 12 months up to that day (6 "
+                   "months for children under 5, who need one every six months). A monthly view of DfE 3, which D10b "
+                   "gives from the year-end return.",
+        measure=Custom(_checks_rows("HEALTH_ASSESSMENT", "months", "months_under_5"), "Each child looked after on the "
                "last day of the period (short breaks aside) whose period of care started at least "
                "`months_looked_after` months before it; in the numerator with a `health_checks` row of type "
                "HEALTH_ASSESSMENT dated after the day `months` months (`months_under_5` for a child under 5) "
                "before, and on or before the last day.", ("health_checks", "looked_after_episodes",
                                                           "periods_of_care", "person"),
-               on_day=_checks_on_day("HEALTH_ASSESSMENT", "months", "months_under_5")),
-        "children", "percent", "high", windows=STOCK_WINDOWS,
+               on_day=_checks_on_day("HEALTH_ASSESSMENT", "months", "months_under_5"), on_last_day=True),
+        counting_unit="children", unit="percent", polarity="high", windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("placement_group", "placement_location"),
         parameters=(MONTHS_LOOKED_AFTER,
                     Parameter("months", 12, "A health assessment is up to date when held in this many months."),
@@ -765,17 +629,17 @@ INDICATORS: tuple[Indicator, ...] = (
         history=History(12, "12 months of continuous care, and the health assessments in them, up to the day "
                             "counted")),
     Indicator(
-        "D10a", "looked_after_dental_check_up_to_date", "Dental checks up to date",
-        "Of the children looked after at the end of the period who had been looked after continuously for at "
-        "least 12 months, the percentage whose teeth were checked by a dentist in the 12 months up to that "
-        "day. A monthly view of DfE 3, which D10c gives from the year-end return.",
-        Custom(_checks_rows("DENTAL", "months"), "Each child looked after on the last day of the period (short "
+        id="D10a", name="looked_after_dental_check_up_to_date", title="Dental checks up to date",
+        definition="Of the children looked after at the end of the period who had been looked after continuously for "
+                   "at least 12 months, the percentage whose teeth were checked by a dentist in the 12 months up to "
+                   "that day. A monthly view of DfE 3, which D10c gives from the year-end return.",
+        measure=Custom(_checks_rows("DENTAL", "months"), "Each child looked after on the last day of the period (short "
                "breaks aside) whose period of care started at least `months_looked_after` months before it; in "
                "the numerator with a `health_checks` row of type DENTAL dated after the day `months` months "
                "before, and on or before the last day.", ("health_checks", "looked_after_episodes",
                                                            "periods_of_care", "person"),
-               on_day=_checks_on_day("DENTAL", "months")),
-        "children", "percent", "high", windows=STOCK_WINDOWS,
+               on_day=_checks_on_day("DENTAL", "months"), on_last_day=True),
+        counting_unit="children", unit="percent", polarity="high", windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("placement_group", "placement_location"),
         parameters=(MONTHS_LOOKED_AFTER,
                     Parameter("months", 12, "A dental check is up to date when held in this many months.")),
@@ -783,49 +647,54 @@ INDICATORS: tuple[Indicator, ...] = (
         history=History(12, "12 months of continuous care, and the dental checks in them, up to the day "
                             "counted")),
     Indicator(
-        "D10b", "health_assessments_up_to_date_at_31_march", "Health assessments up to date (year-end return)",
-        "Of the children looked after at 31 March who had been looked after continuously for at least 12 "
-        "months, the percentage whose annual health assessment was up to date, as the 903 return (OC2) records "
-        "it (DfE 3).",
-        Flow("annual_outcomes", "year_ending", numerator="health_assessment_up_to_date"),
-        "children", "percent", "high", "3", dfe_short="LACHealth%", dfe_comparable=True, windows=("financial_year",),
+        id="D10b", name="health_assessments_up_to_date_at_31_march",
+        title="Health assessments up to date (year-end return)",
+        definition="Of the children looked after at 31 March who had been looked after continuously for at least 12 "
+                   "months, the percentage whose annual health assessment was up to date, as the 903 return (OC2) "
+                   "records it (DfE 3).",
+        measure=Flow("annual_outcomes", "year_ending", numerator="health_assessment_up_to_date"),
+        counting_unit="children", unit="percent", polarity="high", dfe_measure="3", dfe_short="LACHealth%",
+        dfe_comparable=True, windows=("financial_year",),
         reference="report §5.7.10",
         history=OWN_WINDOW),
     Indicator(
-        "D10c", "dental_checks_at_31_march", "Dental checks (year-end return)",
-        "Of the children looked after at 31 March who had been looked after continuously for at least 12 "
-        "months, the percentage whose teeth were checked by a dentist in the year, as the 903 return (OC2) "
-        "records it (DfE 3).",
-        Flow("annual_outcomes", "year_ending", numerator="teeth_checked"),
-        "children", "percent", "high", "3", dfe_short="LACDental%", dfe_comparable=True, windows=("financial_year",),
+        id="D10c", name="dental_checks_at_31_march", title="Dental checks (year-end return)",
+        definition="Of the children looked after at 31 March who had been looked after continuously for at least 12 "
+                   "months, the percentage whose teeth were checked by a dentist in the year, as the 903 return (OC2) "
+                   "records it (DfE 3).",
+        measure=Flow("annual_outcomes", "year_ending", numerator="teeth_checked"),
+        counting_unit="children", unit="percent", polarity="high", dfe_measure="3", dfe_short="LACDental%",
+        dfe_comparable=True, windows=("financial_year",),
         reference="report §5.7.10",
         history=OWN_WINDOW),
     # ------------------------------------------------------------------------------ D11 visits, reviews
     Indicator(
-        "D11", "looked_after_visits_in_timescale", "Statutory visits in timescale",
-        "Of the children looked after at the end of the period, the percentage whose statutory visits were up "
-        "to date that day: the child was seen within a week of their placement starting, then at most every "
-        "six weeks, or every three months after the first year of a long-term foster placement (Care Planning, "
-        "Placement and Case Review (England) Regulations 2010, reg 28; local parameters).",
-        Custom(_visit_rows, "Each child looked after on the last day of the period (short breaks aside). The "
+        id="D11", name="looked_after_visits_in_timescale", title="Statutory visits in timescale",
+        definition="Of the children looked after at the end of the period, the percentage whose statutory visits were "
+                   "up to date that day: the child was seen within a week of their placement starting, then at most "
+                   "every six weeks, or every three months after the first year of a long-term foster placement (Care "
+                   "Planning, Placement and Case Review (England) Regulations 2010, reg 28; local parameters).",
+        measure=Custom(_visit_rows, "Each child looked after on the last day of the period (short breaks aside). The "
                "next visit is due `first_visit_days` after the placement started when the child has not been "
                "visited since, else `visit_interval_days` after the last visit — `long_term_interval_months` "
                "when that visit was a year or more into a long-term foster placement (U1, U4). In the numerator "
                "when the last day is on or before the due day. Visits count unless recorded as the child not "
                "seen.",
-               ("looked_after_visits", "looked_after_episodes", "periods_of_care"), on_day=_visits_on_day),
-        "children", "percent", "high", windows=STOCK_WINDOWS, breakdowns=BREAKDOWNS + ("placement_group",),
+               ("looked_after_visits", "looked_after_episodes", "periods_of_care"), on_day=_visits_on_day,
+               on_last_day=True),
+        counting_unit="children", unit="percent", polarity="high", windows=STOCK_WINDOWS,
+        breakdowns=BREAKDOWNS + ("placement_group",),
         parameters=VISIT_PARAMETERS, reference="report §5.7.10 (88%, teams 73–96%)", computation=PLACEMENT_HOW,
         history=History(3, "the last visit before the day counted, up to 3 months before it (long-term "
                            "foster placements)")),
     Indicator(
-        "D11a", "looked_after_reviews_in_timescale", "Looked-after reviews in timescale",
-        "Of the looked-after reviews due in the period, the percentage held on or before the day they were due: "
-        "the first within 20 working days of the child becoming looked after, the second within three months "
-        "of the first, each later one within six months of the one before (Care Planning, Placement and Case "
-        "Review (England) Regulations 2010, reg 33; local parameters). A review not held by its due day counts "
-        "as out of timescale.",
-        Custom(_review_rows, "Each review of a period of care (short breaks aside), in date order, is due "
+        id="D11a", name="looked_after_reviews_in_timescale", title="Looked-after reviews in timescale",
+        definition="Of the looked-after reviews due in the period, the percentage held on or before the day they were "
+                   "due: the first within 20 working days of the child becoming looked after, the second within three "
+                   "months of the first, each later one within six months of the one before (Care Planning, Placement "
+                   "and Case Review (England) Regulations 2010, reg 33; local parameters). A review not held by its "
+                   "due day counts as out of timescale.",
+        measure=Custom(_review_rows, "Each review of a period of care (short breaks aside), in date order, is due "
                "`first_review_working_days` working days after the period started (the first), "
                "`second_review_months` after the review before (the second) or `later_review_months` after it "
                "(the others); the review after the last one held is due in the same way, unless care ended on or "
@@ -833,49 +702,55 @@ INDICATORS: tuple[Indicator, ...] = (
                "when held on or before it. Due days are recomputed from the regulations, not taken from "
                "`looked_after_reviews.due_date`.", ("looked_after_reviews", "periods_of_care",
                                                     "looked_after_episodes")),
-        "events", "percent", "high", breakdowns=BREAKDOWNS + ("review",), parameters=REVIEW_PARAMETERS,
+        counting_unit="events", unit="percent", polarity="high", breakdowns=BREAKDOWNS + ("review",),
+        parameters=REVIEW_PARAMETERS,
         reference="report §5.7.10 (96%)",
         history=History(6, "the review before each review due in the window, up to 6 months before it")),
     # --------------------------------------------------------------------------------- D12 distance
     Indicator(
-        "D12", "looked_after_placed_far_outside", "Children placed outside the authority and more than 20 miles "
+        id="D12", name="looked_after_placed_far_outside",
+        title="Children placed outside the authority and more than 20 miles "
         "from home",
-        "Of the children looked after at the end of the period, the percentage placed outside the authority's "
-        "boundary and more than 20 miles from the home they were first placed from (DfE). Children whose "
-        "placement's distance or location is not recorded are counted in the denominator only (the "
-        "`distance_band` and `placement_location` breakdowns show how many).",
-        Stock(in_care_not_short_break, numerator=_far_outside, attributes=LOCATION_ATTRIBUTES),
-        "children", "percent", "low", "87", dfe_short="LACDistance", dfe_comparable=True, computation=IN_FORCE_HOW + " Distance and location are the "
+        definition="Of the children looked after at the end of the period, the percentage placed outside the "
+                   "authority's boundary and more than 20 miles from the home they were first placed from (DfE). "
+                   "Children whose placement's distance or location is not recorded are counted in the denominator "
+                   "only (the `distance_band` and `placement_location` breakdowns show how many).",
+        measure=Stock(in_care_not_short_break, numerator=_far_outside, attributes=LOCATION_ATTRIBUTES),
+        counting_unit="children", unit="percent", polarity="low", dfe_measure="87", dfe_short="LACDistance",
+        dfe_comparable=True, computation=IN_FORCE_HOW + " Distance and location are the "
         "placement's (`placements.distance_miles`, `inside_la`).", reference="INDICATORS.md D12",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "D12a", "looked_after_placed_outside", "Children placed outside the authority",
-        "Of the children looked after at the end of the period, the percentage placed outside the authority's "
-        "boundary, at any distance.",
-        Stock(in_care_not_short_break, numerator=_outside, attributes=LOCATION_ATTRIBUTES),
-        "children", "percent", "low", computation=IN_FORCE_HOW, reference="report §5.7.11, §5.8.6",
+        id="D12a", name="looked_after_placed_outside", title="Children placed outside the authority",
+        definition="Of the children looked after at the end of the period, the percentage placed outside the "
+                   "authority's boundary, at any distance.",
+        measure=Stock(in_care_not_short_break, numerator=_outside, attributes=LOCATION_ATTRIBUTES),
+        counting_unit="children", unit="percent", polarity="low", computation=IN_FORCE_HOW,
+        reference="report §5.7.11, §5.8.6",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "D12b", "looked_after_placed_over_20_miles", "Children placed more than 20 miles from home",
-        "Of the children looked after at the end of the period, the percentage placed more than 20 miles from "
-        "home, inside or outside the authority.",
-        Stock(in_care_not_short_break, numerator=_far, attributes=LOCATION_ATTRIBUTES),
-        "children", "percent", "low", computation=IN_FORCE_HOW, reference="INDICATORS.md D12",
+        id="D12b", name="looked_after_placed_over_20_miles", title="Children placed more than 20 miles from home",
+        definition="Of the children looked after at the end of the period, the percentage placed more than 20 miles "
+                   "from home, inside or outside the authority.",
+        measure=Stock(in_care_not_short_break, numerator=_far, attributes=LOCATION_ATTRIBUTES),
+        counting_unit="children", unit="percent", polarity="low", computation=IN_FORCE_HOW,
+        reference="INDICATORS.md D12",
         history=OPEN_ON_THE_DAY),
     # ------------------------------------------------------------------------------ D13 social workers
     Indicator(
-        "D13", "looked_after_three_or_more_social_workers", "Children looked after with three or more social "
+        id="D13", name="looked_after_three_or_more_social_workers",
+        title="Children looked after with three or more social "
         "workers in the year",
-        "Of the children looked after at the end of the period, the percentage who had three or more different "
-        "social workers in the 12 months ending that day, counting workers allocated while the child was not "
-        "looked after too; a worker allocated twice counts once (DfE social worker instability, which LAIT "
-        "shows without a measure code).",
-        Custom(_social_workers_rows, "Each child looked after on the last day of the period (short breaks "
+        definition="Of the children looked after at the end of the period, the percentage who had three or more "
+                   "different social workers in the 12 months ending that day, counting workers allocated while the "
+                   "child was not looked after too; a worker allocated twice counts once (DfE social worker "
+                   "instability, which LAIT shows without a measure code).",
+        measure=Custom(_social_workers_rows, "Each child looked after on the last day of the period (short breaks "
                "aside), with the distinct workers of their `allocations` open at any time in the 12 months "
                "ending that day (personal advisers and early help practitioners aside); in the numerator with "
                "three or more.", ("allocations", "workers", "looked_after_episodes", "periods_of_care"),
-               on_day=_social_workers_on_day, once_per_child=True),
-        "children", "percent", "low", windows=STOCK_WINDOWS,
+               on_day=_social_workers_on_day, once_per_child=True, on_last_day=True),
+        counting_unit="children", unit="percent", polarity="low", windows=STOCK_WINDOWS,
         breakdowns=BREAKDOWNS + ("number_of_social_workers",), reference="INDICATORS.md D13",
         history=History(12, "every social worker allocated in the 12 months up to the day counted")),
 )

@@ -34,7 +34,7 @@ import ibis.expr.types as ir
 
 from carelens.indicators.breakdowns import own_or_allocated
 from carelens.indicators.catalogue.care_episodes import ADOPTED, SPECIAL_GUARDIANSHIP
-from carelens.indicators.dates import add_years, days_between, lookback_start  # add_years: tests read it here
+from carelens.indicators.dates import days_between, lookback_start
 from carelens.indicators.indicator import (
     CASE_BREAKDOWNS,
     OPEN_ON_THE_DAY,
@@ -200,139 +200,150 @@ A2_HOW = ("Days from the placement order to the match (`permanence.placement_ord
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
-        "E1", "children_adopted", "Children adopted from care",
-        "Children who ceased to be looked after in the period because they were adopted (903 reason "
-        "episode ceased E11 or E12).",
-        Flow("periods_of_care", "end_date", where=_ceased_with(ADOPTED), distinct_children=True,
+        id="E1", name="children_adopted", title="Children adopted from care",
+        definition="Children who ceased to be looked after in the period because they were adopted (903 reason episode "
+                   "ceased E11 or E12).",
+        measure=Flow("periods_of_care", "end_date", where=_ceased_with(ADOPTED), distinct_children=True,
              prepare=_last_day_in_care("end_date")),
-        "children", "count", "neutral", "208", dfe_short="No_of LAC Adopted", dfe_comparable=True,
+        counting_unit="children", unit="count", polarity="neutral", dfe_measure="208", dfe_short="No_of LAC Adopted",
+        dfe_comparable=True,
         windows=COUNT_WINDOWS, reference="report §5.9.1",
         computation=LAST_DAY_TEAM.strip(),
         history=OWN_WINDOW),
     Indicator(
-        "E1a", "ceased_care_adopted", "Children ceasing care who were adopted",
-        "Of the children who ceased to be looked after in the period, the percentage who were adopted "
-        "(E11 or E12), judged on the last occasion each child ceased to be looked after in the period (DfE).",
-        Custom(_ceased_last_occasion(ADOPTED), "Each child who ceased to be looked after in the period (a "
+        id="E1a", name="ceased_care_adopted", title="Children ceasing care who were adopted",
+        definition="Of the children who ceased to be looked after in the period, the percentage who were adopted (E11 "
+                   "or E12), judged on the last occasion each child ceased to be looked after in the period (DfE).",
+        measure=Custom(_ceased_last_occasion(ADOPTED), "Each child who ceased to be looked after in the period (a "
                "`periods_of_care` row whose `end_date` falls in it), once, on the last day they ceased; in the "
                "numerator when that period of care ended with E11 or E12.", ("periods_of_care",)),
-        "children", "percent", "high", "208", dfe_short="%_of LAC Adopted", dfe_comparable=True,
+        counting_unit="children", unit="percent", polarity="high", dfe_measure="208", dfe_short="%_of LAC Adopted",
+        dfe_comparable=True,
         breakdowns=BREAKDOWNS + ("reason_ceased",),
         reference="report §5.9.1 (14% in the last 6 months)", computation=LAST_DAY_TEAM.strip(),
         history=OWN_WINDOW),
     Indicator(
-        "E2", "children_waiting_for_adoption", "Children waiting to be adopted",
-        "Children with an agency decision that they should be placed for adoption who, at the end of the "
-        "period, had not been adopted: the decision was not reversed, no adoption (or other) order had been "
-        "made and they were still looked after. Broken down by stage: placed for adoption, placement order "
-        "but not yet placed, decision only.",
-        Stock(pipeline, "adoption_decision_date", "waiting_until", attributes={"adoption_stage": _stage}),
-        "children", "count", "neutral", reference="report §5.9.1 (56 waiting)",
+        id="E2", name="children_waiting_for_adoption", title="Children waiting to be adopted",
+        definition="Children with an agency decision that they should be placed for adoption who, at the end of the "
+                   "period, had not been adopted: the decision was not reversed, no adoption (or other) order had been "
+                   "made and they were still looked after. Broken down by stage: placed for adoption, placement order "
+                   "but not yet placed, decision only.",
+        measure=Stock(pipeline, "adoption_decision_date", "waiting_until", attributes={"adoption_stage": _stage}),
+        counting_unit="children", unit="count", polarity="neutral", reference="report §5.9.1 (56 waiting)",
         computation="A decision ends on the day it is reversed, an order is made, or care ends.",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "E2a", "waiting_with_placement_order", "Children waiting to be adopted with a placement order",
-        "Of the children waiting to be adopted at the end of the period (E2), those with a placement order "
-        "made on or before that day.",
-        Stock(pipeline, "placement_order_date", "waiting_until", where=_has("placement_order_date")),
-        "children", "count", "neutral", reference="report §5.9.1 (42 with a placement order)",
+        id="E2a", name="waiting_with_placement_order", title="Children waiting to be adopted with a placement order",
+        definition="Of the children waiting to be adopted at the end of the period (E2), those with a placement order "
+                   "made on or before that day.",
+        measure=Stock(pipeline, "placement_order_date", "waiting_until", where=_has("placement_order_date")),
+        counting_unit="children", unit="count", polarity="neutral",
+        reference="report §5.9.1 (42 with a placement order)",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "E2b", "placed_for_adoption_not_adopted", "Children placed for adoption, not yet adopted",
-        "Of the children waiting to be adopted at the end of the period (E2), those placed for adoption "
-        "(living with their prospective adopters) on or before that day.",
-        Stock(pipeline, "placed_for_adoption_date", "waiting_until", where=_has("placed_for_adoption_date")),
-        "children", "count", "neutral", reference="report §5.9.1 (28 in adoption placements)",
+        id="E2b", name="placed_for_adoption_not_adopted", title="Children placed for adoption, not yet adopted",
+        definition="Of the children waiting to be adopted at the end of the period (E2), those placed for adoption "
+                   "(living with their prospective adopters) on or before that day.",
+        measure=Stock(pipeline, "placed_for_adoption_date", "waiting_until", where=_has("placed_for_adoption_date")),
+        counting_unit="children", unit="count", polarity="neutral",
+        reference="report §5.9.1 (28 in adoption placements)",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "E3", "days_entering_care_to_adoptive_family", "A10: days from entering care to moving in with the "
+        id="E3", name="days_entering_care_to_adoptive_family",
+        title="A10: days from entering care to moving in with the "
         "adoptive family",
-        "Adoption scorecard A10 over the children adopted in the period: the average number of days between "
-        "entering care and moving in with the adoptive family, adjusted for foster carer adoptions (the day "
-        "the child moved in with the foster carers who adopted them).",
-        Flow(adoptions, "adopted", where=_has("a10_days"), amount="a10_days",
-             prepare=_last_day_in_care("adopted")), "children", "mean", "low",
+        definition="Adoption scorecard A10 over the children adopted in the period: the average number of days between "
+                   "entering care and moving in with the adoptive family, adjusted for foster carer adoptions (the day "
+                   "the child moved in with the foster carers who adopted them).",
+        measure=Flow(adoptions, "adopted", where=_has("a10_days"), amount="a10_days",
+             prepare=_last_day_in_care("adopted")), counting_unit="children", unit="mean", polarity="low",
         reference="report §5.9.2 (346 days)", computation=A10_HOW + LAST_DAY_TEAM,
         history=History(36, "the start of each adopted child's period of care, typically one to three years "
                             "before the adoption")),
     Indicator(
-        "E3a", "days_entering_care_to_adoptive_family_3_years", "A10 over three years",
-        "Adoption scorecard A10 as DfE publishes it: the average number of days between entering care and "
-        "moving in with the adoptive family (adjusted for foster carer adoptions), for the children adopted "
-        "in the three years ending on the last day of the period.",
-        Custom(_over_years("a10_days"), "Children adopted (E11/E12) in the `years` years ending on the last "
+        id="E3a", name="days_entering_care_to_adoptive_family_3_years", title="A10 over three years",
+        definition="Adoption scorecard A10 as DfE publishes it: the average number of days between entering care and "
+                   "moving in with the adoptive family (adjusted for foster carer adoptions), for the children adopted "
+                   "in the three years ending on the last day of the period.",
+        measure=Custom(_over_years("a10_days"), "Children adopted (E11/E12) in the `years` years ending on the last "
                "day of the period, each with the A10 days. " + A10_HOW, ("periods_of_care", "permanence",
-                                                                         "placements")),
-        "children", "mean", "low", windows=AS_AT_WINDOWS, breakdowns=PERSON_BREAKDOWNS, parameters=(YEARS,),
+                                                                         "placements"), on_last_day=True),
+        counting_unit="children", unit="mean", polarity="low", windows=AS_AT_WINDOWS, breakdowns=PERSON_BREAKDOWNS,
+        parameters=(YEARS,),
         reference="report §5.9.2",
         history=History(72, "three years of adoptions up to the day counted, and the start of each child's "
                             "care before that")),
     Indicator(
-        "E3b", "adopted_within_a10_threshold", "Children adopted who moved in with their adoptive family "
+        id="E3b", name="adopted_within_a10_threshold", title="Children adopted who moved in with their adoptive family "
         "within the A10 threshold",
-        "Of the children adopted in the period, the percentage who moved in with their adoptive family within "
-        "the national A10 threshold (default 426 days, 14 months) of entering care.",
-        Flow(adoptions, "adopted", where=_has("a10_days"), numerator=_within("a10_days", "threshold_days"),
+        definition="Of the children adopted in the period, the percentage who moved in with their adoptive family "
+                   "within the national A10 threshold (default 426 days, 14 months) of entering care.",
+        measure=Flow(adoptions, "adopted", where=_has("a10_days"), numerator=_within("a10_days", "threshold_days"),
              prepare=_last_day_in_care("adopted")),
-        "children", "percent", "high", parameters=(A10_THRESHOLD,),
+        counting_unit="children", unit="percent", polarity="high", parameters=(A10_THRESHOLD,),
         reference="report §5.9.2 (over two thirds)",
         computation=A10_HOW + " Within: at most the threshold." + LAST_DAY_TEAM,
         history=History(36, "the start of each adopted child's period of care, typically one to three years "
                             "before the adoption")),
     Indicator(
-        "E4", "days_placement_order_to_match", "A2: days from placement order to match",
-        "Adoption scorecard A2 over the children adopted in the period: the average number of days between "
-        "the court's authority to place the child for adoption (placement order) and the decision on a match "
-        "to an adoptive family.",
-        Flow(adoptions, "adopted", where=_has("a2_days"), amount="a2_days",
-             prepare=_last_day_in_care("adopted")), "children", "mean", "low",
+        id="E4", name="days_placement_order_to_match", title="A2: days from placement order to match",
+        definition="Adoption scorecard A2 over the children adopted in the period: the average number of days between "
+                   "the court's authority to place the child for adoption (placement order) and the decision on a "
+                   "match to an adoptive family.",
+        measure=Flow(adoptions, "adopted", where=_has("a2_days"), amount="a2_days",
+             prepare=_last_day_in_care("adopted")), counting_unit="children", unit="mean", polarity="low",
         reference="report §5.9.2 (116 days)", computation=A2_HOW + LAST_DAY_TEAM,
         history=OWN_WINDOW),
     Indicator(
-        "E4a", "days_placement_order_to_match_3_years", "A2 over three years",
-        "Adoption scorecard A2 as DfE publishes it: the average number of days between the placement order "
-        "and the match, for the children adopted in the three years ending on the last day of the period.",
-        Custom(_over_years("a2_days"), "Children adopted (E11/E12) in the `years` years ending on the last day "
-               "of the period, each with the A2 days. " + A2_HOW, ("periods_of_care", "permanence", "placements")),
-        "children", "mean", "low", windows=AS_AT_WINDOWS, breakdowns=PERSON_BREAKDOWNS, parameters=(YEARS,),
+        id="E4a", name="days_placement_order_to_match_3_years", title="A2 over three years",
+        definition="Adoption scorecard A2 as DfE publishes it: the average number of days between the placement order "
+                   "and the match, for the children adopted in the three years ending on the last day of the period.",
+        measure=Custom(_over_years("a2_days"), "Children adopted (E11/E12) in the `years` years ending on the last day "
+               "of the period, each with the A2 days. " + A2_HOW, ("periods_of_care", "permanence", "placements"),
+               on_last_day=True),
+        counting_unit="children", unit="mean", polarity="low", windows=AS_AT_WINDOWS, breakdowns=PERSON_BREAKDOWNS,
+        parameters=(YEARS,),
         reference="report §5.9.2",
         history=History(36, "three years of adoptions up to the day counted")),
     Indicator(
-        "E4b", "matched_within_a2_threshold", "Children adopted who were matched within the A2 threshold",
-        "Of the children adopted in the period who had a placement order, the percentage matched to an "
-        "adoptive family within the national A2 threshold (default 121 days, 4 months) of the order.",
-        Flow(adoptions, "adopted", where=_has("a2_days"), numerator=_within("a2_days", "threshold_days"),
+        id="E4b", name="matched_within_a2_threshold", title="Children adopted who were matched within the A2 threshold",
+        definition="Of the children adopted in the period who had a placement order, the percentage matched to an "
+                   "adoptive family within the national A2 threshold (default 121 days, 4 months) of the order.",
+        measure=Flow(adoptions, "adopted", where=_has("a2_days"), numerator=_within("a2_days", "threshold_days"),
              prepare=_last_day_in_care("adopted")),
-        "children", "percent", "high", parameters=(A2_THRESHOLD,), reference="report §5.9.2",
+        counting_unit="children", unit="percent", polarity="high", parameters=(A2_THRESHOLD,),
+        reference="report §5.9.2",
         computation=A2_HOW + " Within: at most the threshold." + LAST_DAY_TEAM,
         history=OWN_WINDOW),
     Indicator(
-        "E5", "children_leaving_care_on_sgo", "Children leaving care on a special guardianship order",
-        "Children who ceased to be looked after in the period because a special guardianship order was made "
-        "(903 reason episode ceased E43–E44 before 2019, E45–E48 from 2019).",
-        Flow("periods_of_care", "end_date", where=_ceased_with(SPECIAL_GUARDIANSHIP), distinct_children=True,
+        id="E5", name="children_leaving_care_on_sgo", title="Children leaving care on a special guardianship order",
+        definition="Children who ceased to be looked after in the period because a special guardianship order was made "
+                   "(903 reason episode ceased E43–E44 before 2019, E45–E48 from 2019).",
+        measure=Flow("periods_of_care", "end_date", where=_ceased_with(SPECIAL_GUARDIANSHIP), distinct_children=True,
              prepare=_last_day_in_care("end_date")),
-        "children", "count", "neutral", "390", dfe_short="LAC_ceased_SGO", dfe_comparable=True,
+        counting_unit="children", unit="count", polarity="neutral", dfe_measure="390", dfe_short="LAC_ceased_SGO",
+        dfe_comparable=True,
         windows=COUNT_WINDOWS, reference="report §5.9.3",
         computation=LAST_DAY_TEAM.strip(),
         history=OWN_WINDOW),
     Indicator(
-        "E5a", "ceased_care_on_sgo", "Children ceasing care on a special guardianship order",
-        "Of the children who ceased to be looked after in the period, the percentage who left on a special "
-        "guardianship order (E43–E48), judged on the last occasion each child ceased to be looked after in the "
-        "period (DfE's method for LAIT 390; LAIT publishes the percentage without a measure code).",
-        Custom(_ceased_last_occasion(SPECIAL_GUARDIANSHIP), "Each child who ceased to be looked after in the "
+        id="E5a", name="ceased_care_on_sgo", title="Children ceasing care on a special guardianship order",
+        definition="Of the children who ceased to be looked after in the period, the percentage who left on a special "
+                   "guardianship order (E43–E48), judged on the last occasion each child ceased to be looked after in "
+                   "the period (DfE's method for LAIT 390; LAIT publishes the percentage without a measure code).",
+        measure=Custom(_ceased_last_occasion(SPECIAL_GUARDIANSHIP), "Each child who ceased to be looked after in the "
                "period, once, on the last day they ceased; in the numerator when that period of care ended with "
                "E43–E48.", ("periods_of_care",)),
-        "children", "percent", "neutral", breakdowns=BREAKDOWNS + ("reason_ceased",),
+        counting_unit="children", unit="percent", polarity="neutral", breakdowns=BREAKDOWNS + ("reason_ceased",),
         reference="report §5.9.3 (a quarter in the last 6 months)", computation=LAST_DAY_TEAM.strip(),
         history=OWN_WINDOW),
     Indicator(
-        "E6", "adoption_decisions_reversed", "Adoption decisions reversed",
-        "Decisions that a child should no longer be placed for adoption, made in the period (903 "
-        "REASON_PLACED_CEASED RD1–RD4). An adoption ends the decision but is not a reversal.",
-        Flow("permanence", "decision_reversed_date", where=_reversal_reason,
+        id="E6", name="adoption_decisions_reversed", title="Adoption decisions reversed",
+        definition="Decisions that a child should no longer be placed for adoption, made in the period (903 "
+                   "REASON_PLACED_CEASED RD1–RD4). An adoption ends the decision but is not a reversal.",
+        measure=Flow("permanence", "decision_reversed_date", where=_reversal_reason,
              attributes={"reversal_reason": "decision_reversed_reason"}),
-        "events", "count", "neutral", windows=COUNT_WINDOWS, reference="report §5.9.2 (once in the last year)",
+        counting_unit="events", unit="count", polarity="neutral", windows=COUNT_WINDOWS,
+        reference="report §5.9.2 (once in the last year)",
         history=OWN_WINDOW),
 )

@@ -207,42 +207,46 @@ CASE_HOW = ("A case is a child allocated to the worker on the day (`allocations`
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
-        "G1", "mean_caseload", "Average caseload per case-holding social worker",
-        "The mean number of children allocated to each case-holding social worker (one or more cases) at the "
-        "end of the period, by the worker's team. Local: DfE's average (LAIT 287) divides all cases by the FTE "
-        "of case-holding social workers.",
-        Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period (not a child), "
+        id="G1", name="mean_caseload", title="Average caseload per case-holding social worker",
+        definition="The mean number of children allocated to each case-holding social worker (one or more cases) at "
+                   "the end of the period, by the worker's team. Local: DfE's average (LAIT 287) divides all cases by "
+                   "the FTE of case-holding social workers.",
+        measure=Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period (not a child), "
                "with their caseload as the amount. " + CASE_HOW, ("allocations", "workers"),
-               amounts_on_day=_caseloads_on_day),
-        "workers", "mean", "low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
+               amounts_on_day=_caseloads_on_day, on_last_day=True),
+        counting_unit="workers", unit="mean", polarity="low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
         parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (Assessment around 25)",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "G1a", "median_caseload", "Median caseload per case-holding social worker",
-        "The median number of children allocated to each case-holding social worker at the end of the period, "
-        "by the worker's team.",
-        Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period, with their "
-               "caseload as the amount. " + CASE_HOW, ("allocations", "workers"), amounts_on_day=_caseloads_on_day),
-        "workers", "median", "low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
+        id="G1a", name="median_caseload", title="Median caseload per case-holding social worker",
+        definition="The median number of children allocated to each case-holding social worker at the end of the "
+                   "period, by the worker's team.",
+        measure=Custom(_caseload_rows(False), "One row per case-holding worker on the last day of the period, with their "
+               "caseload as the amount. " + CASE_HOW, ("allocations", "workers"), amounts_on_day=_caseloads_on_day,
+               on_last_day=True),
+        counting_unit="workers", unit="median", polarity="low", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
         parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11.4 (median 24)",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "G1b", "caseholders_by_caseload_band", "Case-holding social workers by caseload",
-        "Case-holding social workers at the end of the period, by the size of their caseload (bands 1–9, "
-        "10–14, 15–19, 20–24, 25–29, 30 and over): the distribution of caseloads.",
-        Custom(_caseload_rows(True), "One row per case-holding worker on the last day of the period, in the band of "
-               "their caseload. " + CASE_HOW, ("allocations", "workers"), amounts_on_day=_caseloads_on_day),
-        "workers", "count", "neutral", windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS + ("caseload_band",),
+        id="G1b", name="caseholders_by_caseload_band", title="Case-holding social workers by caseload",
+        definition="Case-holding social workers at the end of the period, by the size of their caseload (bands 1–9, "
+                   "10–14, 15–19, 20–24, 25–29, 30 and over): the distribution of caseloads.",
+        measure=Custom(_caseload_rows(True), "One row per case-holding worker on the last day of the period, in the band of "
+               "their caseload. " + CASE_HOW, ("allocations", "workers"), amounts_on_day=_caseloads_on_day,
+               on_last_day=True),
+        counting_unit="workers", unit="count", polarity="neutral", windows=STOCK_WINDOWS,
+        breakdowns=WORKER_BREAKDOWNS + ("caseload_band",),
         parameters=(SOCIAL_WORKERS_ONLY, BANDS), reference="report §5.11",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "G1c", "social_workers_holding_cases", "Social workers holding cases",
-        "Of the social workers in post at the end of the period, the percentage holding one or more cases "
-        "(DfE: \"social workers who are caseholders\", counted by headcount).",
-        Custom(_caseholder_rows, "One row per worker in post on the last day of the period (`workers`: started "
+        id="G1c", name="social_workers_holding_cases", title="Social workers holding cases",
+        definition="Of the social workers in post at the end of the period, the percentage holding one or more cases "
+                   "(DfE: \"social workers who are caseholders\", counted by headcount).",
+        measure=Custom(_caseholder_rows, "One row per worker in post on the last day of the period (`workers`: started "
                "on or before it, `end_date` empty or on or after it); in the numerator with a case that day. "
-               + CASE_HOW, ("allocations", "workers"), on_day=_caseholders_on_day),
-        "workers", "percent", "high", "287", dfe_short="Social_Work_Caseholders_%",
+               + CASE_HOW, ("allocations", "workers"), on_day=_caseholders_on_day, on_last_day=True),
+        counting_unit="workers", unit="percent", polarity="high", dfe_measure="287",
+        dfe_short="Social_Work_Caseholders_%",
         dfe_note='DfE counts at 30 September (workforce census), so compare our value on 30 September, not at 31 March.',
         windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS,
         parameters=(SOCIAL_WORKERS_ONLY,), reference="report §5.11",
@@ -250,33 +254,34 @@ INDICATORS: tuple[Indicator, ...] = (
         "Social_Work_Caseholders_%.",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "G2", "children_open_to_social_care", "Children open to children's social care",
-        "Children open to children's social care at the end of the period: an open child-in-need episode "
-        "(referral not yet closed, including children under assessment and on child in need plans), an open "
-        "child protection plan or an open period of care (early help is section H). By team, each child is in "
-        "the team of the worker allocated that day, or \"unallocated\".",
-        Stock(open_cases), "children", "count", "neutral",
+        id="G2", name="children_open_to_social_care", title="Children open to children's social care",
+        definition="Children open to children's social care at the end of the period: an open child-in-need episode "
+                   "(referral not yet closed, including children under assessment and on child in need plans), an open "
+                   "child protection plan or an open period of care (early help is section H). By team, each child is "
+                   "in the team of the worker allocated that day, or \"unallocated\".",
+        measure=Stock(open_cases), counting_unit="children", unit="count", polarity="neutral",
         breakdowns=PERSON_BREAKDOWNS + WORKER_BREAKDOWNS, reference="report §5.11.1, §5.11.4",
         computation="A child open in several ways (an episode, a plan and a period of care) counts once. Levels "
         "of need are section A (A1).",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "G2a", "unallocated_open_cases", "Open cases not allocated to a worker",
-        "Of the children open to children's social care at the end of the period (G2), the percentage with no "
-        "worker allocated that day; the numerator is the number of unallocated cases.",
-        Custom(_unallocated_rows, "Each child open to children's social care on the last day of the period (an "
+        id="G2a", name="unallocated_open_cases", title="Open cases not allocated to a worker",
+        definition="Of the children open to children's social care at the end of the period (G2), the percentage with "
+                   "no worker allocated that day; the numerator is the number of unallocated cases.",
+        measure=Custom(_unallocated_rows, "Each child open to children's social care on the last day of the period (an "
                "open `referrals` episode, `cp_plans` plan or `periods_of_care` period), in the numerator when no "
                "`allocations` row is open for them that day.", ("referrals", "cp_plans", "periods_of_care",
                                                                  "allocations"),
-               on_day=_unallocated_on_day),
-        "children", "percent", "low", windows=STOCK_WINDOWS, breakdowns=PERSON_BREAKDOWNS,
+               on_day=_unallocated_on_day, on_last_day=True),
+        counting_unit="children", unit="percent", polarity="low", windows=STOCK_WINDOWS, breakdowns=PERSON_BREAKDOWNS,
         reference="report §5.11",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "G3", "agency_social_workers", "Agency social workers",
-        "Of the social workers in post at the end of the period, the percentage who are agency (not employed) "
-        "workers, by headcount (DfE publishes the rate by headcount and by FTE).",
-        Stock(workers, "start_date", "left", numerator="agency"), "workers", "percent", "low", "287", dfe_short="Work_Force_Agecy_Rate",
+        id="G3", name="agency_social_workers", title="Agency social workers",
+        definition="Of the social workers in post at the end of the period, the percentage who are agency (not "
+                   "employed) workers, by headcount (DfE publishes the rate by headcount and by FTE).",
+        measure=Stock(workers, "start_date", "left", numerator="agency"), counting_unit="workers", unit="percent",
+        polarity="low", dfe_measure="287", dfe_short="Work_Force_Agecy_Rate",
         dfe_note='DfE counts at 30 September and by full-time equivalent; ours is by headcount.',
         windows=STOCK_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
         reference="report §5.12.1",
@@ -285,17 +290,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "Work_Force_Agecy_Rate. Vacancies cannot be given: the store does not hold the establishment.",
         history=OPEN_ON_THE_DAY),
     Indicator(
-        "G3a", "social_workers_starting", "Social workers starting",
-        "Social workers who started in post in the period (headcount), employed or agency.",
-        Flow(workers, "start_date", attributes={"employment": _employment}), "workers", "count", "neutral",
+        id="G3a", name="social_workers_starting", title="Social workers starting",
+        definition="Social workers who started in post in the period (headcount), employed or agency.",
+        measure=Flow(workers, "start_date", attributes={"employment": _employment}), counting_unit="workers",
+        unit="count", polarity="neutral",
         windows=FLOW_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
         reference="report §5.12.1", computation="DfE counts starters in FTE (LAIT 287); this is headcount.",
         history=OWN_WINDOW),
     Indicator(
-        "G3b", "social_workers_leaving", "Social workers leaving",
-        "Social workers who left their post in the period (headcount; counted on their last day), employed or "
-        "agency.",
-        Flow(workers, "end_date", attributes={"employment": _employment}), "workers", "count", "neutral",
+        id="G3b", name="social_workers_leaving", title="Social workers leaving",
+        definition="Social workers who left their post in the period (headcount; counted on their last day), employed "
+                   "or agency.",
+        measure=Flow(workers, "end_date", attributes={"employment": _employment}), counting_unit="workers",
+        unit="count", polarity="neutral",
         windows=FLOW_WINDOWS, breakdowns=WORKER_BREAKDOWNS, parameters=(SOCIAL_WORKERS_ONLY,),
         reference="report §5.12.2", computation="DfE counts leavers in FTE (LAIT 287); this is headcount.",
         history=OWN_WINDOW),
