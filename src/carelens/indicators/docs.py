@@ -99,7 +99,7 @@ Generated from `src/carelens/indicators/catalogue/`; do not edit by hand.
 | polarity | {polarity[ind.polarity]} |
 | DfE equivalent | {dfe} |
 | windows | {", ".join(WINDOWS[w] for w in ind.series)} |
-| need | {ind.reference or "INDICATORS.md"} |
+| need | {ind.reference or "the catalogue ([indicators](README.md))"} |
 | history needed | {history_needed(ind)} |
 
 ## How it is computed

@@ -1,7 +1,7 @@
 """Computing indicators: values, numerators and denominators for many windows at once, and the
 children behind any value.
 
-Rates follow the DfE conventions in ``../shared/design/INDICATORS.md``:
+Rates follow the DfE conventions (``docs/indicators/engine.md``):
 
 - **Per 10,000.** Counts become rates per 10,000 children aged 0–17. The population used is the
   latest mid-year (30 June) estimate on or before the end of the window: the year ending 31 March

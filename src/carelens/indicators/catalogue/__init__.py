@@ -1,4 +1,4 @@
-"""The indicator catalogue: every measure in ``../shared/design/INDICATORS.md``, declared once.
+"""The indicator catalogue: every measure CareLens reports, declared once (one page each in ``docs/indicators/``).
 
 Each section of the overview has its own module, named for the part of the child's journey it
 measures. What sections (and the forecast) share is in modules named for what it is, not for a section:

@@ -1,6 +1,6 @@
 """F. Care leavers: in touch, accommodation, education, employment and training (report §5.10).
 
-Choices made where the catalogue (``INDICATORS.md`` §F) leaves room, each also on the indicator's page:
+Choices made where the catalogue (``docs/indicators/README.md``, section F) leaves room, each also on the indicator's page:
 
 - **Who is counted (F1–F3).** The 903 OC3 information (``care_leaver_contacts``) about a young person's
   17th to 21st birthday, counted in the period holding that birthday, as DfE counts a collection year:

@@ -1,6 +1,6 @@
 """C. Child protection: strategy discussions, s47 enquiries, conferences and plans (report §5.4–5.5).
 
-Choices made where the catalogue (``INDICATORS.md`` §C) leaves room, each also on the indicator's page:
+Choices made where the catalogue (``docs/indicators/README.md``, section C) leaves room, each also on the indicator's page:
 
 - **C12** ("C8–C10 by age band") is not a separate indicator: C8, C9 and C10 are broken down by
   ``age_band`` like every child-level indicator (age on the counting day; each band's rate uses that
@@ -238,7 +238,7 @@ def _cp_review_rows(ctx: Context, windows: ir.Table) -> ir.Table:
     return _in_timescale_rows(windows, plans, _review_checkpoints(ctx), late_from_window_start=False)
 
 
-C12_NOTE = ("C12 in INDICATORS.md (C8–C10 by age band) is this indicator's `age_band` breakdown: age on the "
+C12_NOTE = ("C12 of the catalogue (C8–C10 by age band) is this indicator's `age_band` breakdown: age on the "
             "counting day, each band's rate using that band's own population.")
 
 INDICATORS: tuple[Indicator, ...] = (

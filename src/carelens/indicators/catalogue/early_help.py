@@ -1,6 +1,6 @@
 """H. Early help: episodes open and starting, step-ups to social care and step-downs from it (report §5.2).
 
-Choices made where the catalogue (``INDICATORS.md`` §H) leaves room, each also on the indicator's page:
+Choices made where the catalogue (``docs/indicators/README.md``, section H) leaves room, each also on the indicator's page:
 
 - Counted in **episodes** of early help (``early_help_episodes``); a child's episodes never overlap, so
   the episodes open on a day are also the children open to early help that day.

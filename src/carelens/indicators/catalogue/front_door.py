@@ -224,7 +224,7 @@ INDICATORS: tuple[Indicator, ...] = (
                    "further action, LAIT CIN_Refferals_NFA).",
         measure=Flow("referrals", "referral_date", numerator="referral_nfa"), counting_unit="events", unit="percent",
         polarity="neutral", dfe_measure="290",
-        dfe_short="CIN_Refferals_NFA", dfe_comparable=True, reference="INDICATORS.md B6",
+        dfe_short="CIN_Refferals_NFA", dfe_comparable=True, reference="the catalogue ([indicators](README.md)), B6",
         history=OWN_WINDOW),
     Indicator(
         id="B7", name="open_assessments", title="Open assessments",

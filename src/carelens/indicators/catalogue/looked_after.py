@@ -1,6 +1,6 @@
 """D. Children looked after: numbers, legal status, placements, stability, missing, health (report §5.6–5.8).
 
-Choices made where the catalogue (``INDICATORS.md`` §D) leaves room, each also on the indicator's page. This
+Choices made where the catalogue (``docs/indicators/README.md``, section D) leaves room, each also on the indicator's page. This
 module declares the indicators and the measures only they use; the tables they are counted from are derived
 in modules named for what they hold, which other sections (and the forecast) read too:
 :mod:`~carelens.indicators.catalogue.care_episodes` (the episodes in force, placements, periods of care and
@@ -446,7 +446,7 @@ def _social_workers_on_day(ctx: Context):
     return three_or_more_on_day(ctx, social_worker_steps(ctx))
 
 
-D4_NOTE = ("D4 in INDICATORS.md (D1–D3 by age band, report §5.7) is this indicator's `age_band` breakdown: age "
+D4_NOTE = ("D4 of the catalogue (D1–D3 by age band, report §5.7) is this indicator's `age_band` breakdown: age "
            "on the counting day, each band's rate using that band's own population; children aged 18 (leaving "
            "care on their birthday) are a group of their own.")
 
@@ -718,7 +718,7 @@ INDICATORS: tuple[Indicator, ...] = (
         measure=Stock(in_care_not_short_break, numerator=_far_outside, attributes=LOCATION_ATTRIBUTES),
         counting_unit="children", unit="percent", polarity="low", dfe_measure="87", dfe_short="LACDistance",
         dfe_comparable=True, computation=IN_FORCE_HOW + " Distance and location are the "
-        "placement's (`placements.distance_miles`, `inside_la`).", reference="INDICATORS.md D12",
+        "placement's (`placements.distance_miles`, `inside_la`).", reference="the catalogue ([indicators](README.md)), D12",
         history=OPEN_ON_THE_DAY),
     Indicator(
         id="D12a", name="looked_after_placed_outside", title="Children placed outside the authority",
@@ -734,7 +734,7 @@ INDICATORS: tuple[Indicator, ...] = (
                    "from home, inside or outside the authority.",
         measure=Stock(in_care_not_short_break, numerator=_far, attributes=LOCATION_ATTRIBUTES),
         counting_unit="children", unit="percent", polarity="low", computation=IN_FORCE_HOW,
-        reference="INDICATORS.md D12",
+        reference="the catalogue ([indicators](README.md)), D12",
         history=OPEN_ON_THE_DAY),
     # ------------------------------------------------------------------------------ D13 social workers
     Indicator(
@@ -751,6 +751,6 @@ INDICATORS: tuple[Indicator, ...] = (
                "three or more.", ("allocations", "workers", "looked_after_episodes", "periods_of_care"),
                on_day=_social_workers_on_day, once_per_child=True, on_last_day=True),
         counting_unit="children", unit="percent", polarity="low", windows=STOCK_WINDOWS,
-        breakdowns=BREAKDOWNS + ("number_of_social_workers",), reference="INDICATORS.md D13",
+        breakdowns=BREAKDOWNS + ("number_of_social_workers",), reference="the catalogue ([indicators](README.md)), D13",
         history=History(12, "every social worker allocated in the 12 months up to the day counted")),
 )

@@ -1,6 +1,6 @@
 """E. Permanence: adoption and special guardianship (report §5.9).
 
-Choices made where the catalogue (``INDICATORS.md`` §E) leaves room, each also on the indicator's page:
+Choices made where the catalogue (``docs/indicators/README.md``, section E) leaves room, each also on the indicator's page:
 
 - **Leaving care by adoption or special guardianship** follows DfE (LAIT 208 and 390): the reason the
   period of care ceased (903 REC: E11/E12 adopted; E43–E48 special guardianship order). For the

@@ -1,7 +1,7 @@
 """G. Workforce and caseloads: caseloads, open and unallocated cases, agency staff, starters and leavers
 (report §5.11–5.12).
 
-Choices made where the catalogue (``INDICATORS.md`` §G) leaves room, each also on the indicator's page:
+Choices made where the catalogue (``docs/indicators/README.md``, section G) leaves room, each also on the indicator's page:
 
 - **A case** is an open allocation of a child to a worker (``allocations``: started on or before the day,
   not ended by it). A worker's **caseload** is the number of children allocated to them on the day; a
