@@ -52,7 +52,7 @@ from pathlib import Path
 
 import polars as pl
 
-from carelens.ingest.annex_a import Coding, _lookup, _t, ethnicity_code, text_key
+from carelens.ingest.coded_text import Coding, ethnicity_code, lookup, text_key, texts
 from carelens.ingest.extract import Extract
 from carelens.ingest.formats import regular_file_problem
 from carelens.ingest.text_files import read_csv_text
@@ -462,25 +462,25 @@ READ_TABLES = tuple(t.name for t in TABLES if t.ssd_table and t.name not in NOT_
 # SSD labels (the SSD specification's code sets and common system wording) → store codes, per
 # code list. Codes themselves and the code lists' own labels are always accepted.
 SSD_TEXT: dict[str, dict] = {
-    "sex": _t(("Male", "M"), ("Female", "F"), ("Unknown", "U"), ("Not known", "U"), ("Indeterminate", "U")),
-    "category_of_abuse": _t(("Neglect", "NEG"), ("Physical abuse", "PHY"), ("Physical", "PHY"),
+    "sex": texts(("Male", "M"), ("Female", "F"), ("Unknown", "U"), ("Not known", "U"), ("Indeterminate", "U")),
+    "category_of_abuse": texts(("Neglect", "NEG"), ("Physical abuse", "PHY"), ("Physical", "PHY"),
                             ("Sexual abuse", "SAB"), ("Sexual", "SAB"), ("Emotional abuse", "EMO"),
                             ("Emotional", "EMO"), ("Multiple", "MUL")),
-    "missing_type": _t(("Missing", "M"), ("Away", "A"), ("Absent", "A"),
+    "missing_type": texts(("Missing", "M"), ("Away", "A"), ("Absent", "A"),
                        ("Away from placement without authorisation", "A")),
-    "health_check_type": _t(("Health Assessment", "HEALTH_ASSESSMENT"), ("Health Check", "HEALTH_ASSESSMENT"),
+    "health_check_type": texts(("Health Assessment", "HEALTH_ASSESSMENT"), ("Health Check", "HEALTH_ASSESSMENT"),
                             ("Review Health Assessment", "HEALTH_ASSESSMENT"),
                             ("Initial Health Assessment", "HEALTH_ASSESSMENT"), ("Dental Check", "DENTAL"),
                             ("Dental", "DENTAL"), ("Developmental Check", "DEVELOPMENTAL"),
                             ("Health surveillance check", "DEVELOPMENTAL"), ("Development check", "DEVELOPMENTAL")),
-    "care_leaver_eligibility": _t(("Relevant", "RELEVANT"), ("Former Relevant", "FORMER_RELEVANT"),
+    "care_leaver_eligibility": texts(("Relevant", "RELEVANT"), ("Former Relevant", "FORMER_RELEVANT"),
                                   ("Eligible", "ELIGIBLE"), ("Qualifying", ""), ("No Current Eligibility", "")),
-    "care_leaver_in_touch": _t(("Yes", "YES"), ("No", "NO"), ("In touch", "YES"), ("Not in touch", "NO")),
-    "permanence_order_type": _t(("Adoption", "ADOPTION"), ("Adoption Order", "ADOPTION"),
+    "care_leaver_in_touch": texts(("Yes", "YES"), ("No", "NO"), ("In touch", "YES"), ("Not in touch", "NO")),
+    "permanence_order_type": texts(("Adoption", "ADOPTION"), ("Adoption Order", "ADOPTION"),
                                 ("Special Guardianship", "SGO"), ("Special Guardianship Order", "SGO"),
                                 ("Child Arrangements Order/ Residence Order", ""),
                                 ("Child Arrangements Order", ""), ("Residence Order", "")),
-    "early_help_end_reason": _t(("Outcomes met", "COMPLETED"), ("Completed", "COMPLETED"),
+    "early_help_end_reason": texts(("Outcomes met", "COMPLETED"), ("Completed", "COMPLETED"),
                                 ("Step-up", "STEP_UP"), ("Step up", "STEP_UP"), ("Stepped up", "STEP_UP"),
                                 ("Disengaged", "DISENGAGED"), ("Moved", "MOVED"), ("Moved away", "MOVED"),
                                 ("Aged out", "AGED_OUT")),
@@ -609,7 +609,7 @@ def _code(list_name: str, value: str, year: int) -> tuple[str | None, str]:
     if plain in _codes_of(list_name):
         ok = code_lists.is_valid(list_name, plain, _clamp(year))
         return (plain, "exact") if ok else (None, "invalid_year")
-    code, how = _lookup(Coding(list_name, text), value, year)
+    code, how = lookup(Coding(list_name, text), value, year)
     return code, how
 
 
