@@ -49,3 +49,46 @@ def small_903_return(tiny_store_path, tmp_path_factory):
     with Store(tiny_store_path, read_only=True) as store:
         write_ssda903(store, 2025, folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One local Spark session for every test that needs one: starting the JVM costs tens of seconds."""
+    from carelens.indicators.backends import spark_local
+
+    con = spark_local()
+    yield con
+    con._session.stop()
+
+
+@pytest.fixture()
+def spark(spark_session):
+    """The shared Spark session with no table left by an earlier test (copy_store makes temporary views)."""
+    catalog = spark_session._session.catalog
+    for table in catalog.listTables():
+        if table.isTemporary:
+            catalog.dropTempView(table.name)
+    return spark_session
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A function giving the connection settings of a new, empty database on one throwaway PostgreSQL server
+    shared by every test (starting a server costs seconds; a database of its own leaves no test another's
+    tables)."""
+    import itertools
+
+    import psycopg
+    from postgres_server import postgres_server
+
+    with postgres_server() as settings:
+        numbers = itertools.count(1)
+
+        def new_database() -> dict:
+            name = f"test_{next(numbers)}"
+            with psycopg.connect(host=settings["host"], port=settings["port"], user=settings["user"],
+                                 dbname=settings["database"], autocommit=True) as con:
+                con.execute(f"CREATE DATABASE {name}")
+            return {**settings, "database": name}
+
+        yield new_database

@@ -218,27 +218,20 @@ def test_a_store_without_the_held_back_table_counts_none(held_back, tmp_path):
     assert set(on_store["children_held_back"]) == set(copied["children_held_back"]) == {0}
 
 
-def test_the_engines_flag_alike(held_back, one_year):
+def test_the_engines_flag_alike(held_back, one_year, postgres_database, spark):
     """The flags come from the same tables as the figures, so every engine gives the same ones."""
-    from postgres_server import postgres_server
-
-    from carelens.indicators.backends import postgres, spark_local
+    from carelens.indicators.backends import postgres
 
     chosen = [indicator(i) for i in ("B1", "B4", "B5", "D1", "D8")]
     periods = periods_at(dt.date(2025, 3, 31))
     with Store(held_back[0], read_only=True) as s:
         expected = evaluate_series(s, chosen, periods, "890")
-        with postgres_server() as settings:
-            con = postgres(**settings)
-            try:
-                on_postgres = evaluate_series(copy_store(s, con), chosen, periods, "890")
-            finally:
-                con.disconnect()
-        spark = spark_local()
+        con = postgres(**postgres_database())
         try:
-            on_spark = evaluate_series(copy_store(s, spark, la_code="890"), chosen, periods, "890")
+            on_postgres = evaluate_series(copy_store(s, con), chosen, periods, "890")
         finally:
-            spark._session.stop()
+            con.disconnect()
+        on_spark = evaluate_series(copy_store(s, spark, la_code="890"), chosen, periods, "890")
     columns = ["indicator", "period", "outside_coverage", "history_short", "children_held_back"]
     assert expected.select(columns).filter(pl.col("history_short")).height > 0  # (something to compare)
     assert set(expected["children_held_back"]) == {1}

@@ -510,16 +510,15 @@ def test_fuzz_only_ingest_errors_escape(tmp_path, name, values):
         assert e.problems
 
 
-def test_postgresql_database_reads_the_same(tmp_path, extract):
+def test_postgresql_database_reads_the_same(tmp_path, extract, postgres_database):
     """The same SSD tables in a real PostgreSQL server, read through Ibis, give the same rows."""
-    from postgres_server import postgres_server
-
-    with postgres_server() as settings:
-        con = ibis.postgres.connect(**settings)
+    con = ibis.postgres.connect(**postgres_database())
+    try:
         con.raw_sql("CREATE SCHEMA ssd_development")
         for name, rows in tables().items():
             con.create_table(name, _frame(name, rows), database="ssd_development")
         got = read_ssd_database(con, "890", schema="ssd_development")
+    finally:
         con.disconnect()
     _same(got, extract)
     assert got.frames["cp_plans"]["source_file"].to_list() == ["postgres:ssd_development.ssd_cp_plans"]
