@@ -211,6 +211,7 @@ def test_care_leaver_rows_carry_the_birthday(store):
     assert set(rows["child_id"]) == set("ABCDEHJU")
 
 
+@pytest.mark.slow
 def test_every_care_leaver_indicator_runs_over_the_standard_windows(small_store):
     """Every indicator, window and breakdown on the synthetic authority, with plausible values."""
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))

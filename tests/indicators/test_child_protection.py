@@ -318,6 +318,7 @@ def test_reviews_in_timescale_dfe_19(store):
 
 
 # ---------------------------------------------------------------------------------------- synthetic
+@pytest.mark.slow
 def test_every_indicator_and_breakdown_evaluates_on_the_synthetic_authority(small_store):
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))
     for ind in child_protection.INDICATORS:

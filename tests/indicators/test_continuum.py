@@ -165,6 +165,7 @@ def test_representation_at_one_level(store):
     assert evaluate(store, indicator("A2c"), FY2025, "890").numerator == 1
 
 
+@pytest.mark.slow
 def test_every_continuum_indicator_runs_on_the_synthetic_authority_for_every_breakdown(small_store):
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))
     for ind in continuum.INDICATORS:

@@ -102,6 +102,7 @@ def test_step_downs(store):
     assert (v.numerator, v.denominator) == (2, 3)
 
 
+@pytest.mark.slow
 def test_every_early_help_indicator_runs_over_the_standard_windows(small_store):
     """Every indicator, window and breakdown on the synthetic authority, with plausible values."""
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))

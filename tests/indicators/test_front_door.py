@@ -321,6 +321,7 @@ def test_assessments_ending_with_no_further_involvement(assess):
 
 
 # ---------------------------------------------------------------------------- synthetic authority
+@pytest.mark.slow
 def test_every_front_door_indicator_runs_on_the_synthetic_authority_for_every_breakdown(small_store):
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))
     for ind in front_door.INDICATORS:

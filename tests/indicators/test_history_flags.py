@@ -218,6 +218,7 @@ def test_a_store_without_the_held_back_table_counts_none(held_back, tmp_path):
     assert set(on_store["children_held_back"]) == set(copied["children_held_back"]) == {0}
 
 
+@pytest.mark.slow
 def test_the_engines_flag_alike(held_back, one_year, postgres_database, spark):
     """The flags come from the same tables as the figures, so every engine gives the same ones."""
     from carelens.indicators.backends import postgres

@@ -243,6 +243,7 @@ def _ctx(store):
     return context(store, indicator("E3"), "890")
 
 
+@pytest.mark.slow
 def test_every_permanence_indicator_runs_over_the_standard_windows(small_store):
     """Every indicator, window and breakdown on the synthetic authority, with plausible values."""
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))

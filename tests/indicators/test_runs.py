@@ -31,6 +31,7 @@ def on_one_thread(small_store_path):
         return evaluate_series(store, CATALOGUE, YEAR, "890", threads=1)
 
 
+@pytest.mark.slow
 def test_a_run_on_two_threads_gives_what_a_run_on_one_gives(small_store, on_one_thread):
     one = on_one_thread
     two = evaluate_series(small_store, CATALOGUE, YEAR, "890", threads=2)
@@ -39,6 +40,7 @@ def test_a_run_on_two_threads_gives_what_a_run_on_one_gives(small_store, on_one_
     assert_frame_equal(two, one)  # the same rows in the same order
 
 
+@pytest.mark.slow
 def test_sharing_building_blocks_between_indicators_changes_no_figure(small_store, on_one_thread):
     # the flags come from the store's coverage, not from the building blocks, so the runs of one indicator
     # leave them out (one coverage query per run would be most of this test's time)

@@ -81,6 +81,7 @@ def test_a_stock_whose_numerator_uses_the_day_is_joined_not_swept(plans_store):
     assert not sweepable(c8, context(plans_store, c8, "890"), "age_band")  # a child's age changes
 
 
+@pytest.mark.slow
 def test_every_swept_measure_in_the_catalogue_agrees_with_the_join(small_store):
     """Each stock and custom measure the engine sweeps, on the 10,000-child coastal authority, on every Sunday and month end
     of two years: the same children (or episodes or workers) counted, and the same in the numerator."""

@@ -169,6 +169,7 @@ def test_a_week_earlier(store):
     assert evaluate(store, indicator("G2"), week, "890").numerator == 17  # + w
 
 
+@pytest.mark.slow
 def test_every_workforce_indicator_runs_over_the_standard_windows(small_store):
     """Every indicator, window and breakdown on the synthetic authority, with plausible values."""
     periods = standard_periods(D(2024, 4, 1), D(2025, 3, 31))

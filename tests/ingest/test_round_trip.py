@@ -9,6 +9,8 @@ year exactly.
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
 from hypothesis import HealthCheck, example, given, settings
@@ -45,6 +47,7 @@ def contents(paths):
 # derandomized: every run (and CI) tries the same seeds; seed 170 once had a death before birth
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(seed=st.integers(min_value=1, max_value=10_000))
 @example(seed=170)
 def test_returns_survive_ingest_unchanged(tmp_path_factory, seed):

@@ -28,6 +28,9 @@ from carelens.model.tables import TABLES
 from carelens.synth import AuthoritySpec, load_profile, synthesise
 
 PREVIOUS = Path(__file__).parent / "previous_release"
+# a stock, flows, timeliness, a caseload and an amount: one or two of each section of the catalogue
+ONE_OF_EACH_SECTION = Selection(as_at="2025-03-31", indicators=("A1", "B4", "B8", "C8", "D1", "D10", "E1", "F1", "G1",
+                                                                "H1"))
 DUCKDB_TYPES = {"string": "VARCHAR", "date": "DATE", "boolean": "BOOLEAN", "int32": "INTEGER",
                 "int64": "BIGINT", "float64": "DOUBLE"}
 
@@ -94,15 +97,15 @@ def test_a_synthetic_store_of_the_previous_release_opens_migrated(tmp_path):
             ("synthetic:coastal-high-demand", "synthetic", True, "coastal-high-demand", None, None)]
         assert loads["children"].to_list() == [rows_before["person"]]
         assert s.coverage().equals(coverage(s, ["890"]))  # recorded as the data says
-        migrated = figures(s, Selection(as_at="2025-03-31"))
+        migrated = figures(s, ONE_OF_EACH_SECTION)
     # the same authority generated afresh by this CareLens: every figure of the migrated store is its figure
     fresh = tmp_path / "fresh.duckdb"
     synthesise(fresh, [AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), 150)],
                years=2, seed=7)
     with Store(fresh, read_only=True) as s:
         assert {t.name: s.count(t.name) for t in TABLES} == rows_before
-        again = figures(s, Selection(as_at="2025-03-31"))
-    assert len(migrated.values) > 500 and migrated.values["numerator"].sum() > 0
+        again = figures(s, ONE_OF_EACH_SECTION)
+    assert len(migrated.values) > 40 and migrated.values["numerator"].sum() > 0
     assert migrated.values.equals(again.values)
 
 

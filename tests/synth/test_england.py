@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from carelens.model.store import Store
 from carelens.synth import england_specs, english_authorities, synthesise
 
@@ -16,6 +18,7 @@ def test_every_english_authority_has_its_own_population_and_profile():
     assert kent.profile.rates["contacts_per_10k"] < blackpool.profile.rates["contacts_per_10k"]
 
 
+@pytest.mark.slow
 def test_a_region_is_generated_into_one_pooled_store(tmp_path):
     specs = england_specs(region="North East", scale=0.02)
     assert len(specs) == 12
