@@ -153,6 +153,7 @@ def test_indicator_pages_are_up_to_date():
             f"docs/indicators/{name} is stale: run uv run python -m carelens.indicators.docs"
 
 
+@pytest.mark.slow
 def test_indicators_command_writes_long_form_csv_json_and_parquet(small_store_path, tmp_path):
     from typer.testing import CliRunner
 

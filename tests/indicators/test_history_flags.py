@@ -30,6 +30,7 @@ from carelens.indicators.flags import months_before
 from carelens.indicators.indicator import History, Indicator
 from carelens.indicators.measures import Flow
 from carelens.indicators.periods import periods_at
+from carelens.model.metadata import METADATA_TABLES
 from carelens.model.provenance import Span, collection_year_span, merged
 from carelens.model.store import Store
 
@@ -209,10 +210,12 @@ def test_every_figure_says_how_many_children_were_held_back(held_back):
 def test_a_store_without_the_held_back_table_counts_none(held_back, tmp_path):
     old = tmp_path / "old.duckdb"
     shutil.copy(held_back[0], old)
-    with duckdb.connect(str(old)) as con:  # a store made before the table existed
-        con.execute("DROP TABLE held_back_children")
+    with duckdb.connect(str(old)) as con:  # a store made before the table existed: before migrations too
+        for name in ("held_back_children", *(t.name for t in METADATA_TABLES)):
+            con.execute(f'DROP TABLE "{name}"')
     periods = periods_at(dt.date(2025, 3, 31))
-    with Store(old, read_only=True) as s:
+    with Store(old, read_only=True) as s:  # migrated as it is opened: the table is made, empty
+        assert s.count("held_back_children") == 0
         on_store = evaluate_series(s, [indicator("D1")], periods, "890")
         copied = evaluate_series(copy_store(s, ibis.duckdb.connect()), [indicator("D1")], periods, "890")
     assert set(on_store["children_held_back"]) == set(copied["children_held_back"]) == {0}

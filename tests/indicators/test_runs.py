@@ -51,6 +51,7 @@ def test_sharing_building_blocks_between_indicators_changes_no_figure(small_stor
                            rel_tol=1e-12)
 
 
+@pytest.mark.slow
 def test_a_run_leaves_no_temporary_table_behind(small_store):
     before = _temporary_tables(small_store)
     evaluate_series(small_store, [ind for ind in CATALOGUE if ind.group == "Children looked after"], YEAR, "890")

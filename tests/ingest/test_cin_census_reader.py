@@ -1012,6 +1012,7 @@ def test_fuzz_bytes(fuzz_folder, data):
     read_bytes(fuzz_folder, bytes(raw))
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_fuzz_elements(fuzz_folder, data):

@@ -111,6 +111,7 @@ def test_a_stray_date_is_one_row_problem_and_nothing_is_stored(messy, tmp_path):
     assert f"All 1 problem(s) written to {tmp_path / 'problems.csv'}" in out
 
 
+@pytest.mark.slow
 def test_hold_back_loads_everyone_else_and_records_the_child(clean, messy, tmp_path):
     d, child, row = messy
     store = tmp_path / "held.duckdb"
@@ -136,6 +137,7 @@ def test_hold_back_loads_everyone_else_and_records_the_child(clean, messy, tmp_p
         (reviews, f"row {row}", "REVIEW", "13/01/2027", child)]
 
 
+@pytest.mark.slow
 def test_a_held_back_child_keeps_what_the_store_had_until_the_return_is_loaded_whole(clean, messy, tmp_path):
     d, child, _ = messy
     store = tmp_path / "s.duckdb"

@@ -66,6 +66,7 @@ def test_returns_survive_ingest_unchanged(tmp_path_factory, seed):
         assert after[name] == before[name], f"seed {seed}: {name} differs after the round trip"
 
 
+@pytest.mark.slow
 def test_loading_the_same_returns_twice_changes_nothing(tmp_path):
     spec = AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), children=2000)
     synthesise(tmp_path / "synthetic.duckdb", [spec], years=4, seed=3)

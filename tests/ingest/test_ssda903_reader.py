@@ -629,6 +629,7 @@ mutation = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(file_index=st.integers(0, 10), mutations=st.lists(mutation, min_size=1, max_size=3))
 def test_fuzzed_returns_only_ever_raise_ingest_error(written, tmp_path_factory, file_index, mutations):
@@ -665,6 +666,7 @@ def test_fuzzed_returns_only_ever_raise_ingest_error(written, tmp_path_factory, 
 @given(file_index=st.integers(0, 10),
        mutations=st.lists(st.tuples(st.just("cell"), st.integers(0, 10_000), st.text(max_size=12)), min_size=1,
                           max_size=4))
+@pytest.mark.slow
 def test_fuzzed_cells_held_back_leave_no_row_of_the_child(written, tmp_path_factory, file_index, mutations):
     """With hold_back, a mangled return is read without the children it names in its problems (every row of
     theirs, in every table) or refused with the problems that name no child; never anything else."""
