@@ -50,8 +50,15 @@ def unwritable_folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def empty_store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    Store(path).close()  # made, with every table, and nothing loaded
+    return path
+
+
 @pytest.fixture()
-def places(tmp_path, tiny_store_path, small_903_return):
+def places(tmp_path, tiny_store_path, small_903_return, empty_store):
     """Real files of every wrong kind, and a real store and return."""
     p = {"tmp": tmp_path, "return": small_903_return}
     p["store"] = tmp_path / "store.duckdb"
@@ -67,7 +74,7 @@ def places(tmp_path, tiny_store_path, small_903_return):
     with duckdb.connect(str(p["partial"])) as con:
         con.execute("CREATE TABLE person (child_id VARCHAR, la_code VARCHAR)")
     p["empty"] = tmp_path / "empty.duckdb"
-    Store(p["empty"]).close()  # made, with every table, and nothing loaded
+    shutil.copy(empty_store, p["empty"])  # made, with every table, and nothing loaded
     p["afile"] = tmp_path / "a-file"
     p["afile"].write_text("x")
     p["unwritable"] = unwritable_folder(tmp_path)

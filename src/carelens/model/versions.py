@@ -55,10 +55,10 @@ def record_version(con: duckdb.DuckDBPyConnection, change: str, loads: Sequence[
                          load.seed, load.years])
         _record_authorities(con)
         la_codes = [r[0] for r in con.execute(f'SELECT la_code FROM "{STORE_AUTHORITIES.name}" ORDER BY 1').fetchall()]
-        reader = TableReader(con)
-        spans = coverage(reader, la_codes).rename({"table": "table_name"})
         con.execute(f'DELETE FROM "{STORE_COVERAGE.name}"')
-        if len(spans):
+        # (a store with no children covers nothing: its first version is recorded without a query per table)
+        spans = coverage(TableReader(con), la_codes).rename({"table": "table_name"}) if la_codes else None
+        if spans is not None and len(spans):
             con.register("_spans", spans.to_arrow())
             con.execute(f'INSERT INTO "{STORE_COVERAGE.name}" SELECT la_code, table_name, first_day, last_day '
                         'FROM _spans')
