@@ -21,6 +21,9 @@ LAYERS: dict[str, int] = {
     "collection_years": 0,
     "problems": 0,
     "path_problems": 0,
+    # statistical process control and disclosure control: arithmetic on series and tables, nothing else
+    "spc": 0,
+    "disclosure": 0,
     # 1: the store's model, and the DfE's specifications of the returns
     "model": 1,
     "return_specs": 1,
@@ -31,6 +34,8 @@ LAYERS: dict[str, int] = {
     "indicators": 2,
     # 3: the published DfE and ONS figures, and comparisons of an authority with them
     "published": 3,
+    # charts of indicator results (and control limits), shared by the report and the web app
+    "charts": 3,
     # 4: what a council reads: the store's figures and the published ones put together
     "report": 4,
     # 5: the demo, which runs the whole job on synthetic data (synth, returns, ingest, report)

@@ -1,0 +1,13 @@
+"""Charts of indicator results, as Vega-Lite specifications built with Vega-Altair.
+
+One function per kind of chart (a trend with its control limits and benchmarks, a representation
+chart, a breakdown's bars), each a function of indicator results — frames from
+:mod:`carelens.indicators.api` and the published benchmarks — never of a report or a page. So the
+monthly report (rendered to SVG and PNG with vl-convert) and the web app (drawn in the browser by
+vega-embed) show the same chart from the same specification. Every chart carries a title, labelled
+axes, the table of the data it draws and a text alternative written from that data.
+"""
+
+from carelens.charts.chart import Chart
+
+__all__ = ["Chart"]

@@ -1,0 +1,1 @@
+"""Disclosure control for published tables: primary and secondary suppression of small counts."""

@@ -1,0 +1,1 @@
+"""Statistical process control for indicator series: XmR (individuals) charts and their signals."""
