@@ -245,6 +245,11 @@ class Store:
         """Every version of the store's data, oldest first (``store_versions``)."""
         return versions.frame(self._duck, STORE_VERSIONS.name)
 
+    def teams(self, la_code: str) -> pl.DataFrame:
+        """The authority's teams: ``team_id``, ``name`` and ``service`` (what a report names a team by)."""
+        t = self.table("teams")
+        return t.filter(t.la_code == la_code).select("team_id", "name", "service").order_by("team_id").to_polars()
+
     def is_empty(self) -> bool:
         """True when the store holds no children (made, but nothing loaded into it)."""
         return self.count("person") == 0

@@ -1,0 +1,167 @@
+"""The monthly report built from the store: figures gathered once, each section drafted from them, small
+numbers suppressed for a published report, the analyst's edits laid over the drafts.
+
+``build_report`` makes the format-independent :class:`carelens.report.document.Report`; ``write_report``
+writes it in each format asked for (``report/formats/``), with ``narrative.yaml`` (the drafts, to edit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from carelens.indicators.api import definition
+from carelens.model.metadata import carelens_version
+from carelens.model.store import Store
+from carelens.report import charts as report_charts
+from carelens.report.disclosure_control import Disclosed, disclose
+from carelens.report.document import Definition, Figure, Paragraph, Report, Section
+from carelens.report.figures import ReportFigures, gather
+from carelens.report.narrative.changes import what_changed
+from carelens.report.narrative.edits import Edit, apply_edits
+from carelens.report.narrative.paragraphs import draft
+from carelens.report.sections import SECTIONS, SectionSpec
+from carelens.report.tables import Counted, breakdown_table, ratio_table, representation_table, team_table
+
+AUDIENCES = ("internal", "published")
+FORMATS = ("pdf", "html", "xlsx")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    audience: str = "internal"
+    compare_with: str | None = None  # the real authority whose neighbours, region and England are compared with
+    suppression_threshold: int = 5  # published: counts of 1 to threshold-1 are not shown
+    team_min_workers: int = 5  # published: teams with fewer workers are shown together
+    edits: dict[str, Edit] | None = None
+    edits_path: Path | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.audience == "published"
+
+
+Step = Callable[[str], None]
+
+
+def _quiet(what: str) -> None:
+    return None
+
+
+def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOptions = ReportOptions(),
+                 step: Step = _quiet) -> Report:
+    """The report for the authority at the month end ``as_at``."""
+    if options.audience not in AUDIENCES:
+        raise ValueError(f"audience {options.audience!r}: expected internal or published")
+    figures = gather(store, la_code, as_at, options.compare_with, step=lambda what: step(f"figures: {what}"))
+    name = _authority_name(store, la_code)
+    team_names = dict(zip(figures.teams["team_id"], figures.teams["name"], strict=False))
+    step("tables")
+    counted = _tables(figures, team_names, name, options)
+    disclosed = disclose(counted, options.suppression_threshold) if options.published else Disclosed.nothing()
+    step("narrative")
+    small_below = options.suppression_threshold if options.published else None
+    sections = []
+    paragraphs: list[Paragraph] = []
+    for spec in SECTIONS:
+        drafted = [draft(m, spec.key, figures, small_below, disclosed.withheld) for m in spec.measures]
+        paragraphs += drafted
+        sections.append((spec, drafted))
+    summary = what_changed(figures, small_below, disclosed.withheld)
+    paragraphs += summary.paragraphs()
+    if options.edits:
+        edited = {p.key: p for p in apply_edits(paragraphs, options.edits, options.edits_path)}
+    else:
+        edited = {p.key: p for p in paragraphs}
+    step("charts")
+    built = []
+    for spec, drafted in sections:
+        built.append(_section(spec, [edited[p.key] for p in drafted], figures, counted.get(spec.key, []),
+                              disclosed, options))
+    summary = replace(summary, blocks=tuple(edited.get(b.key, b) if isinstance(b, Paragraph) else b
+                                            for b in summary.blocks))
+    ids = sorted({m.indicator for s in SECTIONS for m in s.measures}, key=_catalogue_order)
+    definitions = tuple(Definition(i, definition(i).title, definition(i).definition, definition(i).unit.value)
+                        for i in ids)
+    return Report(authority=name, la_code=la_code, as_at=as_at, audience=options.audience, summary=summary,
+                  sections=tuple(built), definitions=definitions, notes=_notes(figures, options),
+                  store_version=figures.store_version, carelens_version=carelens_version(),
+                  generated=dt.datetime.now().replace(microsecond=0),
+                  suppression_threshold=options.suppression_threshold if options.published else None)
+
+
+def _catalogue_order(ind: str) -> int:
+    from carelens.indicators.api import definitions
+
+    return [i.id for i in definitions()].index(ind)
+
+
+def _authority_name(store: Store, la_code: str) -> str:
+    details = store.authority_details()
+    if "name" in details.columns:
+        rows = details.filter(details["la_code"] == la_code)
+        if rows.height and rows.item(0, "name"):
+            return rows.item(0, "name")
+    return f"Local authority {la_code}"
+
+
+def _tables(figures: ReportFigures, team_names: dict[str, str], name: str, options: ReportOptions
+            ) -> dict[str, list[Counted]]:
+    """Each section's tables, in the order they are shown."""
+    out: dict[str, list[Counted]] = {}
+    for spec in SECTIONS:
+        tables: list[Counted | None] = []
+        for breakdown in ("sex", "age_band") if spec.representation else ():
+            tables.append(representation_table(spec.representation, breakdown, figures))
+        tables += [breakdown_table(b, figures, team_names) for b in spec.breakdowns]
+        if spec.ratio_table:
+            tables.append(ratio_table(figures, name))
+        if spec.team_caseloads:
+            tables.append(team_table(figures, team_names, options.team_min_workers if options.published else None))
+        out[spec.key] = [t for t in tables if t is not None]
+    return out
+
+
+def _section(spec: SectionSpec, paragraphs: list[Paragraph], figures: ReportFigures, tables: list[Counted],
+             disclosed: Disclosed, options: ReportOptions) -> Section:
+    blocks: list = []
+    by_indicator = {p.key.split("/", 1)[1]: p for p in paragraphs}
+    for m in spec.measures:
+        blocks.append(by_indicator[m.indicator])
+        if m.chart:
+            chart = report_charts.trend(m, figures, disclosed, options.suppression_threshold if options.published
+                                    else None)
+            if chart is not None:
+                blocks.append(Figure(chart, chart.title))
+    for counted in tables:
+        table = disclosed.table(counted)
+        blocks.append(table)
+        chart = report_charts.of_table(counted, table)
+        if chart is not None:
+            blocks.append(Figure(chart, chart.title))
+    return Section(spec.number, spec.key, spec.title, tuple(blocks))
+
+
+def _notes(figures: ReportFigures, options: ReportOptions) -> tuple[str, ...]:
+    notes = []
+    if figures.compared_with_name:
+        notes.append(f"Benchmarks: the latest DfE published figures for {figures.compared_with_name}'s statistical "
+                     "neighbours (their median), its region and England (Open Government Licence v3.0).")
+    else:
+        notes.append("Benchmarks: none shown — the published DfE figures do not include this authority; give one "
+                     "to compare with (--compare-with).")
+    if figures.children_held_back:
+        notes.append(f"{figures.children_held_back:,} children were held back at loading because their records had "
+                     "problems; every figure leaves them out.")
+    for flag, words in (("outside_coverage", "covers windows the store's data does not"),
+                        ("history_short", "needs more history than the store holds")):
+        if figures.flagged.get(flag):
+            notes.append(f"Indicators {', '.join(figures.flagged[flag])}: a figure {words}; read it with care.")
+    if options.published:
+        notes.append(f"Counts from 1 to {options.suppression_threshold - 1} are not shown ([c]), nor any percentage "
+                     "or rate computed from them; further cells are hidden so that none of them can be worked out "
+                     "from totals or from another table. Teams with fewer than "
+                     f"{options.team_min_workers} social workers are shown together. No child-level data.")
+    return tuple(notes)

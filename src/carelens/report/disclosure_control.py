@@ -1,0 +1,54 @@
+"""Small numbers suppressed across a published report (docs/report/disclosure.md).
+
+Every table's counts are put together — a count shown in two tables, or a total shown in one table and
+stated in a sentence, is one cell under one key (:mod:`carelens.report.tables`) — and suppressed at once by
+:func:`carelens.disclosure.suppress`: counts from 1 to threshold−1 (primary), further counts so that none of
+those can be worked out from a total or another table (secondary), and every share, rate or percentage
+computed from a hidden count (derived). What is hidden is then replaced in the tables by [c], and the
+narrative says no hidden count (it is given the keys as ``withheld``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from carelens.disclosure import Cells, Relation, suppress
+from carelens.report.document import Mark, Table
+from carelens.report.tables import Counted
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    withheld: frozenset[str]  # keys of every hidden count and derived figure
+
+    @classmethod
+    def nothing(cls) -> Disclosed:
+        return cls(frozenset())
+
+    def table(self, counted: Counted) -> Table:
+        """The table with each hidden cell shown as [c]."""
+        if not self.withheld:
+            return counted.table
+        rows = []
+        for r, row in enumerate(counted.table.rows):
+            rows.append(tuple(Mark.SUPPRESSED if counted.keys.get((r, c)) in self.withheld else cell
+                              for c, cell in enumerate(row)))
+        notes = counted.table.notes
+        if any(Mark.SUPPRESSED in row for row in rows):
+            notes = (*notes, "[c]: not shown, to protect children from being identified.")
+        return replace(counted.table, rows=tuple(rows), notes=notes)
+
+
+def disclose(tables: dict[str, list[Counted]], threshold: int, extra: dict[str, int | None] | None = None
+             ) -> Disclosed:
+    """Suppress the counts of every table (and ``extra`` counts a sentence states) together."""
+    counts: dict[str, int | None] = dict(extra or {})
+    relations: list[Relation] = []
+    derived: dict[str, tuple[str, ...]] = {}
+    for section in tables.values():
+        for counted in section:
+            counts.update(counted.counts)
+            relations += [r for r in counted.relations if r not in relations]
+            derived.update(counted.derived)
+    result = suppress(Cells(counts, tuple(relations)), threshold=threshold, derived=derived)
+    return Disclosed(frozenset(result.suppressed | result.derived))
