@@ -37,6 +37,7 @@ class ReportOptions:
     team_min_workers: int = 5  # published: teams with fewer workers are shown together
     edits: dict[str, Edit] | None = None
     edits_path: Path | None = None
+    charts: bool = True  # False: text and tables only (the narrative's tests, a quick draft)
 
     @property
     def published(self) -> bool:
@@ -50,13 +51,19 @@ def _quiet(what: str) -> None:
     return None
 
 
+@dataclass(frozen=True)
+class Built:
+    report: Report
+    drafts: list[Paragraph]  # every paragraph as drafted, before the analyst's edits: narrative.yaml holds them
+
+
 def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOptions = ReportOptions(),
-                 step: Step = _quiet) -> Report:
-    """The report for the authority at the month end ``as_at``."""
+                 step: Step = _quiet, name: str | None = None) -> Built:
+    """The report for the authority at the month end ``as_at`` (``name``: what to call the authority)."""
     if options.audience not in AUDIENCES:
         raise ValueError(f"audience {options.audience!r}: expected internal or published")
     figures = gather(store, la_code, as_at, options.compare_with, step=lambda what: step(f"figures: {what}"))
-    name = _authority_name(store, la_code)
+    name = name or _authority_name(store, la_code, figures)
     team_names = dict(zip(figures.teams["team_id"], figures.teams["name"], strict=False))
     step("tables")
     counted = _tables(figures, team_names, name, options)
@@ -85,11 +92,12 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
     ids = sorted({m.indicator for s in SECTIONS for m in s.measures}, key=_catalogue_order)
     definitions = tuple(Definition(i, definition(i).title, definition(i).definition, definition(i).unit.value)
                         for i in ids)
-    return Report(authority=name, la_code=la_code, as_at=as_at, audience=options.audience, summary=summary,
+    report = Report(authority=name, la_code=la_code, as_at=as_at, audience=options.audience, summary=summary,
                   sections=tuple(built), definitions=definitions, notes=_notes(figures, options),
                   store_version=figures.store_version, carelens_version=carelens_version(),
                   generated=dt.datetime.now().replace(microsecond=0),
-                  suppression_threshold=options.suppression_threshold if options.published else None)
+                    suppression_threshold=options.suppression_threshold if options.published else None)
+    return Built(report, paragraphs)
 
 
 def _catalogue_order(ind: str) -> int:
@@ -98,12 +106,13 @@ def _catalogue_order(ind: str) -> int:
     return [i.id for i in definitions()].index(ind)
 
 
-def _authority_name(store: Store, la_code: str) -> str:
-    details = store.authority_details()
-    if "name" in details.columns:
-        rows = details.filter(details["la_code"] == la_code)
-        if rows.height and rows.item(0, "name"):
-            return rows.item(0, "name")
+def _authority_name(store: Store, la_code: str, figures: ReportFigures) -> str:
+    """The authority's published name; a synthetic authority's profile, marked synthetic."""
+    profile = store.synthetic_profile(la_code)
+    if profile is not None:
+        return f"{profile.split('-')[0].capitalize()} (synthetic)"
+    if figures.compared_with == la_code and figures.compared_with_name:
+        return figures.compared_with_name
     return f"Local authority {la_code}"
 
 
@@ -130,7 +139,7 @@ def _section(spec: SectionSpec, paragraphs: list[Paragraph], figures: ReportFigu
     by_indicator = {p.key.split("/", 1)[1]: p for p in paragraphs}
     for m in spec.measures:
         blocks.append(by_indicator[m.indicator])
-        if m.chart:
+        if m.chart and options.charts:
             chart = report_charts.trend(m, figures, disclosed, options.suppression_threshold if options.published
                                     else None)
             if chart is not None:
@@ -138,7 +147,7 @@ def _section(spec: SectionSpec, paragraphs: list[Paragraph], figures: ReportFigu
     for counted in tables:
         table = disclosed.table(counted)
         blocks.append(table)
-        chart = report_charts.of_table(counted, table)
+        chart = report_charts.of_table(counted, table) if options.charts else None
         if chart is not None:
             blocks.append(Figure(chart, chart.title))
     return Section(spec.number, spec.key, spec.title, tuple(blocks))
@@ -165,3 +174,38 @@ def _notes(figures: ReportFigures, options: ReportOptions) -> tuple[str, ...]:
                      "from totals or from another table. Teams with fewer than "
                      f"{options.team_min_workers} social workers are shown together. No child-level data.")
     return tuple(notes)
+
+
+def write_report(built: Built, out: Path, formats: tuple[str, ...] = FORMATS, step: Step = _quiet) -> list[Path]:
+    """The report in each format asked for, into the folder ``out`` (made if missing), named by authority, month
+    and audience — ``890-2026-03-internal.pdf`` — with ``narrative.yaml``, the drafts to edit. Each file is
+    written beside its name and renamed into place, so a reader never opens half a file."""
+    from carelens.report.narrative.edits import drafts_file
+
+    report = built.report
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"format {', '.join(unknown)}: expected pdf, html or xlsx")
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{report.la_code}-{report.as_at:%Y-%m}-{report.audience}"
+    written = []
+    for fmt in formats:
+        step(fmt)
+        path = out / f"{stem}.{fmt}"
+        partial = out / f".{stem}.{fmt}.partial"
+        if fmt == "pdf":
+            from carelens.report.formats.pdf import write_pdf as writer
+        elif fmt == "html":
+            from carelens.report.formats.html import write_html as writer
+        else:
+            from carelens.report.formats.excel import write_excel as writer
+        try:
+            writer(report, partial)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+        written.append(path)
+    narrative = out / "narrative.yaml"
+    narrative.write_text(drafts_file(built.drafts), encoding="utf-8")
+    written.append(narrative)
+    return written

@@ -41,6 +41,23 @@ class Control:
         phrases = self.signals.describe_latest(self.step)
         return " and ".join(phrases) if phrases else None
 
+    @property
+    def run(self) -> int | None:
+        """How many points in a row, ending with the latest, are on its side of the average (when a signal)."""
+        s, i = self.signals, len(self.signals) - 1
+        return int(s.run_position[i]) if i >= 0 and s.in_run[i] else None
+
+    @property
+    def trend(self) -> int | None:
+        """How many points in a row, ending with the latest, have each risen (or fallen) (when a signal)."""
+        s, i = self.signals, len(self.signals) - 1
+        return int(s.trend_position[i]) if i >= 0 and s.in_trend[i] else None
+
+    def stated(self) -> list[tuple[float, str]]:
+        """The numbers :attr:`signal` states ("the 9th month in a row"), with their sources."""
+        return [(float(v), self.source(name)) for name, v in (("run", self.run), ("trend", self.trend))
+                if v is not None]
+
     def source(self, column: str) -> str:
         return f"spc|{self.indicator}|{self.window}|{column}"
 

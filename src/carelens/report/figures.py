@@ -78,7 +78,7 @@ class ReportFigures:
     def lookup(self, source: str) -> float | None:
         """The value a :class:`carelens.report.document.Number` names by its ``source``:
         ``figures|<indicator>|<period label>|<breakdown>|<group>|<column>`` or
-        ``published|<indicator>|<year>|<column>``."""
+        ``published|<indicator>|<year>|<column>`` or ``spc|<indicator>|<window>|<lower, upper or mean>``."""
         parts = source.split("|")
         if parts[0] == "figures" and len(parts) == 6:
             _, ind, period, breakdown, group, column = parts
@@ -93,7 +93,14 @@ class ReportFigures:
             _, ind, year, column = parts
             b = self.benchmarks.get(ind)
             return None if b is None or b.year != year else getattr(b, column)
-        raise ValueError(f"source {source!r}: expected figures|… or published|…")
+        if parts[0] == "spc" and len(parts) == 4:
+            from carelens.report.control import control_of
+            from carelens.report.narrative.paragraphs import _points, value_kind
+
+            _, ind, window, column = parts
+            control = control_of(definition(ind), _points(self.window(ind, window)), value_kind(definition(ind)))
+            return None if control is None else getattr(control, column)
+        raise ValueError(f"source {source!r}: expected figures|…, published|… or spc|…")
 
 
 def series_start(as_at: dt.date) -> dt.date:

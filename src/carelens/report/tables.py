@@ -21,7 +21,10 @@ from carelens.report.sections import Breakdown
 
 # what a breakdown's group codes mean to a reader
 GROUP_NAMES = {"F": "Girls", "M": "Boys", "U": "Not recorded", "unknown": "Not recorded", "under 1": "Under 1",
-               "1-4": "1 to 4", "5-9": "5 to 9", "10-15": "10 to 15", "16-17": "16 and 17"}
+               "1-4": "1 to 4", "5-9": "5 to 9", "10-15": "10 to 15", "16-17": "16 and 17",
+               # categories of abuse (CIN census codes)
+               "NEG": "Neglect", "EMO": "Emotional abuse", "PHY": "Physical abuse", "SAB": "Sexual abuse",
+               "MUL": "Multiple categories"}
 AGE_ORDER = ("under 1", "1-4", "5-9", "10-15", "16-17", "unknown")
 
 

@@ -83,6 +83,8 @@ def what_changed(figures: ReportFigures, small_below: int | None = None,
         text += f" ({mv.section.lower()})."
         if mv.signal:
             text += f" The latest {step} is {mv.signal}."
+            for value, source in mv.control.stated():
+                say.record(value, source)
         blocks.append(Paragraph(f"summary/{ind.id}", text, tuple(say.numbers), say.fingerprint()))
     if not blocks:
         blocks.append(Paragraph("summary/none", "No measure moved outside its normal range this month.", (), ""))

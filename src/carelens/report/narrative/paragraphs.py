@@ -30,7 +30,7 @@ from carelens.report.control import Control, control_of
 from carelens.report.document import Kind, Paragraph
 from carelens.report.figures import ReportFigures
 from carelens.report.narrative.spoken import Spoken
-from carelens.report.narrative.wording import against, direction, month_name, moved
+from carelens.report.narrative.wording import against, counted, direction, month_name, moved
 from carelens.report.sections import Measure
 
 KIND_OF_UNIT = {"rate": Kind.RATE, "percent": Kind.PERCENT, "count": Kind.COUNT, "per_week": Kind.DECIMAL,
@@ -74,8 +74,13 @@ class Point:
 
 
 def _points(frame: pl.DataFrame) -> list[Point]:
-    return [Point(r["period"], r["period_end"], r["value"], r["numerator"], r["denominator"])
-            for r in frame.iter_rows(named=True)]
+    """The rows as points; a mean or median over no one is no figure (the engine gives it as 0)."""
+    out = []
+    for r in frame.iter_rows(named=True):
+        averaged = r["unit"] in ("mean", "median") and not r["numerator"]
+        out.append(Point(r["period"], r["period_end"], None if averaged else r["value"], r["numerator"],
+                         r["denominator"]))
+    return out
 
 
 def _at_or_before(points: list[Point], day: dt.date) -> Point | None:
@@ -189,6 +194,8 @@ def _control(d: Draft, control: Control | None) -> str:
     if control is None:
         return ""
     if control.signal:
+        for value, source in control.stated():
+            d.say.record(value, source)
         return f"The latest {control.step} is {control.signal}: a sign of real change, not normal variation."
     if control.lower is not None and control.upper is not None:
         lo = d.say.say(control.lower, control.source("lower"), d.kind)
@@ -247,12 +254,14 @@ def _stock(d: Draft, m: Measure, months: list[Point], as_at: dt.date) -> None:
 
 def _stock_amount(d: Draft, p: Point, m: Measure, brief: bool = False) -> str:
     if d.kind is Kind.RATE:
-        text = f"{d.count(p)} {m.counted}"
+        n = d.count(p)
+        text = f"{n} {counted(m.counted, n)}"
         if not brief and not d.say.is_small(p.numerator) and p.value is not None:
             text += f" ({d.value(p)} per 10,000 children)"
         return text
     if d.kind is Kind.COUNT:
-        return f"{d.count(p)} {m.counted}" if not brief else d.count(p)
+        n = d.count(p)
+        return f"{n} {counted(m.counted, n)}" if not brief else n
     if d.kind is Kind.PERCENT:
         return _percent_of(d, p, m.counted) if not brief else d.value(p)
     return d.value(p)
@@ -292,7 +301,8 @@ def _flow(d: Draft, m: Measure, figures: ReportFigures, months: list[Point], as_
         if last12 is None or last12.numerator is None:
             return
         year_before = _ago(twelves, as_at, 12)
-        text = f"{d.count(last12)} {m.counted} in the 12 months to {month_name(last12.end)}"
+        n = d.count(last12)
+        text = f"{n} {counted(m.counted, n)} in the 12 months to {month_name(last12.end)}"
         if d.kind is Kind.RATE and last12.value is not None and not d.say.is_small(last12.numerator):
             text += f" ({d.value(last12)} per 10,000 children)"
         if year_before is not None and year_before.numerator is not None:
@@ -300,7 +310,8 @@ def _flow(d: Draft, m: Measure, figures: ReportFigures, months: list[Point], as_
                     f"{d.count(year_before)} in the 12 months before"
         d.add(text + ".")
         if month is not None and month.numerator is not None:
-            d.add(f"There were {d.count(month)} in {month_name(month.end)} itself.")
+            n = d.count(month)
+            d.add(f"There {'was' if n == '1' else 'were'} {n} in {month_name(month.end)} itself.")
         if last12.value is not None and d.kind is Kind.RATE:
             d.add(_benchmark(d, last12.value))
     d.sentences = [s for s in d.sentences if s]
@@ -311,5 +322,6 @@ def _flow_value(d: Draft, p: Point, m: Measure) -> str:
         return _percent_of(d, p, m.counted)
     text = d.value(p) + (" days" if d.kind is Kind.DAYS else "")
     if p.numerator:
-        text += f" ({d.count(p)} {m.counted})"
+        n = d.count(p)
+        text += f" ({n} {counted(m.counted, n)})"
     return text

@@ -29,6 +29,10 @@ class Spoken:
         self.numbers.append(Number(float(value), source))
         return written(value, kind)
 
+    def record(self, value: float, source: str) -> None:
+        """A number stated in words made elsewhere (a control chart's "the 9th month in a row")."""
+        self.numbers.append(Number(float(value), source))
+
     def count(self, value: int, source: str) -> str:
         """A count of children, events or workers; below the published threshold, "fewer than N"."""
         if self.is_small(value):

@@ -54,3 +54,13 @@ def against(value: float, benchmark: float, kind: Kind) -> str:
     if ratio <= 0.9:
         return "below"
     return "in line with"
+
+
+SINGULAR = {"children": "child", "young people": "young person", "enquiries": "enquiry"}
+
+
+def counted(noun: str, number_text: str) -> str:
+    """The noun for a count as written: "1 child", "2 children", "fewer than 5 children"."""
+    if number_text != "1":
+        return noun
+    return SINGULAR.get(noun, noun[:-1] if noun.endswith("s") else noun)

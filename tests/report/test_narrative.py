@@ -1,0 +1,122 @@
+"""The drafted narrative: every number a sentence states is a computed result (parsed out of the text and found
+again in the figures), the wording rules, small numbers in a published report, and the analyst's edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import yaml
+
+from carelens.model.store import Store
+from carelens.report.build import ReportOptions, build_report
+from carelens.report.document import Kind, written
+from carelens.report.narrative.edits import EditsError, apply_edits, drafts_file, read_edits
+from carelens.report.narrative.wording import against, counted, moved
+
+AS_AT = dt.date(2025, 3, 31)
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# what a sentence may say that is not a result: dates, the windows a measure is over, the per-10,000 unit
+NOT_RESULTS = [rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}", rf"(?:{MONTHS}) \d{{4}}", r"\b\d{4}-\d{2}\b", r"\bin \d{4}\)",
+               r"per 10,000", r"\b(?:12|6) months\b", r"\b4 weeks\b", r"fewer than \d+"]
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def numbers_stated(text: str) -> list[str]:
+    """The numbers a paragraph states from results: its bold label (the measure's name) and dates left out."""
+    text = re.sub(r"\*\*.*?\*\*", "", text)
+    for pattern in NOT_RESULTS:
+        text = re.sub(pattern, " ", text)
+    return NUMBER.findall(text)
+
+
+def _matches(token: str, value: float) -> bool:
+    decimals = len(token.split(".")[1]) if "." in token else 0
+    return f"{value:,.{decimals}f}" == token
+
+
+@pytest.fixture(scope="module")
+def built(small_store_path):
+    with Store(small_store_path, read_only=True) as store:
+        from carelens.report.figures import gather
+
+        internal = build_report(store, "890", AS_AT, ReportOptions(charts=False))
+        published = build_report(store, "890", AS_AT, ReportOptions(audience="published", charts=False))
+        figures = gather(store, "890", AS_AT)
+    return internal, published, figures
+
+
+def test_every_number_in_every_sentence_is_a_computed_result(built):
+    internal, published, figures = built
+    checked = 0
+    for report in (internal.report, published.report):
+        for section in report.all_sections():
+            for p in section.paragraphs():
+                tokens = numbers_stated(p.text)
+                for token in tokens:  # each number in the text is one the paragraph recorded…
+                    assert any(_matches(token, n.value) for n in p.numbers), (p.key, token, p.text)
+                for n in p.numbers:  # …and each recorded number is the result it names
+                    found = figures.lookup(n.source)
+                    assert found is not None and abs(found - n.value) < 1e-9, (p.key, n)
+                checked += len(tokens)
+    assert checked > 300  # every section drafted, with figures
+
+
+def test_every_section_is_drafted_in_the_order_of_the_overview(built):
+    report = built[0].report
+    assert [s.key for s in report.sections] == ["open_cases", "front_door", "cp_activity", "cp_plans",
+                                                "children_in_care", "placements", "permanence", "care_leavers",
+                                                "workforce"]
+    assert report.summary.title == "What changed this month"
+    for section in report.sections:
+        assert section.paragraphs(), section.key
+    cp = next(s for s in report.sections if s.key == "cp_plans")
+    assert any(t.key == "ratio_table" for t in cp.tables())
+    c8 = next(p for p in cp.paragraphs() if p.key == "cp_plans/C8")
+    assert "at the end of March 2025" in c8.text and "per 10,000 children" in c8.text
+
+
+def test_a_published_report_states_no_count_below_the_threshold(built):
+    published = built[1].report
+    for section in published.all_sections():
+        for p in section.paragraphs():
+            for n in p.numbers:
+                if n.source.endswith(("|numerator", "|denominator")):
+                    assert n.value == 0 or n.value >= 5, (p.key, n)
+
+
+def test_wording_rules():
+    assert moved(429, 257, Kind.COUNT) == "rose" and moved(257, 429, Kind.COUNT) == "fell"
+    assert moved(140.2, 140.4, Kind.RATE) == "was unchanged"  # both written 140
+    assert against(149, 70, Kind.RATE) == "more than double"
+    assert against(149, 45, Kind.RATE) == "more than three times"
+    assert against(72, 71, Kind.PERCENT) == "in line with" and against(60, 71, Kind.PERCENT) == "below"
+    assert against(30, 70, Kind.RATE) == "less than half"
+    assert counted("children", "1") == "child" and counted("enquiries", "1") == "enquiry"
+    assert counted("children", "2") == "children"
+    assert written(1234.5, Kind.COUNT) == "1,234" and written(49.6, Kind.PERCENT) == "50%"
+
+
+def test_edits_replace_drafts_and_are_flagged_when_the_numbers_change(built, tmp_path):
+    drafts = built[0].drafts
+    c8 = next(p for p in drafts if p.key == "cp_plans/C8")
+    edits_file = tmp_path / "edits.yaml"
+    drafted = yaml.safe_load(drafts_file([c8]))
+    assert drafted["cp_plans"]["C8"] == {"text": c8.text, "drafted_from": c8.fingerprint}
+    drafted["cp_plans"]["C8"]["text"] = "EDITED " + c8.text
+    edits_file.write_text(yaml.safe_dump(drafted), encoding="utf-8")
+    edits = read_edits(edits_file)
+    assert set(edits) == {"cp_plans/C8"}
+    [same] = apply_edits([c8], edits)
+    assert same.edited and not same.stale and same.text.startswith("EDITED")
+    edits_file.write_text("cp_plans:\n  C8:\n    text: Rewritten.\n    drafted_from: 0123456789ab\n")
+    [changed] = apply_edits([c8], read_edits(edits_file))
+    assert changed.edited and changed.stale and changed.text == "Rewritten."
+    edits_file.write_text("cp_plans:\n  C99:\n    text: No such measure.\n")
+    with pytest.raises(EditsError, match="no paragraph cp_plans/C99"):
+        apply_edits(drafts, read_edits(edits_file), edits_file)
+    edits_file.write_text("cp_plans: [not, a, mapping]\n")
+    with pytest.raises(EditsError, match="expected a mapping of measures"):
+        read_edits(edits_file)
