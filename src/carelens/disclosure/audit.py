@@ -42,6 +42,11 @@ def recoverable(cells: IndexedCells, suppressed: np.ndarray, around: int | None 
     return found
 
 
+def hidden_component(cells: IndexedCells, hidden: np.ndarray, cell: int) -> np.ndarray:
+    """The hidden cells linked to the hidden ``cell`` through relations (it among them)."""
+    return _hidden_components(cells, hidden, cell)[0]
+
+
 def _hidden_components(cells: IndexedCells, hidden: np.ndarray, around: int | None) -> list[np.ndarray]:
     """Hidden cells grouped so that two cells in one relation are in one group (union-find)."""
     parent = {int(i): int(i) for i in np.flatnonzero(hidden)}
