@@ -54,12 +54,16 @@ def suppress_secondary(cells: IndexedCells, suppressed: np.ndarray) -> tuple[set
         open_cells = sorted(recoverable(cells, suppressed) - exposed)
         if not open_cells:
             break
-        cell = open_cells[0]
-        choice = _choice_for_recoverable(cells, suppressed, cell)
-        if choice is None:
-            exposed.add(cell)
-        else:
-            suppressed[choice] = True
+        touched: set[int] = set()  # one cell for each linked group of hidden cells, then look again
+        for cell in open_cells:
+            if cell in touched:
+                continue
+            touched.update(hidden_component(cells, suppressed | ~cells.available, cell).tolist())
+            choice = _choice_for_recoverable(cells, suppressed, cell)
+            if choice is None:
+                exposed.add(cell)
+            else:
+                suppressed[choice] = True
     return set(np.flatnonzero(suppressed & ~before).tolist()), exposed
 
 
