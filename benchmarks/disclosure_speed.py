@@ -19,7 +19,8 @@ def report_tables(seed: int = 15, tables: int = 50):
     for t in range(tables):
         rows, columns = rng.randint(2, 20), rng.randint(2, 10)
         largest = rng.choice([6, 15, 60])
-        grid = {(r, c): (0 if rng.random() < 0.2 else rng.randint(0, largest)) for r in range(rows) for c in range(columns)}
+        grid = {(r, c): (0 if rng.random() < 0.2 else rng.randint(0, largest))
+                for r in range(rows) for c in range(columns)}
         table = two_way_table(f"table {t}", grid)
         made.append(table)
         if t % 5 == 4:

@@ -49,7 +49,8 @@ def authorities(draw) -> Cells:
         width = draw(st.integers(1, 3))
         other = {}
         for row in rows:
-            other.update({(row, f"d{j}"): v for j, v in enumerate(draw(split(main.counts[("main", row, TOTAL)], width)))})
+            parts = draw(split(main.counts[("main", row, TOTAL)], width))
+            other.update({(row, f"d{j}"): v for j, v in enumerate(parts)})
         shared = {("other", row, TOTAL): ("main", row, TOTAL) for row in rows}
         tables.append(two_way_table("other", other, grand_total_key=("main", TOTAL, TOTAL)).renamed(shared))
     return linked(*tables)
