@@ -104,7 +104,9 @@ def _pinned_zeros(matrix: np.ndarray, zeros: list[int]) -> list[int]:
     for row, j in enumerate(zeros):
         upper[row, j] = -1.0
         upper[row, n + row] = 1.0
-    equal = {"A_eq": np.hstack([matrix, np.zeros((len(matrix), k))]), "b_eq": np.zeros(len(matrix))} if len(matrix) else {}
+    equal = {}
+    if len(matrix):
+        equal = {"A_eq": np.hstack([matrix, np.zeros((len(matrix), k))]), "b_eq": np.zeros(len(matrix))}
     result = linprog(cost, A_ub=upper, b_ub=np.zeros(k), **equal, bounds=[(None, None)] * n + [(0.0, 1.0)] * k,
                      method="highs")
     if result.status != 0:  # the programme is bounded and d = 0, t = 0 is feasible, so this does not happen
