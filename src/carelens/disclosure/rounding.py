@@ -6,8 +6,8 @@ A rounded cell of 0 means a true count from 0 up to just under half the base; wi
 show as 0 and 3 to 7 as 5. Suppression and rounding are alternatives for a table, not steps to
 combine: :func:`carelens.disclosure.suppress` audits suppression, and this module does no audit
 (differencing rounded figures gives intervals, never a count, when every cell is rounded from its
-true value — but many linked rounded tables can narrow those intervals, so the report uses rounding
-only for tables that stand alone, such as workforce numbers).
+true value — but many linked rounded tables can narrow those intervals, so rounding is meant for
+tables that stand alone, such as workforce numbers).
 """
 
 from __future__ import annotations
