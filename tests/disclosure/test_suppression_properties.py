@@ -56,7 +56,7 @@ def authorities(draw) -> Cells:
     return linked(*tables)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tables=authorities(), threshold=st.sampled_from([3, 5]), suppress_zeros=st.booleans())
 def test_no_small_count_is_published_and_no_suppressed_count_can_be_recovered(tables, threshold, suppress_zeros):
     result = suppress(tables, threshold=threshold, suppress_zeros=suppress_zeros)
