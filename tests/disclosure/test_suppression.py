@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from disclosure_recovery import intervals, recovered
 
-from carelens.disclosure import TOTAL, Cells, Relation, linked, one_way_table, suppress, two_way_table
+from carelens.disclosure import (
+    TOTAL,
+    Cells,
+    Relation,
+    linked,
+    one_way_table,
+    rounded,
+    suppress,
+    two_way_table,
+)
 
 
 def grid(name, rows):
@@ -142,3 +151,13 @@ def test_relations_that_do_not_hold_and_counts_that_are_not_counts_are_refused()
         suppress({"a": 2.5})
     with pytest.raises(ValueError, match="the total of 'age' is 8 but its parts add up to 7"):
         one_way_table("age", {"a": 3, "b": 4}, total=8)
+
+
+def test_rounding_to_the_nearest_five_shows_every_cell_and_does_not_keep_totals_adding_up():
+    table = one_way_table("team", {"a": 2, "b": 3, "c": 7, "d": 8, "e": None})
+    shown = rounded({key: value for key, value in table.counts.items() if key != ("team", TOTAL)} | {"total": 20})
+    assert shown == {("team", "a"): 0, ("team", "b"): 5, ("team", "c"): 5, ("team", "d"): 10, ("team", "e"): None,
+                     "total": 20}
+    assert rounded({"x": 15, "y": 14}, base=10) == {"x": 20, "y": 10}
+    with pytest.raises(ValueError, match="rounding base is 1"):
+        rounded({"x": 3}, base=1)

@@ -42,28 +42,31 @@ def recoverable(cells: IndexedCells, suppressed: np.ndarray, around: int | None 
     return found
 
 
+def hidden_component(cells: IndexedCells, hidden: np.ndarray, cell: int) -> np.ndarray:
+    """The hidden cells linked to the hidden ``cell`` through relations (it among them)."""
+    return _hidden_components(cells, hidden, cell)[0]
+
+
 def _hidden_components(cells: IndexedCells, hidden: np.ndarray, around: int | None) -> list[np.ndarray]:
-    """Hidden cells grouped so that two cells in one relation are in one group (union-find)."""
-    parent = {int(i): int(i) for i in np.flatnonzero(hidden)}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for members in cells.relation_cells:
-        inside = [int(m) for m in members if hidden[m]]
-        for other in inside[1:]:
-            a, b = root(inside[0]), root(other)
-            if a != b:
-                parent[b] = a
-    groups: dict[int, list[int]] = {}
-    for i in parent:
-        groups.setdefault(root(i), []).append(i)
-    if around is not None:
-        return [np.array(groups[root(around)])] if around in parent else []
-    return [np.array(group) for group in groups.values()]
+    """Hidden cells grouped so that two cells in one relation are in one group (a walk from each)."""
+    is_hidden = hidden.tolist()
+    starts = [around] if around is not None else [i for i, h in enumerate(is_hidden) if h]
+    seen: set[int] = set()
+    groups = []
+    for start in starts:
+        if start in seen or not is_hidden[start]:
+            continue
+        seen.add(start)
+        group, stack = [start], [start]
+        while stack:
+            for r in cells.cell_relations[stack.pop()]:
+                for member in cells.relation_members[r]:
+                    if is_hidden[member] and member not in seen:
+                        seen.add(member)
+                        group.append(member)
+                        stack.append(member)
+        groups.append(np.array(group))
+    return groups
 
 
 def _recoverable_in(cells: IndexedCells, suppressed: np.ndarray, hidden: np.ndarray, component: np.ndarray) -> set[int]:
@@ -101,9 +104,11 @@ def _pinned_zeros(matrix: np.ndarray, zeros: list[int]) -> list[int]:
     for row, j in enumerate(zeros):
         upper[row, j] = -1.0
         upper[row, n + row] = 1.0
-    equal = np.hstack([matrix, np.zeros((len(matrix), k))]) if len(matrix) else None
-    result = linprog(cost, A_ub=upper, b_ub=np.zeros(k), A_eq=equal, b_eq=np.zeros(len(matrix)) if len(matrix) else None,
-                     bounds=[(None, None)] * n + [(0.0, 1.0)] * k, method="highs")
+    equal = {}
+    if len(matrix):
+        equal = {"A_eq": np.hstack([matrix, np.zeros((len(matrix), k))]), "b_eq": np.zeros(len(matrix))}
+    result = linprog(cost, A_ub=upper, b_ub=np.zeros(k), **equal, bounds=[(None, None)] * n + [(0.0, 1.0)] * k,
+                     method="highs")
     if result.status != 0:  # the programme is bounded and d = 0, t = 0 is feasible, so this does not happen
         raise RuntimeError(f"the audit's programme for suppressed zeros failed: {result.message}")
     return [j for row, j in enumerate(zeros) if result.x[n + row] < 0.5]

@@ -22,6 +22,7 @@ class IndexedCells:
     available: np.ndarray  # bool
     relation_cells: list[np.ndarray]  # the cells of each relation, total first
     relation_signs: list[np.ndarray]  # +1 for the total, -1 for each part
+    relation_members: list[list[int]]  # relation_cells as lists, for walks cell by cell
     cell_relations: list[list[int]]  # the relations each cell is in
     is_total: np.ndarray  # bool: the cell is the total of some relation
 
@@ -51,7 +52,9 @@ class IndexedCells:
             for cell in members:
                 cell_relations[cell].append(r)
             is_total[members[0]] = True
-        return cls(keys, position, values, available, relation_cells, relation_signs, cell_relations, is_total)
+        members_lists = [members.tolist() for members in relation_cells]
+        return cls(keys, position, values, available, relation_cells, relation_signs, members_lists, cell_relations,
+                   is_total)
 
     def __len__(self) -> int:
         return len(self.keys)

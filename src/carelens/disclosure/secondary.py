@@ -8,7 +8,9 @@ Two steps, repeated until neither finds anything:
 2. **The audit** (:mod:`carelens.disclosure.audit`) finds cells that are still determined by a
    combination of relations, which step 1 cannot see (typically across linked tables). For each,
    one more cell is suppressed from a relation it is in: the most preferred one that on its own
-   makes the cell undetermined, or else the most preferred one.
+   makes the cell undetermined, or else the most preferred one. (A suppressed zero can be pinned
+   by sums further away, with every other cell of its own relations hidden or zero; then the
+   candidates are the cells of every relation linked to it through hidden cells.)
 
 A zero is never chosen: hiding a 0 protects nothing in one direction (counts cannot go below 0),
 and a hidden zero is what lets non-negativity pin cells, so leaving zeros shown keeps the audit
@@ -23,7 +25,7 @@ from collections import deque
 
 import numpy as np
 
-from carelens.disclosure.audit import recoverable
+from carelens.disclosure.audit import hidden_component, recoverable
 from carelens.disclosure.indexed import IndexedCells
 
 
@@ -52,12 +54,16 @@ def suppress_secondary(cells: IndexedCells, suppressed: np.ndarray) -> tuple[set
         open_cells = sorted(recoverable(cells, suppressed) - exposed)
         if not open_cells:
             break
-        cell = open_cells[0]
-        choice = _choice_for_recoverable(cells, suppressed, cell)
-        if choice is None:
-            exposed.add(cell)
-        else:
-            suppressed[choice] = True
+        touched: set[int] = set()  # one cell for each linked group of hidden cells, then look again
+        for cell in open_cells:
+            if cell in touched:
+                continue
+            touched.update(hidden_component(cells, suppressed | ~cells.available, cell).tolist())
+            choice = _choice_for_recoverable(cells, suppressed, cell)
+            if choice is None:
+                exposed.add(cell)
+            else:
+                suppressed[choice] = True
     return set(np.flatnonzero(suppressed & ~before).tolist()), exposed
 
 
@@ -102,11 +108,19 @@ def _net_closed(cells: IndexedCells, cell: int, relation: int, count: np.ndarray
 def _choice_for_recoverable(cells: IndexedCells, suppressed: np.ndarray, cell: int) -> int | None:
     """Step 2: the cell to suppress so that ``cell`` is no longer determined."""
     hidden = suppressed | ~cells.available
-    candidates = sorted({int(m) for r in cells.cell_relations[cell] for m in cells.relation_cells[r]
-                         if not hidden[m] and cells.values[m] > 0}, key=lambda c: preference(cells, c))
+    candidates = _shown_above_zero(cells, hidden, cells.cell_relations[cell])
+    if not candidates:  # a zero pinned by sums further away: look along the hidden cells linked to it
+        component = hidden_component(cells, hidden, cell)
+        candidates = _shown_above_zero(cells, hidden, {r for c in component for r in cells.cell_relations[c]})
     for candidate in candidates:
         trial = suppressed.copy()
         trial[candidate] = True
         if cell not in recoverable(cells, trial, around=cell):
             return candidate
     return candidates[0] if candidates else None
+
+
+def _shown_above_zero(cells: IndexedCells, hidden: np.ndarray, relations) -> list[int]:
+    """The cells of ``relations`` that could be chosen, most preferred first."""
+    found = {int(m) for r in relations for m in cells.relation_cells[r] if not hidden[m] and cells.values[m] > 0}
+    return sorted(found, key=lambda c: preference(cells, c))
