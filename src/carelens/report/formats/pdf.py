@@ -109,6 +109,9 @@ def _section(section: Section, internal: bool) -> dict:
         elif isinstance(block, Table):
             blocks.append(_table(block))
         elif isinstance(block, Figure):
+            if not block.chart.alt_text.strip():  # PDF/UA-1 would refuse it too, but without naming the chart
+                raise PdfWriteError(f"The chart {block.chart.key!r} in section {section.number or section.key} "
+                                    f"({section.title}) has no text alternative, so the PDF would not be accessible.")
             blocks.append(_figure(block))
     return {"number": section.number, "title": section.title, "blocks": blocks}
 
