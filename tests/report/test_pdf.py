@@ -21,7 +21,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from carelens.report.document import Column, Figure, Kind, Mark, Paragraph, Section, Table
-from carelens.report.formats.pdf import PdfWriteError, marks_explained, write_pdf
+from carelens.report.formats.pdf import PdfWriteError, chart_svgs, marks_explained, write_pdf
 from sample_report import sample_chart, sample_report
 
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
@@ -258,7 +258,11 @@ def test_a_chart_without_a_text_alternative_is_refused_by_name(tmp_path):
 
 def test_a_report_of_forty_charts_and_forty_tables_is_written_in_seconds(tmp_path):
     cp = sample_report().sections[0]
-    sections = tuple(dataclasses.replace(cp, number=str(n)) for n in range(1, 41))
+    sections = tuple(
+        dataclasses.replace(cp, number=str(n), blocks=tuple(
+            Figure(dataclasses.replace(b.chart, key=f"chart-{n}"), b.caption) if isinstance(b, Figure) else b
+            for b in cp.blocks))  # forty charts of their own, each rendered
+        for n in range(1, 41))
     report = report_with(sections)
     sample_chart().svg()  # vl-convert's first call starts its engine; that is not this writer's time
     started = time.perf_counter()
@@ -275,3 +279,17 @@ def test_marks_in_any_column_are_explained_once():
     table = Table("t", "Rates", (Column("a", "Area"), Column("r", "Rate", Kind.RATE)),
                   (("North", Mark.NOT_APPLICABLE), ("South", Mark.NOT_APPLICABLE), ("East", 12.0)))
     assert marks_explained(table) == ["[z] means not applicable."]
+
+
+def test_charts_are_rendered_once_each_and_a_callers_svg_is_the_one_drawn(tmp_path):
+    report = sample_report()
+    svgs = chart_svgs(report)
+    assert list(svgs) == ["C8-trend"] and svgs["C8-trend"].startswith("<svg")
+    red = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">'
+           '<rect width="400" height="200" fill="#d4351c"/></svg>')
+    path = write_pdf(report, tmp_path / "given.pdf", svgs={"C8-trend": red})
+    if not POPPLER:
+        pytest.skip("poppler-utils is not installed")
+    page = rendered_pages(path, 30, tmp_path)[3]
+    pixels = np.asarray(page, dtype=int)
+    assert (np.abs(pixels - np.array([0xD4, 0x35, 0x1C])) < 30).all(axis=2).sum() > 1000

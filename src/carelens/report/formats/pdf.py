@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
 from pathlib import Path
 
@@ -54,17 +56,20 @@ class PdfWriteError(RuntimeError):
     """Typst could not lay out the report; the message carries Typst's own diagnostic."""
 
 
-def write_pdf(report: Report, path: Path) -> Path:
+def write_pdf(report: Report, path: Path, svgs: Mapping[str, str] | None = None) -> Path:
     """Write ``report`` as a tagged PDF/UA-1 A4 document at ``path`` and return the path.
 
     The title page says whom the version is for; then the contents, the summary, each numbered
     section (its paragraphs, tables and charts) and an appendix of notes, symbols and definitions.
+    ``svgs`` is each chart's SVG by chart key, from :func:`chart_svgs`, when the caller has already
+    rendered them (for the HTML page too, say); otherwise they are rendered here.
     """
     import typst
 
+    refuse_charts_without_text_alternative(report)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = typst_data(report)
+    data = typst_data(report, svgs if svgs is not None else chart_svgs(report))
     try:
         pdf = typst.compile(
             TEMPLATE, root=TEMPLATE.parent, font_paths=[FONTS], ignore_system_fonts=True,
@@ -76,7 +81,29 @@ def write_pdf(report: Report, path: Path) -> Path:
     return path
 
 
-def typst_data(report: Report) -> dict:
+def refuse_charts_without_text_alternative(report: Report) -> None:
+    """PDF/UA-1 would refuse such a chart too, but without saying which one."""
+    for section in report.all_sections():
+        for figure in section.figures():
+            if not figure.chart.alt_text.strip():
+                raise PdfWriteError(f"The chart {figure.chart.key!r} in section {section.number or section.key} "
+                                    f"({section.title}) has no text alternative, so the PDF would not be accessible.")
+
+
+def chart_svgs(report: Report) -> dict[str, str]:
+    """Every chart in the report as SVG, by its key, each rendered once.
+
+    Two at a time: vl-convert renders outside the GIL, and this machine's kind has two cores.
+    """
+    charts = {}
+    for section in report.all_sections():
+        for figure in section.figures():
+            charts.setdefault(figure.chart.key, figure.chart)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(charts, pool.map(lambda chart: chart.svg(), charts.values())))
+
+
+def typst_data(report: Report, svgs: Mapping[str, str]) -> dict:
     """The report as the template reads it: only strings, flags and lists, every figure already written."""
     internal = report.audience != "published"
     return {
@@ -90,8 +117,8 @@ def typst_data(report: Report) -> dict:
         "audience_label": AUDIENCE_LABEL.get(report.audience, report.audience),
         "audience_description": AUDIENCE_DESCRIPTION.get(report.audience, ""),
         "produced": f"{_day(report.generated.date())} by CareLens {report.carelens_version}",
-        "summary": _section(report.summary, internal),
-        "sections": [_section(s, internal) for s in report.sections],
+        "summary": _section(report.summary, internal, svgs),
+        "sections": [_section(s, internal, svgs) for s in report.sections],
         "about": _about(report),
     }
 
@@ -101,7 +128,7 @@ def document_title(report: Report) -> str:
     return f"{report.title}: {report.authority}, {report.month}"
 
 
-def _section(section: Section, internal: bool) -> dict:
+def _section(section: Section, internal: bool, svgs: Mapping[str, str]) -> dict:
     blocks = []
     for block in section.blocks:
         if isinstance(block, Paragraph):
@@ -109,10 +136,7 @@ def _section(section: Section, internal: bool) -> dict:
         elif isinstance(block, Table):
             blocks.append(_table(block))
         elif isinstance(block, Figure):
-            if not block.chart.alt_text.strip():  # PDF/UA-1 would refuse it too, but without naming the chart
-                raise PdfWriteError(f"The chart {block.chart.key!r} in section {section.number or section.key} "
-                                    f"({section.title}) has no text alternative, so the PDF would not be accessible.")
-            blocks.append(_figure(block))
+            blocks.append(_figure(block, svgs[block.chart.key]))
     return {"number": section.number, "title": section.title, "blocks": blocks}
 
 
@@ -145,8 +169,8 @@ def marks_explained(table: Table) -> list[str]:
     return [f"{mark} means {MARK_MEANING[mark]}." for mark in Mark if mark in shown]
 
 
-def _figure(figure: Figure) -> dict:
-    svg = chart_svg_for_pdf(figure.chart.svg())
+def _figure(figure: Figure, svg: str) -> dict:
+    svg = chart_svg_for_pdf(svg)
     return {"type": "figure", "svg": svg, "alt": figure.chart.alt_text,
             "caption": figure.caption or figure.chart.title, "width_pt": _chart_width_pt(svg)}
 
@@ -201,4 +225,4 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-__all__ = ["PdfWriteError", "chart_svg_for_pdf", "document_title", "marks_explained", "typst_data", "write_pdf"]
+__all__ = ["PdfWriteError", "chart_svg_for_pdf", "chart_svgs", "document_title", "marks_explained", "typst_data", "write_pdf"]
