@@ -32,13 +32,13 @@ from carelens.indicators.catalogue import CATALOGUE, indicator
 from carelens.indicators.engine import AUTHORITY_RESULT_SCHEMA, counted_rows, evaluate_series
 from carelens.indicators.flags import FLAG_COLUMNS
 from carelens.indicators.indicator import Indicator
-from carelens.indicators.periods import ONE_DAY, Period, periods_at, standard_periods
+from carelens.indicators.periods import ONE_DAY, Period, months_before, periods_at, standard_periods
 from carelens.indicators.results_cache import CacheKey, ResultsCache
 from carelens.model.store import Store
 
 ENGINES = ("duckdb", "spark")
 __all__ = ["ENGINES", "Figures", "Indicator", "Period", "Selection", "SelectionError", "catalogue", "check_breakdowns",
-           "children_behind", "definition", "definitions", "figures", "latest_month_end"]
+           "children_behind", "definition", "definitions", "figures", "latest_month_end", "months_before"]
 
 
 class SelectionError(ValueError):

@@ -55,6 +55,7 @@ def _quiet(what: str) -> None:
 class Built:
     report: Report
     drafts: list[Paragraph]  # every paragraph as drafted, before the analyst's edits: narrative.yaml holds them
+    disclosed: Disclosed  # published: what was suppressed, and the counts and sums it was decided over
 
 
 def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOptions = ReportOptions(),
@@ -97,7 +98,7 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
                   store_version=figures.store_version, carelens_version=carelens_version(),
                   generated=dt.datetime.now().replace(microsecond=0),
                     suppression_threshold=options.suppression_threshold if options.published else None)
-    return Built(report, paragraphs)
+    return Built(report, paragraphs, disclosed)
 
 
 def _catalogue_order(ind: str) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from carelens.disclosure import Cells, Relation, suppress
+from carelens.disclosure import Cells, Suppression, linked, suppress
 from carelens.report.document import Mark, Table
 from carelens.report.tables import Counted
 
@@ -20,6 +20,8 @@ from carelens.report.tables import Counted
 @dataclass(frozen=True)
 class Disclosed:
     withheld: frozenset[str]  # keys of every hidden count and derived figure
+    cells: Cells | None = None  # every count the published tables show or use, and how they add up
+    suppression: Suppression | None = None
 
     @classmethod
     def nothing(cls) -> Disclosed:
@@ -42,13 +44,16 @@ class Disclosed:
 def disclose(tables: dict[str, list[Counted]], threshold: int, extra: dict[str, int | None] | None = None
              ) -> Disclosed:
     """Suppress the counts of every table (and ``extra`` counts a sentence states) together."""
-    counts: dict[str, int | None] = dict(extra or {})
-    relations: list[Relation] = []
+    tables_cells = [Cells(dict(extra or {}))]
     derived: dict[str, tuple[str, ...]] = {}
     for section in tables.values():
         for counted in section:
-            counts.update(counted.counts)
-            relations += [r for r in counted.relations if r not in relations]
+            # linked: a key in two tables is one cell, and refused if its counts differ
+            tables_cells.append(Cells(counted.counts, tuple(counted.relations)))
             derived.update(counted.derived)
-    result = suppress(Cells(counts, tuple(relations)), threshold=threshold, derived=derived)
-    return Disclosed(frozenset(result.suppressed | result.derived))
+    cells = linked(*tables_cells)
+    result = suppress(cells, threshold=threshold, derived=derived)
+    if result.exposed:  # only possible with figures not available beside hidden ones: never publish those
+        raise ValueError(f"disclosure control could not protect {', '.join(sorted(map(str, result.exposed)))}: "
+                         "the published report is not written")
+    return Disclosed(frozenset(result.suppressed | result.derived), cells, result)

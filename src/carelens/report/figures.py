@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from carelens.indicators.api import Indicator, Selection, definition, figures, latest_month_end
-from carelens.indicators.periods import months_before
+from carelens.indicators.api import Indicator, Selection, definition, figures, latest_month_end, months_before
 from carelens.model.store import Store
 from carelens.report.sections import SECTIONS, TEAM_INDICATORS, measure_indicators
 

@@ -77,6 +77,8 @@ def breakdown_table(spec: Breakdown, figures: ReportFigures, team_names: dict[st
         rows.append((name[0].upper() + name[1:], r["numerator"], r["share"]))
     counted.counts[total_key] = total_n
     counted.keys[(len(rows), 1)] = total_key
+    counted.keys[(len(rows), 2)] = source(spec.indicator, period, "all", "all", "share")
+    counted.derived[source(spec.indicator, period, "all", "all", "share")] = (total_key,)
     rows.append(("Total", total_n, 100.0 if total_n else None))
     if sum(counted.counts[k] or 0 for k in part_keys) == total_n:  # each counted once: the groups add up
         counted.relations.append(Relation(total_key, tuple(part_keys)))

@@ -111,9 +111,11 @@ def _glance(moves: list[Move], figures: ReportFigures, small_below: int | None) 
 
             rows.append((f"{ind.title} ({ind.unit.value.replace('_', ' ')})", shown(mv.now), shown(mv.before),
                          shown(mv.year_ago), mv.signal or ""))
+    notes = ["Weekly measures: the latest week against the week before. Signals: docs/report/spc.md."]
+    if any(Mark.SUPPRESSED in row for row in rows):
+        notes.append("[c]: not shown, to protect children from being identified (a count below the threshold).")
     return Table("at_a_glance", f"Every measure at a glance: the latest {month_name(figures.as_at)} value against "
                  "the month (or week) before and a year before",
                  (Column("measure", "Measure"), Column("latest", "Latest", Kind.DECIMAL),
                   Column("before", "The month before", Kind.DECIMAL), Column("year", "A year before", Kind.DECIMAL),
-                  Column("signal", "Control-chart signal")), tuple(rows),
-                 ("Weekly measures: the latest week against the week before. Signals: docs/report/spc.md.",))
+                  Column("signal", "Control-chart signal")), tuple(rows), tuple(notes))

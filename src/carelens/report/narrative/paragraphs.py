@@ -24,8 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from carelens.indicators.api import Indicator, definition
-from carelens.indicators.periods import months_before
+from carelens.indicators.api import Indicator, definition, months_before
 from carelens.report.control import Control, control_of
 from carelens.report.document import Kind, Paragraph
 from carelens.report.figures import ReportFigures
@@ -110,9 +109,13 @@ class Draft:
         self.sentences.append(sentence)
 
     def value(self, p: Point) -> str:
+        if p.value is None:  # a percentage of no one, a mean of nothing
+            return "no figure"
         return self.say.say(p.value, p.source(self.ind.id, "value"), self.kind)
 
     def count(self, p: Point) -> str:
+        if p.numerator is None:
+            return "no figure"
         return self.say.count(p.numerator, p.source(self.ind.id, "numerator"))
 
     def amount(self, p: Point) -> str:
@@ -229,7 +232,7 @@ def draft(measure: Measure, section_key: str, figures: ReportFigures, small_belo
 
 def _stock(d: Draft, m: Measure, months: list[Point], as_at: dt.date) -> None:
     now = _at_or_before(months, as_at)
-    if now is None or now.value is None and now.numerator is None:
+    if now is None or d.comparable(now) is None:
         return
     year_ago, month_ago, six = _ago(months, as_at, 12), _ago(months, as_at, 1), _ago(months, as_at, 6)
     say_now = _stock_amount(d, now, m)
