@@ -92,7 +92,8 @@ def _signal_sentences(signals: Signals, days: list[dt.date], period: str) -> lis
         hits = []
         for first, last in _stretches(signals.beyond == side):
             if last - first >= 2:
-                hits.append(f"every {period} from {period_name(days[first], period)} to {period_name(days[last], period)}")
+                hits.append(f"every {period} from {period_name(days[first], period)} to "
+                            f"{period_name(days[last], period)}")
             else:
                 hits += [period_name(days[i], period) for i in range(first, last + 1)]
         if hits:
@@ -200,7 +201,8 @@ def trend_chart(series: pl.DataFrame, *, key: str, title: str, unit_name: str, p
         color=SERIES, strokeWidth=2).encode(x=x, y=y, detail="segment:N")
     markers = [point_label, *(["Signal"] if signals.any_rule.any() else [])]
     marker_scale = dict(domain=markers)
-    tooltip = [alt.Tooltip("period_end:T", timeUnit=unit_of_time, title=x_title, format="%B %Y" if period == "month" else "%-d %B %Y"),
+    tooltip = [alt.Tooltip("period_end:T", timeUnit=unit_of_time, title=x_title,
+                           format="%B %Y" if period == "month" else "%-d %B %Y"),
                alt.Tooltip("value:Q", title=y_title, format=u.axis_format()), alt.Tooltip("signal:N", title="Signal")]
     points = alt.Chart(series_data).transform_filter("isValid(datum.value)").mark_point(
         filled=True, opacity=1).encode(
