@@ -5,9 +5,14 @@ chart, a breakdown's bars), each a function of indicator results — frames from
 :mod:`carelens.indicators.api` and the published benchmarks — never of a report or a page. So the
 monthly report (rendered to SVG and PNG with vl-convert) and the web app (drawn in the browser by
 vega-embed) show the same chart from the same specification. Every chart carries a title, labelled
-axes, the table of the data it draws and a text alternative written from that data.
+axes, the table of the data it draws and a text alternative written from that data (docs/charts.md).
 """
 
+from carelens.charts.breakdown import breakdown_chart
 from carelens.charts.chart import Chart
+from carelens.charts.palette import contrast_ratio
+from carelens.charts.representation import representation_chart
+from carelens.charts.trend import Benchmark, series_of, trend_chart
 
-__all__ = ["Chart"]
+__all__ = ["Benchmark", "Chart", "breakdown_chart", "contrast_ratio", "representation_chart", "series_of",
+           "trend_chart"]
