@@ -5,6 +5,8 @@
 #  - the project and its test dependencies (uv, from PyPI)
 #  - a PostgreSQL server (Debian's postgresql package, with apt-get) for the database tests
 #  - a Java runtime (Debian's default-jre-headless, with apt-get) for PySpark in local mode
+#  - poppler-utils (pdftoppm, pdftotext) to render and read the report's PDF pages, and Debian's chromium for
+#    the browser tests (Playwright drives it at /usr/bin/chromium; axe-core is vendored in tests/browser)
 #  - the sector's reference DfE validators (by ../shared/tools/peer-validate, from PyPI), when
 #    the shared tools are present beside this checkout
 set -euo pipefail
@@ -21,5 +23,14 @@ if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then
   echo "Installing a Java runtime (Debian package default-jre-headless) for the Spark tests..."
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq default-jre-headless >/dev/null
+fi
+# the report's PDF pages rendered and read back, and a real browser for accessibility checks
+missing=""
+command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+if [ -n "$missing" ]; then
+  echo "Installing$missing (Debian packages) for the report and browser tests..."
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 uv run --frozen pytest -q -n 2 "$@"

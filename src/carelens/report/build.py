@@ -148,7 +148,7 @@ def _section(spec: SectionSpec, paragraphs: list[Paragraph], figures: ReportFigu
     for counted in tables:
         table = disclosed.table(counted)
         blocks.append(table)
-        chart = report_charts.of_table(counted, table) if options.charts else None
+        chart = report_charts.of_table(counted, table, figures, disclosed) if options.charts else None
         if chart is not None:
             blocks.append(Figure(chart, chart.title))
     return Section(spec.number, spec.key, spec.title, tuple(blocks))

@@ -15,22 +15,11 @@ import polars as pl
 from carelens.charts import Chart
 from carelens.indicators.api import definition
 from carelens.report.disclosure_control import Disclosed
-from carelens.report.document import Kind, Mark, Table
+from carelens.report.document import Kind, Table
 from carelens.report.figures import ReportFigures
 from carelens.report.narrative.paragraphs import is_stock, trend_window, value_kind
 from carelens.report.sections import Measure
-from carelens.report.tables import Counted
-
-Y_TITLES = {Kind.RATE: "per 10,000 children", Kind.PERCENT: "%", Kind.COUNT: "number", Kind.DAYS: "days",
-            Kind.DECIMAL: "", Kind.RATIO: "ratio"}
-
-
-def _y_title(ind, kind: Kind) -> str:
-    if ind.unit.value == "per_week":
-        return "per week"
-    if ind.unit.value in ("mean", "median") and kind is Kind.DECIMAL:
-        return ind.unit.value
-    return Y_TITLES[kind]
+from carelens.report.tables import AGE_ORDER, GROUP_NAMES, Counted
 
 
 def trend(m: Measure, figures: ReportFigures, disclosed: Disclosed, small_below: int | None) -> Chart | None:
@@ -53,31 +42,43 @@ def trend(m: Measure, figures: ReportFigures, disclosed: Disclosed, small_below:
             if value is not None:
                 benchmarks.append((label, value))
     span = "the last 104 weeks" if window == "week" else "the last 24 months"
-    return trend_chart(f"{ind.id}-trend", f"{ind.title}, {span}", frame.select("period_end", "value"),
-                       y_title=_y_title(ind, kind), frequency=window, benchmarks=benchmarks,
-                       floor=0.0, ceiling=100.0 if kind is Kind.PERCENT else None)
+    return trend_chart(frame.select("period_end", "value"), key=f"{ind.id}-trend", title=f"{ind.title}, {span}",
+                       unit_name=ind.unit.value, period=window, counting_unit=m.counted, benchmarks=benchmarks)
 
 
-def of_table(counted: Counted, table: Table) -> Chart | None:
-    """Bars of a breakdown table's groups (not its total), or the representation chart of a representation
-    table's first cohort; none for the ratio and team tables, which are read as tables."""
+def of_table(counted: Counted, table: Table, figures: ReportFigures, disclosed: Disclosed) -> Chart | None:
+    """Bars of a breakdown table's groups (not its total), or the representation of open cases by the table's
+    groups; none for the ratio and team tables, which are read as tables. Published: a bar whose count is
+    hidden is left out, and a representation chart with any hidden count is not drawn (its shares would give
+    the count away); the table shows [c]."""
     from carelens.charts.breakdown import breakdown_chart
     from carelens.charts.representation import representation_chart
 
     key = table.key
     if key.startswith("representation-"):
-        rows = [(r[0], r[1], r[-1]) for r in table.rows if not isinstance(r[1], Mark) and r[1] is not None]
-        if not rows:
+        breakdown = key.removeprefix("representation-")
+        indicator, cohort = next(iter(counted_cohorts(counted)))
+        rows = figures.groups(indicator, breakdown, "as_at").select("group", "numerator", "denominator")
+        if rows.is_empty() or any(k in disclosed.withheld for k in counted.counts if f"|{indicator}|" in k):
             return None
-        frame = pl.DataFrame(rows, schema={"group": pl.String, "cohort": pl.Float64, "population": pl.Float64},
-                             orient="row")
-        return representation_chart(f"{key}-chart", f"Open cases against the population, by "
-                                    f"{'sex' if key.endswith('sex') else 'age'}", frame,
-                                    cohort_label=table.columns[1].label)
+        names = {g: GROUP_NAMES.get(g, g) for g in rows["group"]}
+        rows = rows.with_columns(pl.col("group").replace_strict(names))
+        return representation_chart(rows, key=f"{key}-chart", title=f"{cohort} against the population, by "
+                                    f"{'sex' if breakdown == 'sex' else 'age'}", cohort_label=cohort,
+                                    group_title=table.columns[0].label,
+                                    order=[names[g] for g in AGE_ORDER if g in names] if breakdown == "age_band"
+                                    else None)
     if key in ("ratio_table", "caseloads_by_team", "at_a_glance"):
         return None
-    rows = [(r[0], r[1]) for r in table.rows[:-1] if isinstance(r[1], int | float)]
+    rows = [(str(r[0]), float(r[1])) for r in table.rows[:-1] if isinstance(r[1], int | float)]
     if not rows:
         return None
     frame = pl.DataFrame(rows, schema={"group": pl.String, "value": pl.Float64}, orient="row")
-    return breakdown_chart(f"{key}-chart", table.caption, frame, x_title="Number", y_title=table.columns[0].label)
+    return breakdown_chart(frame, key=f"{key}-chart", title=table.caption, unit_name="count",
+                           group_title=table.columns[0].label, counting_unit="children",
+                           order=[str(r[0]) for r in table.rows[:-1] if isinstance(r[1], int | float)])
+
+
+def counted_cohorts(counted: Counted) -> list[tuple[str, str]]:
+    """The (indicator, cohort) of each column of a representation table."""
+    return [(c.key, c.label) for c in counted.table.columns[1:-1]]

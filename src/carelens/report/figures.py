@@ -24,7 +24,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from carelens.indicators.api import Indicator, Selection, definition, figures, latest_month_end, months_before
+from carelens.indicators.api import (
+    Indicator,
+    Period,
+    Selection,
+    definition,
+    figures,
+    latest_month_end,
+    months_before,
+)
 from carelens.model.store import Store
 from carelens.report.sections import SECTIONS, TEAM_INDICATORS, measure_indicators
 
@@ -127,28 +135,60 @@ def _breakdown_selections() -> dict[str, list[str]]:
     return {b: list(ids) for b, ids in wanted.items()}
 
 
+def trend_windows(as_at: dt.date, weekly: bool) -> tuple[Period, ...]:
+    """The windows a measure's trend and sentences need, and no more (each window costs a computation):
+    a weekly measure's 104 ISO weeks and its 4 weeks now, a month, six months and a year before; any other
+    measure's 24 months and its rolling 12 months now, six months and a year before."""
+    first = series_start(as_at)
+    if weekly:
+        sunday = as_at - dt.timedelta(days=(as_at.weekday() + 1) % 7)
+        weeks = []
+        day = sunday
+        while day - dt.timedelta(days=6) >= first:
+            y, w, _ = day.isocalendar()
+            weeks.append(Period.iso_week(y, w))
+            day -= dt.timedelta(days=7)
+        fours = []
+        for months in (0, 1, 6, 12):
+            back = months_before(sunday, months) if months else sunday
+            back -= dt.timedelta(days=(back.weekday() + 1) % 7)
+            fours.append(Period.four_weeks(back))
+        return (*reversed(weeks), *fours)
+    months, day = [], as_at
+    while day >= first:
+        months.append(Period.month(day.year, day.month))
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    rolling = [Period.rolling(months_before(as_at, back) if back else as_at, 12) for back in (12, 6, 0)]
+    return (*reversed(months), *rolling)
+
+
 def gather(store: Store, la_code: str, as_at: dt.date, compare_with: str | None = None,
            step: Callable[[str], None] = lambda what: None) -> ReportFigures:
     """Every figure the report needs for the authority at the month end ``as_at``."""
     ids = measure_indicators()
-    step("series")
-    series = figures(store, Selection(as_at=as_at, indicators=tuple(ids), authorities=la_code,
-                                      series_from=series_start(as_at)))
-    parts = [series.values.filter(pl.col("breakdown") == "all")]
+    weekly = tuple(i for i in ids if definition(i).unit.value == "per_week")
+    others = tuple(i for i in ids if i not in weekly)
+    parts, held_back, flagged, version = [], 0, {"outside_coverage": [], "history_short": []}, ""
+    for what, chosen in (("weekly series", weekly), ("monthly series", others)):
+        step(what)
+        got = figures(store, Selection(as_at=as_at, indicators=chosen, authorities=la_code,
+                                       windows=trend_windows(as_at, chosen is weekly)))
+        parts.append(got.values.filter(pl.col("breakdown") == "all"))
+        held_back, version = max(held_back, got.children_held_back), got.store_version
+        for flag in flagged:
+            flagged[flag] += got.flagged(flag)
     at_parts = []
     for breakdown, inds in _breakdown_selections().items():
         step(f"by {breakdown}")
         got = figures(store, Selection(as_at=as_at, indicators=tuple(inds), breakdowns=(breakdown,),
                                        authorities=la_code))
         at_parts.append(got.values)
-    at = pl.concat(at_parts, how="vertical") if at_parts else series.values.clear()
-    held_back = max([series.children_held_back] + [0])
-    flagged = {flag: tuple(series.flagged(flag)) for flag in ("outside_coverage", "history_short")}
     step("benchmarks")
     benchmarks, against, against_name = published_benchmarks(store, la_code, [definition(i) for i in ids],
                                                              compare_with)
-    return ReportFigures(la_code, as_at, parts[0], at, benchmarks, against, against_name, store.teams(la_code),
-                         series.store_version, held_back, flagged)
+    return ReportFigures(la_code, as_at, pl.concat(parts, how="vertical"), pl.concat(at_parts, how="vertical"),
+                         benchmarks, against, against_name, store.teams(la_code), version, held_back,
+                         {flag: tuple(dict.fromkeys(ids)) for flag, ids in flagged.items()})
 
 
 def published_benchmarks(store: Store, la_code: str, indicators: list[Indicator], compare_with: str | None
