@@ -85,6 +85,18 @@ def open_file(context, path: Path, *, width: int = 1024, height: int = 768):
     return page
 
 
+def accessibility_tree(context, page) -> list[tuple[str, str]]:
+    """(role, accessible name) of every node in Chromium's own accessibility tree of the page that
+    assistive technology is given (ignored nodes left out): what a screen reader is told."""
+    session = context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    return [(n.get("role", {}).get("value", ""), n.get("name", {}).get("value", "")) for n in nodes
+            if not n.get("ignored")]
+
+
 def axe_violations(page, tags: tuple[str, ...] = WCAG_22_AA) -> list[dict]:
     """What axe-core finds wrong with the page as it now shows, against the rules with ``tags``."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -118,5 +130,5 @@ def _local_only(route) -> None:
         route.abort()
 
 
-__all__ = ["AXE", "CHROMIUM", "WCAG_22_AA", "assert_no_axe_violations", "axe_violations", "browser_context",
+__all__ = ["AXE", "accessibility_tree", "CHROMIUM", "WCAG_22_AA", "assert_no_axe_violations", "axe_violations", "browser_context",
            "chromium_or_skip", "describe_violations", "open_file"]

@@ -107,6 +107,8 @@ def _title_block(report: Report) -> str:
             ("Audience", AUDIENCE_NAMES.get(report.audience, report.audience)),
             ("Generated", f"{_timestamp(report.generated)} by CareLens {report.carelens_version}"),
             ("Store version", report.store_version)]
+    if report.suppression_threshold is not None:
+        rows.append(("Small numbers", f"Counts below {report.suppression_threshold} are not shown ([c])"))
     summary_list = "".join(f"<div><dt>{_text(k)}</dt><dd>{_text(v)}</dd></div>" for k, v in rows)
     warning = ""
     if report.audience == "internal":
@@ -201,10 +203,14 @@ def _figure(figure: Figure, ids: _Ids) -> str:
     fid = ids.new("figure-" + chart.key)
     caption = figure.caption or chart.title
     data_table = _data_table(chart.data, f"Data for the chart: {chart.title}", ids.new(fid + "-data"))
-    return (f'<figure class="chart" id="{fid}">{accessible_svg(chart.svg(), chart.alt_text, fid)}'
-            f"<figcaption>{_text(caption)}</figcaption>"
+    # The caption is the figure's last child, as a <figcaption> must be to name the figure; the data
+    # table follows the figure rather than sitting inside it.
+    # (aria-labelledby too: Chromium does not name a figure by its caption on its own).
+    return (f'<div class="chart-block"><figure class="chart" id="{fid}" aria-labelledby="{fid}-caption">'
+            f"{accessible_svg(chart.svg(), chart.alt_text, fid)}"
+            f'<figcaption id="{fid}-caption">{_text(caption)}</figcaption></figure>'
             f'<details><summary><span>Show the data</span></summary><div class="details__text">{data_table}</div>'
-            "</details></figure>")
+            "</details></div>")
 
 
 def _data_table(data, caption: str, tid: str) -> str:
@@ -265,10 +271,7 @@ def _definitions(report: Report, ids: _Ids) -> str:
 
 
 def _notes(report: Report) -> str:
-    notes = list(report.notes)
-    if report.suppression_threshold is not None:
-        notes.append(f"Counts below {report.suppression_threshold} are not shown.")
-    items = "".join(f"<li>{_text(n)}</li>" for n in notes)
+    items = "".join(f"<li>{_text(n)}</li>" for n in report.notes)
     symbols = "".join(f"<div><dt>{_text(str(m))}</dt><dd>{_text(MARK_MEANING[m].capitalize())}</dd></div>"
                       for m in Mark)
     return ('<section class="report-section" id="notes" aria-labelledby="notes-heading">'

@@ -122,7 +122,8 @@ abbr[title] { text-decoration: underline dotted; cursor: help; }
   th, td { font-size: 1.1875rem; line-height: 1.32; }
 }
 
-figure.chart { margin: 0 0 40px; }
+.chart-block { margin: 0 0 40px; }
+figure.chart { margin: 0; }
 figure.chart svg { display: block; max-width: 100%; height: auto; margin: 0 0 10px; }
 figure.chart figcaption { font-size: 1rem; color: var(--secondary); margin: 0 0 15px; }
 details { margin: 0 0 20px; }
