@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 import time
@@ -13,7 +14,7 @@ from lxml import etree
 
 from browser import WCAG_22_AA, accessibility_tree, axe_violations, describe_violations, open_file
 from carelens.report.document import MARK_MEANING, Figure, Mark, Paragraph, Section, Table
-from carelens.report.formats.html import chart_value_text, render_html, write_html
+from carelens.report.formats.html import accessible_svg, chart_value_text, render_html, write_html
 from sample_report import sample_chart, sample_report
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -252,3 +253,26 @@ def _screenshot(page, folder: Path, name: str) -> None:
     target = Path(keep) if keep else folder
     target.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target / name), full_page=True)
+
+
+def test_an_svgs_ids_are_prefixed_with_their_references_and_its_marks_lose_their_roles():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" '
+           'height="100"><defs><clipPath id="clip1"><rect width="5" height="5"/></clipPath></defs>'
+           '<g role="graphics-symbol" aria-label="a point" clip-path="url(#clip1)"><use xlink:href="#clip1"/>'
+           '<use href="#elsewhere"/></g></svg>')
+    root = etree.fromstring(accessible_svg(svg, "Two & three", "figure-x").encode())
+    assert root.get("role") == "img" and root.get("aria-label") == "Two & three"
+    assert root[0].tag == f"{SVG}title" and root[0].text == "Two & three"
+    assert root.get("style") == "width: 100%; max-width: 250px"  # drawn a quarter larger where there is room
+    assert root.find(f".//{SVG}clipPath").get("id") == "figure-x-clip1"
+    g = root.find(f"{SVG}g")
+    assert g.get("clip-path") == "url(#figure-x-clip1)" and g.get("role") is None and g.get("aria-label") is None
+    uses = g.findall(f"{SVG}use")
+    assert uses[0].get("{http://www.w3.org/1999/xlink}href") == "#figure-x-clip1"
+    assert uses[1].get("href") == "#elsewhere"  # not an id of this drawing: left alone
+
+
+def test_chart_values_are_written_for_people():
+    assert chart_value_text(dt.date(2026, 3, 1)) == "1 March 2026"
+    assert chart_value_text(1234.0) == "1,234" and chart_value_text(2.125) == "2.12"
+    assert chart_value_text(24.5) == "24.5" and chart_value_text(7) == "7" and chart_value_text("Boys") == "Boys"

@@ -142,6 +142,7 @@ summary:hover { color: var(--link-hover); }
 summary:focus span { text-decoration: none; }
 .details__text { padding: 15px 0 0 20px; margin-top: 10px; border-left: 5px solid var(--border); }
 .details__text .table-wrap { margin-bottom: 10px; }
+.details__text table { width: auto; min-width: 60%; }
 .details__text caption { font-size: 1.1875rem; }
 
 .definitions dt { font-weight: 700; margin: 20px 0 5px; }
