@@ -130,5 +130,5 @@ def _local_only(route) -> None:
         route.abort()
 
 
-__all__ = ["AXE", "accessibility_tree", "CHROMIUM", "WCAG_22_AA", "assert_no_axe_violations", "axe_violations", "browser_context",
-           "chromium_or_skip", "describe_violations", "open_file"]
+__all__ = ["AXE", "CHROMIUM", "WCAG_22_AA", "accessibility_tree", "assert_no_axe_violations", "axe_violations",
+           "browser_context", "chromium_or_skip", "describe_violations", "open_file"]

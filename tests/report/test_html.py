@@ -47,7 +47,8 @@ def _tables(tree) -> list:
 def test_the_page_is_well_formed_and_says_its_language_and_title(page_text, tree):
     assert page_text.startswith("<!DOCTYPE html>\n")
     assert tree.tag == "html" and tree.get("lang") == "en-GB"
-    assert tree.findtext("head/title") == "Children's social care performance overview: March 2026 – Coastal (synthetic)"
+    assert tree.findtext("head/title") == (
+        "Children's social care performance overview: March 2026 – Coastal (synthetic)")
     assert tree.find("head/meta[@charset='utf-8']") is not None
     # the HTML parser reads the same page without complaint too
     from lxml import html as lxml_html

@@ -136,7 +136,9 @@ summary::before {
   content: ""; position: absolute; top: .2em; left: 0; border-style: solid; border-color: transparent;
   border-width: 7px 0 7px 12.124px; border-left-color: currentColor;
 }
-details[open] > summary::before { border-width: 12.124px 7px 0 7px; border-color: currentColor transparent transparent; }
+details[open] > summary::before {
+  border-width: 12.124px 7px 0 7px; border-color: currentColor transparent transparent;
+}
 summary span { text-decoration: underline; text-underline-offset: .15em; }
 summary:hover { color: var(--link-hover); }
 summary:focus span { text-decoration: none; }
