@@ -113,7 +113,6 @@ th:last-child, td:last-child { padding-right: 0; }
 thead th { font-weight: 700; vertical-align: bottom; }
 tbody th { font-weight: 400; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tr.total th, tr.total td { font-weight: 700; }
 abbr[title] { text-decoration: underline dotted; cursor: help; }
 .table-notes { margin: -20px 0 30px; padding: 0; list-style: none; }
 .table-notes li { font-size: 1rem; color: var(--secondary); margin: 0 0 5px; }
