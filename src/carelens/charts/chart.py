@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -25,7 +26,12 @@ class Chart:
     alt_text: str
 
     def svg(self) -> str:
-        """The chart as an SVG document (text drawn as text, so a PDF keeps it searchable)."""
+        """The chart as an SVG document (text drawn as text, so a PDF keeps it searchable); rendered once, as
+        a report writes each chart in several formats."""
+        return self._svg
+
+    @cached_property
+    def _svg(self) -> str:  # cached_property writes the instance's __dict__, which a frozen dataclass allows
         import vl_convert as vlc
 
         return vlc.vegalite_to_svg(self.spec)

@@ -91,7 +91,11 @@ def with_flags(result: pl.DataFrame, indicators: Iterable[Indicator], tables, la
         return result.with_columns(**{c: pl.lit(None, t) for c, t in FLAG_SCHEMA.items()})
     by_id = {ind.id: ind for ind in indicators}
     covered: dict[tuple[str, str], list[Span]] = {}
-    for r in coverage(tables, la_codes).iter_rows(named=True):
+    # a Store records its coverage with each version (store_coverage): read, not worked out again from every
+    # source row on each request (seconds on a large authority); other tables (a Spark copy) work it out
+    recorded = getattr(tables, "coverage", None)
+    spans = recorded(list(la_codes)) if callable(recorded) else coverage(tables, la_codes)
+    for r in spans.iter_rows(named=True):
         covered.setdefault((r["la_code"], r["table"]), []).append(Span(r["first_day"], r["last_day"]))
     held = children_held_back(tables, la_codes)
     keys = result.select("la_code", "indicator", "period_start", "period_end").unique()

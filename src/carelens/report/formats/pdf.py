@@ -151,8 +151,10 @@ def _paragraph(paragraph: Paragraph, internal: bool) -> dict:
 def _table(table: Table) -> dict:
     rows = [[table.cell_text(r, c) for c in range(len(table.columns))] for r in range(len(table.rows))]
     return {"type": "table", "caption": table.caption,
-            # the row headings' column takes the width the figures leave
-            "columns": [{"label": c.label, "numeric": c.kind is not Kind.TEXT, "share": 1 if i == 0 else 0}
+            # the row headings' column (and any other column of words) share the width the figures leave: an
+            # auto-sized column of long words would otherwise squeeze the row headings to a word a line
+            "columns": [{"label": c.label, "numeric": c.kind is not Kind.TEXT,
+                         "share": 2 if i == 0 else 1 if c.kind is Kind.TEXT else 0}
                         for i, c in enumerate(table.columns)],
             "rows": rows, "notes": [*table.notes, *marks_explained(table)]}
 
