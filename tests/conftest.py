@@ -12,14 +12,7 @@ settings.register_profile("explore", derandomize=False, deadline=None)
 settings.load_profile("ci")
 
 from carelens.model.store import Store
-from carelens.synth import AuthoritySpec, load_profile, synthesise
-
-
-def coastal_store(path, children: int, years: int, seed: int):
-    """A synthetic coastal authority under high demand (890) in a new store at ``path``."""
-    spec = AuthoritySpec("890", "Coastal (synthetic)", load_profile("coastal-high-demand"), children=children)
-    synthesise(path, [spec], years=years, seed=seed)
-    return path
+from synthetic_stores import coastal_store
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +72,7 @@ def postgres_database():
     import itertools
 
     import psycopg
+
     from postgres_server import postgres_server
 
     with postgres_server() as settings:

@@ -12,8 +12,8 @@ import pytest
 from carelens.model.store import Store
 from carelens.report.build import ReportOptions, build_report
 from carelens.report.document import Kind, Mark
-from conftest import coastal_store
 from disclosure_recovery import intervals
+from synthetic_stores import coastal_store
 
 AS_AT = dt.date(2025, 3, 31)
 
