@@ -19,13 +19,15 @@ def test_the_demo_runs_and_summarises_without_the_command_line(tmp_path):
         return lambda: steps.append(description)
 
     made = run(tmp_path / "demo", seed=1, years=4, stage=stage)
-    assert [d.split(" ")[0] for d, _ in stages] == ["Simulating", "Writing", "Loading"]
-    assert [total for _, total in stages] == [1, 2 * len(DEMO_YEARS), 2 * len(DEMO_YEARS)]
+    assert [d.split(" ")[0] for d, _ in stages] == ["Simulating", "Writing", "Loading", "Writing"]
+    assert [total for _, total in stages][:3] == [1, 2 * len(DEMO_YEARS), 2 * len(DEMO_YEARS)]
     assert len(steps) == sum(total for _, total in stages)  # every step reported, none twice
     assert [p.name for p in made.returns] == [name for year in DEMO_YEARS for name in (
         f"ssda903_{year - 1}-{year % 100:02d}", f"cin_census_{year - 1}-{year % 100:02d}.xml")]
     assert all(p.exists() for p in made.returns) and made.store.exists() and made.from_returns.exists()
     assert made.children_loaded > 0 and made.rows_loaded > made.children_loaded
+    assert sorted(p.suffix for p in made.report) == [".html", ".pdf", ".xlsx", ".yaml"]
+    assert all(p.parent == tmp_path / "demo" / "report" and p.stat().st_size for p in made.report)
     shown = list(summary(made))
     assert len(shown) == 3
     assert all(isinstance(t, Table) for t in shown[:2])

@@ -3,7 +3,8 @@
 Generate the coastal authority (``synth``), write its statutory returns from the store
 (``returns``), load those returns into a fresh store as a council would (``ingest``), and summarise
 it (``report``): its generated figures against its profile's targets, its headline indicators, and
-the ratio table against the statistical neighbours of the real authority it imitates.
+the ratio table against the statistical neighbours of the real authority it imitates; and write its
+monthly performance report (PDF, HTML and Excel) into ``report/``.
 ``carelens demo`` calls :func:`run` and prints :func:`summary`; the work is here so that it does not
 depend on the command line.
 """
@@ -45,6 +46,7 @@ class Demo:
     from_returns: Path
     children_loaded: int
     rows_loaded: int
+    report: list[Path]  # the monthly report's files (report/)
 
 
 def run(out: Path, seed: int = 1, years: int = 10, stage: Stage = _unseen) -> Demo:
@@ -79,7 +81,33 @@ def run(out: Path, seed: int = 1, years: int = 10, stage: Stage = _unseen) -> De
     from_returns.unlink(missing_ok=True)
     loaded_one = stage("Loading the returns into a fresh store", len(written))
     loaded = ingest(from_returns, written, on_source=lambda path, kind: loaded_one())
-    return Demo(store_path, profile, written, from_returns, loaded.children, loaded.rows)
+    report = write_monthly_report(store_path, out / "report", stage)
+    return Demo(store_path, profile, written, from_returns, loaded.children, loaded.rows, report)
+
+
+def write_monthly_report(store_path: Path, out: Path, stage: Stage = _unseen) -> list[Path]:
+    """The monthly performance report of the synthetic authority at its latest complete month, in every format.
+
+    From the synthetic store, not the one loaded from the returns: the returns do not carry contacts, early
+    help or the workforce, which the report describes."""
+    from carelens.model.store import Store
+    from carelens.report.build import FORMATS, ReportOptions, build_report, write_report
+    from carelens.report.figures import report_month_end
+
+    stages = ("figures", "tables", "narrative", "charts", *FORMATS)
+    done_one = stage("Writing the monthly report (PDF, HTML, Excel)", len(stages))
+    seen: set[str] = set()
+
+    def step(what: str) -> None:
+        stage_name = what.split(":", 1)[0]
+        if stage_name not in seen:
+            seen.add(stage_name)
+            done_one()
+
+    with Store(store_path, read_only=True) as store:
+        built = build_report(store, LA_CODE, report_month_end(store, LA_CODE, None), ReportOptions(), step=step,
+                             name=NAME)
+        return write_report(built, out, step=step)
 
 
 def summary(demo: Demo) -> Iterator[Table | str]:

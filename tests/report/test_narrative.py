@@ -20,7 +20,7 @@ AS_AT = dt.date(2025, 3, 31)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # what a sentence may say that is not a result: dates, the windows a measure is over, the per-10,000 unit
 NOT_RESULTS = [rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}", rf"(?:{MONTHS}) \d{{4}}", r"\b\d{4}-\d{2}\b", r"\bin \d{4}\)",
-               r"per 10,000", r"\b(?:12|6) months\b", r"\b4 weeks\b", r"fewer than \d+"]
+               r"per 10,000", r"\b(?:12|6) months\b", r"\b4 weeks\b", r"fewer than \d+", r"\(section \d+\)"]
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -120,3 +120,16 @@ def test_edits_replace_drafts_and_are_flagged_when_the_numbers_change(built, tmp
     edits_file.write_text("cp_plans: [not, a, mapping]\n")
     with pytest.raises(EditsError, match="expected a mapping of measures"):
         read_edits(edits_file)
+
+
+def test_the_ratio_table_compares_the_last_12_months_with_the_published_neighbour_median(built):
+    report, figures = built[0].report, built[2]
+    cp = next(s for s in report.sections if s.key == "cp_plans")
+    [table] = [t for t in cp.tables() if t.key == "ratio_table"]
+    assert [r[0] for r in table.rows] == ["Referrals", "s47 enquiries", "ICPCs", "CP plans starting",
+                                          "CP plans ending", "Children on CP plans"]
+    for (label, mine, median, ratio), ind in zip(table.rows, ("B4", "C3", "C6c", "C9", "C10", "C8"), strict=True):
+        window = figures.window(ind, "month" if ind == "C8" else "rolling_12")
+        assert mine == window.filter(window["period_end"] == AS_AT)["value"].item(), label
+        assert median == figures.benchmarks[ind].neighbour_median
+        assert abs(ratio - mine / median) < 1e-12

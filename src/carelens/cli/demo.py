@@ -19,7 +19,8 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
     years: Annotated[int, typer.Option(min=4, max=40, help="Years of history.")] = 10,
 ):
-    """The whole job on synthetic data: generate the coastal authority, write its returns, summarise it."""
+    """The whole job on synthetic data: generate the coastal authority, write its returns, summarise it, and
+    write its monthly performance report (PDF, HTML, Excel) into OUT/report."""
     check_out(output_folder_problem("--out", out))
     with progress() as bars:
         def stage(description: str, steps: int):
@@ -34,3 +35,5 @@ def demo(
                   f"{made.rows_loaded:,} rows from {len(made.returns)} returns)")
     for path in made.returns:
         console.print(f"Return: {path}")
+    for path in made.report:
+        console.print(f"Report: {path}")

@@ -106,8 +106,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         breakdowns=(
             Breakdown("C11", "latest_category", "as_at", "Children on plans by category of abuse", "Category of abuse"),
             Breakdown("C8", "age_band", "as_at", "Children on plans by age", "Age"),
-            Breakdown("C10", "destination", "rolling_6", "Plans ending in the last 6 months by what happened next",
-                      "What happened next"),
+            Breakdown("C10", "destination", "rolling_6", "Plans ending by what happened next", "What happened next"),
         ),
         ratio_table=True,
     ),
@@ -177,8 +176,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
 )
 
-# the indicators behind the §5.5.3 ratio table (carelens.published.ratio_table.RATIO_ROWS gives its rows)
+# the caseloads-by-team table's indicators
 TEAM_INDICATORS = ("G1", "G1a", "G2", "G3")
+# the §5.5.3 ratio table's (carelens.published.ratio_table.RATIO_ROWS names its rows)
+RATIO_INDICATORS = ("B4", "C3", "C6c", "C9", "C10", "C8")
 
 
 def section(key: str) -> SectionSpec:
@@ -200,5 +201,8 @@ def measure_indicators() -> list[str]:
             ids[ind] = None
         if s.team_caseloads:
             for ind in TEAM_INDICATORS:
+                ids[ind] = None
+        if s.ratio_table:
+            for ind in RATIO_INDICATORS:
                 ids[ind] = None
     return list(ids)

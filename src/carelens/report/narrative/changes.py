@@ -26,7 +26,7 @@ LARGEST_MOVES = 6
 @dataclass(frozen=True)
 class Move:
     indicator: str
-    section: str
+    section: str  # its number: the sentence says where to read more
     now: Point
     before: Point
     year_ago: Point | None
@@ -55,7 +55,7 @@ def _moves(figures: ReportFigures) -> list[Move]:
             control = control_of(ind, points, value_kind(ind))
             sigma = control.signals.limits.sigma if control is not None else None
             size = abs(now.value - before.value) / sigma if sigma else 0.0
-            out.append(Move(ind.id, spec.title, now, before, _ago(points, now.end, 12), control, size))
+            out.append(Move(ind.id, spec.number, now, before, _ago(points, now.end, 12), control, size))
     return sorted(out, key=lambda mv: (mv.signal is None, -mv.size))
 
 
@@ -80,7 +80,7 @@ def what_changed(figures: ReportFigures, small_below: int | None = None,
             text = f"**{ind.title}** was unchanged at {now} in {when}"
         else:
             text = f"**{ind.title}** {verb} from {before} to {now} in {when}"
-        text += f" ({mv.section.lower()})."
+        text += f" (section {mv.section})."
         if mv.signal:
             text += f" The latest {step} is {mv.signal}."
             for value, source in mv.control.stated():

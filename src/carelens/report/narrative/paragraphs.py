@@ -193,17 +193,25 @@ def _benchmark(d: Draft, value: float | None, value_text: str | None = None) -> 
     return "That is " + " and ".join(out) + "."
 
 
-def _control(d: Draft, control: Control | None) -> str:
-    if control is None:
+def _control(d: Draft, control: Control | None, trend: list[Point]) -> str:
+    """The control chart's verdict on the latest month (or week) — the point it judges, which for a flow or a
+    weekly measure is not the 12 months or 4 weeks the paragraph opened with, so it is named with its value."""
+    if control is None or not trend or trend[-1].value is None or d.say.is_small(trend[-1].numerator):
         return ""
+    latest = trend[-1]
+    if is_weekly(d.ind):
+        when = f"the week to {latest.end.day} {month_name(latest.end)}"
+    else:
+        when = month_name(latest.end)
+    value = d.value(latest)
     if control.signal:
-        for value, source in control.stated():
-            d.say.record(value, source)
-        return f"The latest {control.step} is {control.signal}: a sign of real change, not normal variation."
+        for number, source in control.stated():
+            d.say.record(number, source)
+        return f"The figure for {when} ({value}) is {control.signal}: a sign of real change, not normal variation."
     if control.lower is not None and control.upper is not None:
         lo = d.say.say(control.lower, control.source("lower"), d.kind)
         hi = d.say.say(control.upper, control.source("upper"), d.kind)
-        return f"It is within the normal range of variation ({lo} to {hi})."
+        return f"The figure for {when} ({value}) is within the normal range of variation ({lo} to {hi})."
     return ""
 
 
@@ -224,7 +232,7 @@ def draft(measure: Measure, section_key: str, figures: ReportFigures, small_belo
     else:
         _flow(d, measure, figures, trend, as_at)
     if d.sentences:
-        sentence = _control(d, control)
+        sentence = _control(d, control, trend)
         if sentence:
             d.add(sentence)
     return d.paragraph(key)
