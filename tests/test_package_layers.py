@@ -121,3 +121,16 @@ def test_a_catalogue_section_imports_no_other_section():
             if isinstance(node, ast.ImportFrom) and node.module in sections - {module.__name__}:
                 borrowed.append(f"{module.__name__} imports {node.module}")
     assert not borrowed
+
+
+def test_the_report_reads_no_table_of_the_store_itself():
+    """The report (issue 15) reads figures only through the results API and the published figures: no module of
+    carelens.report reads a store table or runs SQL (Store methods that say what the store holds — its teams,
+    its authorities — are the store's own API)."""
+    reads = []
+    for path in sorted((SRC / "carelens" / "report").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("table", "sql", "to_polars", "reader"):
+                reads.append(f"{path.relative_to(SRC)} line {node.lineno}: .{node.func.attr}()")
+    assert not reads

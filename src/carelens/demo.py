@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from carelens.model.store import Store
     from carelens.synth.profiles import Profile
 
 DEMO_YEARS = (2024, 2025, 2026)  # the returns the demo writes and loads
@@ -115,7 +116,7 @@ def summary(demo: Demo) -> Iterator[Table | str]:
     return year against the profile's targets, the headline indicators at the latest month end, and
     the ratio table (or why it cannot be shown)."""
     from carelens.model.store import Store
-    from carelens.report.demo_summary import generated_against_targets, headline_table, neighbour_ratio_table
+    from carelens.report.demo_summary import headline_table, neighbour_ratio_table
 
     with Store(demo.store, read_only=True) as store:
         yield generated_against_targets(store, demo.profile, max(DEMO_YEARS), NAME)
@@ -123,3 +124,27 @@ def summary(demo: Demo) -> Iterator[Table | str]:
         yield table
         yield neighbour_ratio_table(store, LA_CODE, NAME, SHORT_NAME, demo.profile.benchmark_against or LA_CODE,
                                     month_end)
+
+
+# the tables measure_headlines reads
+_CALIBRATION_TABLES = ("population", "referrals", "s47_enquiries", "initial_cp_conferences", "cp_plans",
+                       "periods_of_care")
+
+
+def generated_against_targets(store: Store, profile: Profile, year_ending: int, name: str) -> Table:
+    """The headline measures the synthetic authority generated for the year ending March ``year_ending``,
+    beside the targets of the profile it was generated from (read from the store's tables: it checks the
+    simulator, not an indicator)."""
+    from rich.table import Table
+
+    from carelens.synth.calibration import HEADLINES, measure_headlines
+
+    figures = measure_headlines({t: store.to_polars(t) for t in _CALIBRATION_TABLES}, year_ending)
+    table = Table(title=f"{name}, year ending 31 March {year_ending}")
+    table.add_column("Measure")
+    table.add_column("Generated", justify="right")
+    table.add_column("Profile target", justify="right")
+    for key, label in HEADLINES.items():
+        target = profile.targets.get(key)
+        table.add_row(label, f"{figures[key]:,.1f}", "" if target is None else f"{target:,.1f}")
+    return table

@@ -12,9 +12,9 @@ import fastexcel
 import numpy as np
 import polars as pl
 import pytest
-from browser import assert_no_axe_violations, open_file
 from PIL import Image
 
+from browser import assert_no_axe_violations, open_file
 from carelens.model.store import Store
 from carelens.report.build import ReportOptions, build_report, write_report
 from carelens.report.figures import gather

@@ -133,3 +133,21 @@ def test_the_ratio_table_compares_the_last_12_months_with_the_published_neighbou
         assert mine == window.filter(window["period_end"] == AS_AT)["value"].item(), label
         assert median == figures.benchmarks[ind].neighbour_median
         assert abs(ratio - mine / median) < 1e-12
+
+
+def test_an_edit_is_stale_when_the_report_is_regenerated_on_changed_figures(built, small_store_path, tmp_path):
+    """An edit written against March's draft, laid over the next month's: the numbers changed, so it is flagged;
+    laid over March's again (the same figures), it is not."""
+    march = next(p for p in built[0].drafts if p.key == "cp_plans/C8")
+    edits_file = tmp_path / "edits.yaml"
+    edits_file.write_text(yaml.safe_dump({"cp_plans": {"C8": {"text": "Our own words.",
+                                                                "drafted_from": march.fingerprint}}}))
+    edits = read_edits(edits_file)
+    with Store(small_store_path, read_only=True) as store:
+        april = build_report(store, "890", dt.date(2025, 4, 30), ReportOptions(charts=False, edits=edits))
+        again = build_report(store, "890", AS_AT, ReportOptions(charts=False, edits=edits))
+    [later] = [p for s in april.report.sections for p in s.paragraphs() if p.key == "cp_plans/C8"]
+    [same] = [p for s in again.report.sections for p in s.paragraphs() if p.key == "cp_plans/C8"]
+    assert later.text == same.text == "Our own words."
+    assert later.edited and later.stale
+    assert same.edited and not same.stale

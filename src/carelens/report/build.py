@@ -146,7 +146,7 @@ def _section(spec: SectionSpec, paragraphs: list[Paragraph], figures: ReportFigu
             if chart is not None:
                 blocks.append(Figure(chart, chart.title))
     for counted in tables:
-        table = disclosed.table(counted)
+        table = disclosed.marked(counted)
         blocks.append(table)
         chart = report_charts.of_table(counted, table, figures, disclosed) if options.charts else None
         if chart is not None:

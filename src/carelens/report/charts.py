@@ -2,8 +2,8 @@
 — the web app draws the same ones.
 
 A measure's trend: its monthly (or weekly) values over the last 24 months (104 weeks), with its control
-limits and signals, and the published neighbour median, region and England where the units compare (a
-stock or a percentage: a month's flow is not comparable with a year's published rate). A breakdown table:
+limits and signals, and the published neighbour median, region and England where the units compare (rates —
+a flow's are annualised —, percentages and averages; not counts, which depend on the authority's size). A breakdown table:
 bars of its groups. A representation table: the cohort's share against the population's, by group.
 Published: a point whose count is below the threshold is left out of the chart (and its table view).
 """
@@ -17,7 +17,7 @@ from carelens.indicators.api import definition
 from carelens.report.disclosure_control import Disclosed
 from carelens.report.document import Kind, Table
 from carelens.report.figures import ReportFigures
-from carelens.report.narrative.paragraphs import is_stock, trend_window, value_kind
+from carelens.report.narrative.paragraphs import trend_window, value_kind
 from carelens.report.sections import Measure
 from carelens.report.tables import AGE_ORDER, GROUP_NAMES, Counted
 
@@ -36,7 +36,10 @@ def trend(m: Measure, figures: ReportFigures, disclosed: Disclosed, small_below:
     kind = value_kind(ind)
     benchmarks = []
     b = figures.benchmarks.get(ind.id)
-    if b is not None and (is_stock(ind) or kind is Kind.PERCENT) and kind is not Kind.COUNT:
+    # a flow's rate is annualised (count × 365 / days per 10,000), so a month's rate compares with the year's
+    # published one as a stock's or a percentage does; a count (adoptions, SGOs) depends on the authority's
+    # size, and a weekly measure has no published figure, so neither gets benchmark lines
+    if b is not None and kind is not Kind.COUNT and window == "month":
         for label, value in ((f"Neighbour median {b.year}", b.neighbour_median),
                              (f"{b.region_name or 'Region'} {b.year}", b.region), (f"England {b.year}", b.england)):
             if value is not None:

@@ -1,6 +1,6 @@
-"""The tables ``carelens demo`` ends with: a synthetic authority's generated figures against its
-profile's targets, its headline indicators, and the ratio table against a real authority's
-statistical neighbours."""
+"""Two of the tables ``carelens demo`` ends with: the headline indicators, and the ratio table against a real
+authority's statistical neighbours (both from the figures API and the published figures; the demo's first
+table, the generated figures against the profile's targets, is the demo's own: :mod:`carelens.demo`)."""
 
 from __future__ import annotations
 
@@ -11,28 +11,6 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from carelens.model.store import Store
-    from carelens.synth.profiles import Profile
-
-# the tables measure_headlines reads
-_CALIBRATION_TABLES = ("population", "referrals", "s47_enquiries", "initial_cp_conferences", "cp_plans",
-                       "periods_of_care")
-
-
-def generated_against_targets(store: Store, profile: Profile, year_ending: int, name: str) -> Table:
-    """The headline measures the synthetic authority generated for the year ending March ``year_ending``,
-    beside the targets of the profile it was generated from."""
-    from carelens.synth.calibration import HEADLINES, measure_headlines
-
-    figures = measure_headlines({t: store.to_polars(t) for t in _CALIBRATION_TABLES}, year_ending)
-    table = Table(title=f"{name}, year ending 31 March {year_ending}")
-    table.add_column("Measure")
-    table.add_column("Generated", justify="right")
-    table.add_column("Profile target", justify="right")
-    for key, label in HEADLINES.items():
-        target = profile.targets.get(key)
-        table.add_row(label, f"{figures[key]:,.1f}", "" if target is None else f"{target:,.1f}")
-    return table
-
 
 def headline_table(store: Store, la_code: str) -> tuple[Table, dt.date]:
     """The headline indicators at the authority's latest complete month, and that month's last day."""

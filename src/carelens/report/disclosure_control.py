@@ -27,7 +27,7 @@ class Disclosed:
     def nothing(cls) -> Disclosed:
         return cls(frozenset())
 
-    def table(self, counted: Counted) -> Table:
+    def marked(self, counted: Counted) -> Table:
         """The table with each hidden cell shown as [c]."""
         if not self.withheld:
             return counted.table

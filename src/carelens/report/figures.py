@@ -102,10 +102,10 @@ class ReportFigures:
             return None if b is None or b.year != year else getattr(b, column)
         if parts[0] == "spc" and len(parts) == 4:
             from carelens.report.control import control_of
-            from carelens.report.narrative.paragraphs import _points, value_kind
+            from carelens.report.narrative.paragraphs import points_of, value_kind
 
             _, ind, window, column = parts
-            control = control_of(definition(ind), _points(self.window(ind, window)), value_kind(definition(ind)))
+            control = control_of(definition(ind), points_of(self.window(ind, window)), value_kind(definition(ind)))
             return None if control is None else getattr(control, column)
         raise ValueError(f"source {source!r}: expected figures|…, published|… or spc|…")
 

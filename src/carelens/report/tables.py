@@ -141,7 +141,7 @@ def ratio_table(figures: ReportFigures, name: str) -> Counted | None:
 
     rows, counted = [], Counted(Table("", "", (), ()))
     year = None
-    for n, (label, ind) in enumerate(RATIO_ROWS):
+    for label, ind in RATIO_ROWS:
         kind = "as_at" if ind == "C8" else "rolling_12"
         mine = figures.at.filter((pl.col("indicator") == ind) & (pl.col("breakdown") == "all")
                                  & (pl.col("period_kind") == kind))
@@ -163,7 +163,6 @@ def ratio_table(figures: ReportFigures, name: str) -> Counted | None:
         year = year or (b.year if b else None)
         ratio = None if value is None or not median else value / median
         rows.append((label, value, median, ratio))
-        del n
     if not rows:
         return None
     compared = figures.compared_with_name or "the authority"

@@ -227,4 +227,5 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-__all__ = ["PdfWriteError", "chart_svg_for_pdf", "chart_svgs", "document_title", "marks_explained", "typst_data", "write_pdf"]
+__all__ = ["PdfWriteError", "chart_svg_for_pdf", "chart_svgs", "document_title", "marks_explained", "typst_data",
+           "write_pdf"]

@@ -15,7 +15,14 @@ from carelens.indicators.api import definition
 from carelens.report.control import Control, control_of
 from carelens.report.document import Cell, Column, Kind, Mark, Paragraph, Section, Table
 from carelens.report.figures import ReportFigures
-from carelens.report.narrative.paragraphs import Point, _ago, _at_or_before, _points, trend_window, value_kind
+from carelens.report.narrative.paragraphs import (
+    Point,
+    at_or_before,
+    months_ago,
+    points_of,
+    trend_window,
+    value_kind,
+)
 from carelens.report.narrative.spoken import Spoken
 from carelens.report.narrative.wording import month_name, moved
 from carelens.report.sections import SECTIONS
@@ -44,18 +51,18 @@ def _moves(figures: ReportFigures) -> list[Move]:
         for m in spec.measures:
             ind = definition(m.indicator)
             window = trend_window(ind)
-            points = _points(figures.window(ind.id, window))
-            now = _at_or_before(points, figures.as_at)
+            points = points_of(figures.window(ind.id, window))
+            now = at_or_before(points, figures.as_at)
             if now is None or now.value is None:
                 continue
-            before = _ago(points, now.end, 1) if window == "month" else \
-                _at_or_before(points, now.end - dt.timedelta(days=7))
+            before = months_ago(points, now.end, 1) if window == "month" else \
+                at_or_before(points, now.end - dt.timedelta(days=7))
             if before is None or before.value is None:
                 continue
             control = control_of(ind, points, value_kind(ind))
             sigma = control.signals.limits.sigma if control is not None else None
             size = abs(now.value - before.value) / sigma if sigma else 0.0
-            out.append(Move(ind.id, spec.number, now, before, _ago(points, now.end, 12), control, size))
+            out.append(Move(ind.id, spec.number, now, before, months_ago(points, now.end, 12), control, size))
     return sorted(out, key=lambda mv: (mv.signal is None, -mv.size))
 
 

@@ -72,7 +72,7 @@ class Point:
         return f"figures|{indicator}|{self.period}|all|all|{column}"
 
 
-def _points(frame: pl.DataFrame) -> list[Point]:
+def points_of(frame: pl.DataFrame) -> list[Point]:
     """The rows as points; a mean or median over no one is no figure (the engine gives it as 0)."""
     out = []
     for r in frame.iter_rows(named=True):
@@ -82,7 +82,7 @@ def _points(frame: pl.DataFrame) -> list[Point]:
     return out
 
 
-def _at_or_before(points: list[Point], day: dt.date) -> Point | None:
+def at_or_before(points: list[Point], day: dt.date) -> Point | None:
     """The latest window ending on or before ``day`` (within a week), or None when the series starts later."""
     found = [p for p in points if p.end <= day]
     if not found or (day - found[-1].end).days > 7:
@@ -90,8 +90,8 @@ def _at_or_before(points: list[Point], day: dt.date) -> Point | None:
     return found[-1]
 
 
-def _ago(points: list[Point], as_at: dt.date, months: int) -> Point | None:
-    return _at_or_before(points, months_before(as_at, months))
+def months_ago(points: list[Point], as_at: dt.date, months: int) -> Point | None:
+    return at_or_before(points, months_before(as_at, months))
 
 
 class Draft:
@@ -204,6 +204,8 @@ def _control(d: Draft, control: Control | None, trend: list[Point]) -> str:
     else:
         when = month_name(latest.end)
     value = d.value(latest)
+    if d.kind is Kind.RATE:  # a flow's rate is annualised by the engine: say so, as §5 does
+        value = f"{value} per 10,000" if is_stock(d.ind) else f"an annual rate of {value} per 10,000"
     if control.signal:
         for number, source in control.stated():
             d.say.record(number, source)
@@ -223,7 +225,7 @@ def draft(measure: Measure, section_key: str, figures: ReportFigures, small_belo
     d = Draft(ind, figures, small_below, withheld)
     key = f"{section_key}/{ind.id}"
     as_at = figures.as_at
-    trend = _points(figures.window(ind.id, trend_window(ind)))
+    trend = points_of(figures.window(ind.id, trend_window(ind)))
     control = control_of(ind, trend, d.kind)
     if is_weekly(ind):
         _weekly(d, measure, figures, as_at)
@@ -239,10 +241,11 @@ def draft(measure: Measure, section_key: str, figures: ReportFigures, small_belo
 
 
 def _stock(d: Draft, m: Measure, months: list[Point], as_at: dt.date) -> None:
-    now = _at_or_before(months, as_at)
+    now = at_or_before(months, as_at)
     if now is None or d.comparable(now) is None:
         return
-    year_ago, month_ago, six = _ago(months, as_at, 12), _ago(months, as_at, 1), _ago(months, as_at, 6)
+    year_ago, month_ago = months_ago(months, as_at, 12), months_ago(months, as_at, 1)
+    six = months_ago(months, as_at, 6)
     say_now = _stock_amount(d, now, m)
     if year_ago is not None and d.comparable(year_ago) is not None:
         verb = moved(d.comparable(now), d.comparable(year_ago), Kind.COUNT if d.kind in (Kind.RATE, Kind.COUNT)
@@ -279,28 +282,28 @@ def _stock_amount(d: Draft, p: Point, m: Measure, brief: bool = False) -> str:
 
 
 def _weekly(d: Draft, m: Measure, figures: ReportFigures, as_at: dt.date) -> None:
-    fours = _points(figures.window(d.ind.id, "4_weeks"))
-    now = _at_or_before(fours, as_at)
+    fours = points_of(figures.window(d.ind.id, "4_weeks"))
+    now = at_or_before(fours, as_at)
     if now is None or now.value is None:
         return
     d.add(f"an average of {d.value(now)} a week over the 4 weeks to {now.end.day} {month_name(now.end)}.")
-    earlier = _changes(d, now, [("a month earlier", _ago(fours, now.end, 1)),
-                                ("six months earlier", _ago(fours, now.end, 6)),
-                                ("a year earlier", _ago(fours, now.end, 12))], d.value)
+    earlier = _changes(d, now, [("a month earlier", months_ago(fours, now.end, 1)),
+                                ("six months earlier", months_ago(fours, now.end, 6)),
+                                ("a year earlier", months_ago(fours, now.end, 12))], d.value)
     if earlier:
         d.add(f"That is {earlier}.")
 
 
 def _flow(d: Draft, m: Measure, figures: ReportFigures, months: list[Point], as_at: dt.date) -> None:
-    twelves = _points(figures.window(d.ind.id, "rolling_12"))
-    last12 = _at_or_before(twelves, as_at)
-    month = _at_or_before(months, as_at)
+    twelves = points_of(figures.window(d.ind.id, "rolling_12"))
+    last12 = at_or_before(twelves, as_at)
+    month = at_or_before(months, as_at)
     if d.kind in (Kind.PERCENT, Kind.DECIMAL, Kind.DAYS, Kind.RATIO):
         if month is not None and month.value is not None:
             d.add(f"{_flow_value(d, month, m)} in {month_name(month.end)}.")
-            earlier = _changes(d, month, [("the month before", _ago(months, as_at, 1)),
-                                          ("six months earlier", _ago(months, as_at, 6)),
-                                          ("a year earlier", _ago(months, as_at, 12))], d.value)
+            earlier = _changes(d, month, [("the month before", months_ago(months, as_at, 1)),
+                                          ("six months earlier", months_ago(months, as_at, 6)),
+                                          ("a year earlier", months_ago(months, as_at, 12))], d.value)
             if earlier:
                 d.add(f"That is {earlier}.")
         if last12 is not None and last12.value is not None:
@@ -311,7 +314,7 @@ def _flow(d: Draft, m: Measure, figures: ReportFigures, months: list[Point], as_
     else:
         if last12 is None or last12.numerator is None:
             return
-        year_before = _ago(twelves, as_at, 12)
+        year_before = months_ago(twelves, as_at, 12)
         n = d.count(last12)
         text = f"{n} {counted(m.counted, n)} in the 12 months to {month_name(last12.end)}"
         if d.kind is Kind.RATE and last12.value is not None and not d.say.is_small(last12.numerator):
