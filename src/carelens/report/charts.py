@@ -3,8 +3,8 @@
 
 A measure's trend: its monthly (or weekly) values over the last 24 months (104 weeks), with its control
 limits and signals, and the published neighbour median, region and England where the units compare (rates —
-a flow's are annualised —, percentages and averages; not counts, which depend on the authority's size). A breakdown table:
-bars of its groups. A representation table: the cohort's share against the population's, by group.
+a flow's are annualised —, percentages and averages; not counts, which depend on the authority's size).
+A breakdown table: bars of its groups. A representation table: the cohort's share against the population's, by group.
 Published: a point whose count is below the threshold is left out of the chart (and its table view).
 """
 

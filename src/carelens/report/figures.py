@@ -85,7 +85,12 @@ class ReportFigures:
     def lookup(self, source: str) -> float | None:
         """The value a :class:`carelens.report.document.Number` names by its ``source``:
         ``figures|<indicator>|<period label>|<breakdown>|<group>|<column>`` or
-        ``published|<indicator>|<year>|<column>`` or ``spc|<indicator>|<window>|<lower, upper or mean>``."""
+        ``published|<indicator>|<year>|<column>``, ``spc|<indicator>|<window>|<lower, upper, mean, run or trend>``
+        or ``ratio||<source>||<source>`` (one over the other)."""
+        if source.startswith("ratio||"):  # one result over another: ratio||<source>||<source>
+            _, over, under = source.split("||")
+            a, b = self.lookup(over), self.lookup(under)
+            return None if a is None or not b else a / b
         parts = source.split("|")
         if parts[0] == "figures" and len(parts) == 6:
             _, ind, period, breakdown, group, column = parts

@@ -170,21 +170,28 @@ def _changes(d: Draft, now: Point, earlier: list[tuple[str, Point | None]], say)
     return f"{direction(d.comparable(now), d.comparable(there[0][1]), scale)} {listed}"
 
 
-def _benchmark(d: Draft, value: float | None, value_text: str | None = None) -> str:
-    """The comparison with the published neighbours' median and England, where the units compare."""
+def _benchmark(d: Draft, p: Point) -> str:
+    """The comparison with the published neighbours' median and England, where the units compare; for a rate,
+    the ratio to the median as §5 gives it ("more than double the median (61 per 10,000; a ratio of 2.3)")."""
     b = d.figures.benchmarks.get(d.ind.id)
+    value = p.value
     if b is None or value is None or d.kind is Kind.COUNT or d.kind is Kind.DECIMAL and is_weekly(d.ind):
         if d.ind.dfe_short and b is None and d.kind is not Kind.COUNT and not is_weekly(d.ind):
             return "No published comparison is available for this measure."
         return ""
-    unit = "%" if d.kind is Kind.PERCENT else ""
-    suffix = " per 10,000" if d.kind is Kind.RATE else ""
     src = f"published|{d.ind.id}|{b.year}|"
     out = []
     if b.neighbour_median is not None:
         median = d.say.say(b.neighbour_median, src + "neighbour_median", d.kind)
         words = against(value, b.neighbour_median, d.kind)
-        out.append(f"{words} the statistical neighbours' median ({median}{suffix if not unit else ''} in {b.year})")
+        if d.kind is Kind.RATE:
+            median += " per 10,000"
+        said = f"{median} in {b.year}"
+        if d.kind is Kind.RATE and b.neighbour_median > 0:
+            ratio = d.say.say(value / b.neighbour_median,
+                              f"ratio||{p.source(d.ind.id, 'value')}||{src}neighbour_median", Kind.RATIO)
+            said += f"; a ratio of {ratio}"
+        out.append(f"{words} the statistical neighbours' median ({said})")
     if b.england is not None:
         england = d.say.say(b.england, src + "england", d.kind)
         out.append(f"{against(value, b.england, d.kind)} England ({england})")
@@ -262,7 +269,7 @@ def _stock(d: Draft, m: Measure, months: list[Point], as_at: dt.date) -> None:
     if earlier:
         d.add(f"That is {earlier}.")
     if now.value is not None:
-        d.add(_benchmark(d, now.value))
+        d.add(_benchmark(d, now))
     d.sentences = [s for s in d.sentences if s]
 
 
@@ -308,7 +315,7 @@ def _flow(d: Draft, m: Measure, figures: ReportFigures, months: list[Point], as_
                 d.add(f"That is {earlier}.")
         if last12 is not None and last12.value is not None:
             d.add(f"Over the last 12 months: {_flow_value(d, last12, m)}.")
-            d.add(_benchmark(d, last12.value))
+            d.add(_benchmark(d, last12))
         elif month is None or month.value is None:
             return
     else:
@@ -327,7 +334,7 @@ def _flow(d: Draft, m: Measure, figures: ReportFigures, months: list[Point], as_
             n = d.count(month)
             d.add(f"There {'was' if n == '1' else 'were'} {n} in {month_name(month.end)} itself.")
         if last12.value is not None and d.kind is Kind.RATE:
-            d.add(_benchmark(d, last12.value))
+            d.add(_benchmark(d, last12))
     d.sentences = [s for s in d.sentences if s]
 
 
