@@ -38,10 +38,12 @@ LAYERS: dict[str, int] = {
     "charts": 3,
     # 4: what a council reads: the store's figures and the published ones put together
     "report": 4,
-    # 5: the demo, which runs the whole job on synthetic data (synth, returns, ingest, report)
-    "demo": 5,
-    # 6: the command line, over everything
-    "cli": 6,
+    # 5: the web application (Django), over the report, the charts and the figures
+    "web": 5,
+    # 6: the demo, which runs the whole job on synthetic data (synth, returns, ingest, report) and serves the app
+    "demo": 6,
+    # 7: the command line, over everything
+    "cli": 7,
 }
 
 
@@ -134,3 +136,17 @@ def test_the_report_reads_no_table_of_the_store_itself():
                     and node.func.attr in ("table", "sql", "to_polars", "reader"):
                 reads.append(f"{path.relative_to(SRC)} line {node.lineno}: .{node.func.attr}()")
     assert not reads
+
+
+def test_only_the_web_app_imports_django():
+    """Django is the web app's: nothing else in CareLens imports it, so the store, figures and report run
+    without it (issue 16)."""
+    found = []
+    for path in sorted((SRC / "carelens").rglob("*.py")):
+        if path.is_relative_to(SRC / "carelens" / "web"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{path.relative_to(SRC)} line {node.lineno}" for n in names if n.split(".")[0] == "django"]
+    assert not found
