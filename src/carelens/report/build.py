@@ -56,6 +56,7 @@ class Built:
     report: Report
     drafts: list[Paragraph]  # every paragraph as drafted, before the analyst's edits: narrative.yaml holds them
     disclosed: Disclosed  # published: what was suppressed, and the counts and sums it was decided over
+    figures: ReportFigures  # what it was drafted from (the web app's area pages show the same)
 
 
 def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOptions = ReportOptions(),
@@ -98,7 +99,7 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
                   store_version=figures.store_version, carelens_version=carelens_version(),
                   generated=dt.datetime.now().replace(microsecond=0),
                     suppression_threshold=options.suppression_threshold if options.published else None)
-    return Built(report, paragraphs, disclosed)
+    return Built(report, paragraphs, disclosed, figures)
 
 
 def _catalogue_order(ind: str) -> int:

@@ -1,0 +1,156 @@
+"""The dashboards: the overview, an area page per section of the monthly report, and an indicator page.
+
+Who may see them: every role but the administrator (whose pages are users and the access log); a councillor sees
+the published figures, small numbers suppressed, and no link to a child list. Child lists are the children app's.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from carelens.indicators.api import SelectionError, definition
+from carelens.report.document import written
+from carelens.report.narrative.paragraphs import value_kind
+from carelens.report.sections import SECTIONS
+from carelens.web.accounts.roles import SUPPRESSED, Role
+from carelens.web.dashboards import content
+from carelens.web.dashboards.disclosure import small_points, suppressed_groups
+from carelens.web.store import authority, reading
+
+DASHBOARD_ROLES = (Role.ANALYST, Role.MANAGER, Role.AUDITOR, Role.COUNCILLOR)
+
+
+def _audience(request: HttpRequest) -> str:
+    return "published" if request.user.role in SUPPRESSED else "internal"
+
+
+def _allowed(request: HttpRequest) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not request.user.is_authenticated:
+        raise PermissionDenied  # the sign-in middleware redirects first; this is the last line
+    if request.user.role not in DASHBOARD_ROLES:
+        raise PermissionDenied
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """What changed this month, and the way into each area."""
+    _allowed(request)
+    with reading() as store:
+        la = authority(store)
+        built = content.document(store, la, _audience(request))
+    report = built.report
+    return render(request, "dashboards/overview.html", {
+        "report": report, "summary": report.summary, "areas": report.sections,
+        "suppressed": _audience(request) == "published"})
+
+
+def area(request: HttpRequest, key: str) -> HttpResponse:
+    """One section of the report: its measures with their sentences and trend charts, and its tables."""
+    _allowed(request)
+    if key not in {s.key for s in SECTIONS}:
+        raise Http404("no such area")
+    with reading() as store:
+        built = content.document(store, authority(store), _audience(request))
+    section = next(s for s in built.report.sections if s.key == key)
+    return render(request, "dashboards/area.html", {"report": built.report, "section": section,
+                                                    "areas": built.report.sections})
+
+
+def _page(request: HttpRequest, indicator_id: str):
+    try:
+        ind = definition(indicator_id)
+    except SelectionError:
+        raise Http404("no such indicator") from None
+    with reading() as store:
+        la = authority(store)
+        page = content.indicator_page(store, la, ind.id)
+    return la, page
+
+
+def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    """An indicator: its definition, trend with control limits, every window, breakdowns and benchmarks."""
+    _allowed(request)
+    la, page = _page(request, indicator_id)
+    ind = page.indicator
+    windows = page.windows()
+    kind = request.GET.get("window") or ("month" if "month" in windows else windows[0] if windows else "month")
+    if kind not in windows:
+        raise Http404("no such window for this indicator")
+    suppressed = _audience(request) == "published"
+    values = page.values(kind)
+    if suppressed:
+        values = small_points(values)
+    trend = _trend(page, suppressed)
+    rows = [(r["period"], r["period_end"], written(r["value"], value_kind(ind)) if r["value"] is not None else "[c]"
+             if suppressed and r["numerator"] is None else "[x]", r["numerator"], r["denominator"])
+            for r in values.iter_rows(named=True)]
+    return render(request, "dashboards/indicator.html", {
+        "indicator": ind, "page": page, "window": kind, "windows": [(k, content.WINDOWS[k]) for k in windows],
+        "rows": rows, "trend": trend, "breakdowns": [b for b in ind.all_breakdowns if b != "all"],
+        "benchmark": page.benchmark, "suppressed": suppressed, "la": la})
+
+
+def _trend(page: content.IndicatorPage, suppressed: bool):
+    from carelens.charts.trend import trend_chart
+
+    window = "week" if page.indicator.unit.value == "per_week" else "month"
+    series = page.values(window)
+    if series.is_empty():
+        return None
+    if suppressed:
+        series = small_points(series)
+    b = page.benchmark
+    benchmarks = [] if b is None or value_kind(page.indicator).value == "count" or window == "week" else [
+        (f"Neighbour median {b.year}", b.neighbour_median), (f"England {b.year}", b.england)]
+    return trend_chart(series.select("period_end", "value"), key=f"{page.indicator.id}-trend",
+                       title=f"{page.indicator.title}, the last {'104 weeks' if window == 'week' else '24 months'}",
+                       unit_name=page.indicator.unit.value, period=window, benchmarks=benchmarks)
+
+
+def indicator_breakdown(request: HttpRequest, indicator_id: str, by: str) -> HttpResponse:
+    """The indicator's groups by one breakdown (an htmx fragment, or a page of its own without JavaScript)."""
+    _allowed(request)
+    la, page = _page(request, indicator_id)
+    kind = request.GET.get("window") or ("as_at" if "as_at" in page.windows() else "month")
+    with reading() as store:
+        try:
+            groups = content.breakdown(store, la, page.indicator.id, by, page.as_at, kind)
+        except LookupError:
+            raise Http404("no such breakdown") from None
+    total = page.values(kind).filter(pl.col("period_end") == page.as_at)
+    total_n = total["numerator"].item() if total.height else None
+    hidden = suppressed_groups(groups, total_n) if _audience(request) == "published" else set()
+    kind_of_value = value_kind(page.indicator)
+    rows = [(r["group"], "[c]" if r["group"] in hidden else r["numerator"],
+             "[c]" if r["group"] in hidden else written(r["value"], kind_of_value) if r["value"] is not None else "[x]",
+             r["group"] not in hidden and request.user.role not in SUPPRESSED)
+            for r in groups.iter_rows(named=True)]
+    template = "dashboards/_breakdown.html" if request.headers.get("HX-Request") else "dashboards/breakdown.html"
+    return render(request, template, {"indicator": page.indicator, "by": by, "rows": rows, "window": kind,
+                                      "as_at": page.as_at, "page": page})
+
+
+def indicator_download(request: HttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
+    """The indicator's values in every window of the last 24 months, as CSV or Excel (aggregate figures only)."""
+    _allowed(request)
+    la, page = _page(request, indicator_id)
+    values = page.series
+    if _audience(request) == "published":
+        values = small_points(values)
+    table = values.select("period_kind", "period", "period_start", "period_end", "value", "unit", "numerator",
+                          "denominator").sort("period_kind", "period_end")
+    name = f"{la}-{page.indicator.id}-{page.as_at:%Y-%m}"
+    if fmt == "csv":
+        response = HttpResponse(table.write_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        buffer = io.BytesIO()
+        table.write_excel(buffer, worksheet=page.indicator.id, autofit=True)
+        response = HttpResponse(buffer.getvalue(), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
