@@ -38,8 +38,9 @@ def written(small_store_path, tmp_path_factory):
 
 def test_files_are_named_by_authority_month_and_audience(written):
     _, paths, published_html, _ = written
-    assert sorted(p.name for p in paths.values()) == ["890-2025-03-internal.html", "890-2025-03-internal.pdf",
-                                                     "890-2025-03-internal.xlsx", "narrative.yaml"]
+    assert sorted(p.name for p in paths.values()) == sorted([
+        "890-2025-03-internal.html", "890-2025-03-internal.pdf", "890-2025-03-internal-narrative.yaml",
+        "890-2025-03-internal.xlsx"])
     assert published_html.name == "890-2025-03-published.html"
     assert not list(paths[".pdf"].parent.glob(".*partial"))  # each written beside its name, then renamed
 

@@ -68,10 +68,11 @@ def test_every_section_is_drafted_in_the_order_of_the_overview(built):
     report = built[0].report
     assert [s.key for s in report.sections] == ["open_cases", "front_door", "cp_activity", "cp_plans",
                                                 "children_in_care", "placements", "permanence", "care_leavers",
-                                                "workforce"]
+                                                "workforce", "at_a_glance"]
     assert report.summary.title == "What changed this month"
-    for section in report.sections:
+    for section in report.sections[:-1]:
         assert section.paragraphs(), section.key
+    assert len(report.summary.paragraphs()) <= 6 and not report.summary.tables()  # the summary is one page
     cp = next(s for s in report.sections if s.key == "cp_plans")
     assert any(t.key == "ratio_table" for t in cp.tables())
     c8 = next(p for p in cp.paragraphs() if p.key == "cp_plans/C8")
@@ -151,3 +152,41 @@ def test_an_edit_is_stale_when_the_report_is_regenerated_on_changed_figures(buil
     assert later.text == same.text == "Our own words."
     assert later.edited and later.stale
     assert same.edited and not same.stale
+
+
+def test_each_comparison_has_its_own_direction_and_hidden_points_are_left_out():
+    import datetime as dt
+
+    from carelens.indicators.api import definition
+    from carelens.report.narrative.paragraphs import Draft, Point, _changes
+
+    def point(month: int, n: int, of: int | None = None) -> Point:
+        return Point(f"2025-{month:02d}", dt.date(2025, month, 28), 100 * n / of if of else float(n), n, of)
+
+    d = Draft(definition("H1"), None, None)  # a count: open early help episodes
+    said = _changes(d, point(12, 644), [("a month earlier", point(11, 637)), ("six months earlier", point(6, 663)),
+                                        ("a year earlier", point(1, 644))], d.count)
+    assert said == "up from 637 a month earlier, down from 663 six months earlier and the same as 644 a year earlier"
+    published = Draft(definition("D9a"), None, 5)  # a percentage: return interviews offered
+    said = _changes(published, point(12, 5, 11), [("the month before", point(11, 1, 3)),
+                                                   ("a year earlier", point(1, 9, 13))], published.value)
+    assert said == "down from 69% a year earlier"  # 1 of 3 is not said, nor which side of it this month is
+    assert _changes(published, point(12, 2, 11), [("a year earlier", point(1, 9, 13))], published.value) == ""
+
+
+def test_a_published_report_refuses_a_stale_edit_or_one_stating_a_small_count(built, small_store_path, tmp_path):
+    march = next(p for p in built[0].drafts if p.key == "cp_plans/C8")
+    edits_file = tmp_path / "edits.yaml"
+    with Store(small_store_path, read_only=True) as store:
+        for text, drafted_from, refused in (("Our own words.", "0123456789ab", "written against figures"),
+                                            ("There were 3 in March.", march.fingerprint, "states 3"),
+                                            ("There were fewer than 5 in March.", march.fingerprint, None)):
+            edits_file.write_text(yaml.safe_dump({"cp_plans": {"C8": {"text": text, "drafted_from": drafted_from}}}))
+            options = ReportOptions(audience="published", charts=False, edits=read_edits(edits_file),
+                                    edits_path=edits_file)
+            if refused:
+                with pytest.raises(EditsError, match=refused):
+                    build_report(store, "890", AS_AT, options)
+            else:
+                built_ = build_report(store, "890", AS_AT, options)
+                assert any(p.text == text for s in built_.report.sections for p in s.paragraphs())

@@ -30,7 +30,7 @@ def report(
                                "compare with; default: the store's authority, or the one a synthetic authority "
                                "imitates.")] = None,
     narrative: Annotated[Path | None, typer.Option(
-        help="Edits to the drafted narrative (YAML keyed by section and measure; start from the narrative.yaml a "
+        help="Edits to the drafted narrative (YAML keyed by section and measure; start from the -narrative.yaml a "
              "run writes).")] = None,
     threshold: Annotated[int, typer.Option(help="Published: counts below this are not shown.")] = 5,
     team_min_workers: Annotated[int, typer.Option("--team-min-workers", help="Published: teams with fewer social "
@@ -41,7 +41,8 @@ def report(
     Sections in the order of the hand-written overview: open cases, front door, child protection activity,
     child protection plans, children in care, placements, adoption and special guardianship, care leavers,
     caseloads. Each measure gets a drafted paragraph (every number from the computed figures), a trend chart
-    with control limits, and its benchmarks. Writes NAME-YYYY-MM-AUDIENCE.{pdf,html,xlsx} and narrative.yaml.
+    with control limits, and its benchmarks. Writes NAME-YYYY-MM-AUDIENCE.{pdf,html,xlsx} and
+    NAME-YYYY-MM-AUDIENCE-narrative.yaml (the drafts).
     """
     from carelens.indicators.api import SelectionError
     from carelens.report.build import AUDIENCES, FORMATS, ReportOptions, build_report, write_report

@@ -2,7 +2,7 @@
 numbers suppressed for a published report, the analyst's edits laid over the drafts.
 
 ``build_report`` makes the format-independent :class:`carelens.report.document.Report`; ``write_report``
-writes it in each format asked for (``report/formats/``), with ``narrative.yaml`` (the drafts, to edit).
+writes it in each format asked for (``report/formats/``), with ``…-narrative.yaml`` (the drafts, to edit).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from carelens.report import charts as report_charts
 from carelens.report.disclosure_control import Disclosed, disclose
 from carelens.report.document import Definition, Figure, Paragraph, Report, Section
 from carelens.report.figures import ReportFigures, gather
-from carelens.report.narrative.changes import what_changed
-from carelens.report.narrative.edits import Edit, apply_edits
+from carelens.report.narrative.changes import at_a_glance, what_changed
+from carelens.report.narrative.edits import Edit, apply_edits, check_for_publication
 from carelens.report.narrative.paragraphs import draft
 from carelens.report.sections import SECTIONS, SectionSpec
 from carelens.report.tables import Counted, breakdown_table, ratio_table, representation_table, team_table
@@ -54,7 +54,7 @@ def _quiet(what: str) -> None:
 @dataclass(frozen=True)
 class Built:
     report: Report
-    drafts: list[Paragraph]  # every paragraph as drafted, before the analyst's edits: narrative.yaml holds them
+    drafts: list[Paragraph]  # every paragraph as drafted, before the analyst's edits: …-narrative.yaml holds them
     disclosed: Disclosed  # published: what was suppressed, and the counts and sums it was decided over
     figures: ReportFigures  # what it was drafted from (the web app's area pages show the same)
 
@@ -69,7 +69,11 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
     team_names = dict(zip(figures.teams["team_id"], figures.teams["name"], strict=False))
     step("tables")
     counted = _tables(figures, team_names, name, options)
-    disclosed = disclose(counted, options.suppression_threshold) if options.published else Disclosed.nothing()
+    if options.published:
+        stated, same = sentence_counts(figures)
+        disclosed = disclose(counted, options.suppression_threshold, stated, same)
+    else:
+        disclosed = Disclosed.nothing()
     step("narrative")
     small_below = options.suppression_threshold if options.published else None
     sections = []
@@ -81,7 +85,10 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
     summary = what_changed(figures, small_below, disclosed.withheld)
     paragraphs += summary.paragraphs()
     if options.edits:
-        edited = {p.key: p for p in apply_edits(paragraphs, options.edits, options.edits_path)}
+        laid = apply_edits(paragraphs, options.edits, options.edits_path)
+        if options.published:
+            check_for_publication(laid, options.suppression_threshold, options.edits_path)
+        edited = {p.key: p for p in laid}
     else:
         edited = {p.key: p for p in paragraphs}
     step("charts")
@@ -91,6 +98,7 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
                               disclosed, options))
     summary = replace(summary, blocks=tuple(edited.get(b.key, b) if isinstance(b, Paragraph) else b
                                             for b in summary.blocks))
+    built.append(at_a_glance(figures, small_below, disclosed.withheld))
     ids = sorted({m.indicator for s in SECTIONS for m in s.measures}, key=_catalogue_order)
     definitions = tuple(Definition(i, definition(i).title, definition(i).definition, definition(i).unit.value)
                         for i in ids)
@@ -100,6 +108,41 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
                   generated=dt.datetime.now().replace(microsecond=0),
                     suppression_threshold=options.suppression_threshold if options.published else None)
     return Built(report, paragraphs, disclosed, figures)
+
+
+# stock measures whose children are a group of another table: one cell to disclosure control
+SENTENCE_SAME = {"D5": ("D1", "legal_status_group", "section 20"),
+                 "D6": ("D1", "placement_group", "foster care"),
+                 "D6c": ("D1", "placement_group", "secure and children's homes")}
+
+
+def sentence_counts(figures: ReportFigures) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The counts the sentences state at the month end (each stock measure's count and what it is out of), and
+    which of them are a table's cell under another key (:data:`SENTENCE_SAME`, when the counts agree)."""
+    import polars as pl
+
+    from carelens.report.narrative.paragraphs import is_stock
+    from carelens.report.tables import source
+
+    counts: dict[str, int | None] = {}
+    same: dict[str, str] = {}
+    for spec in SECTIONS:
+        for m in spec.measures:
+            ind = definition(m.indicator)
+            if not is_stock(ind):
+                continue
+            row = figures.window(ind.id, "month").filter(pl.col("period_end") == figures.as_at)
+            if row.is_empty():
+                continue
+            r = row.row(0, named=True)
+            key = source(ind.id, r["period"], "all", "all", "numerator")
+            counts[key] = r["numerator"]
+            if ind.id in SENTENCE_SAME:
+                other, breakdown, group = SENTENCE_SAME[ind.id]
+                cell = figures.groups(other, breakdown, "as_at").filter(pl.col("group") == group)
+                if not cell.is_empty() and cell.item(0, "numerator") == r["numerator"]:
+                    same[key] = source(other, cell.item(0, "period"), breakdown, group, "numerator")
+    return counts, same
 
 
 def _catalogue_order(ind: str) -> int:
@@ -180,8 +223,8 @@ def _notes(figures: ReportFigures, options: ReportOptions) -> tuple[str, ...]:
 
 def write_report(built: Built, out: Path, formats: tuple[str, ...] = FORMATS, step: Step = _quiet) -> list[Path]:
     """The report in each format asked for, into the folder ``out`` (made if missing), named by authority, month
-    and audience — ``890-2026-03-internal.pdf`` — with ``narrative.yaml``, the drafts to edit. Each file is
-    written beside its name and renamed into place, so a reader never opens half a file."""
+    and audience — ``890-2026-03-internal.pdf`` — with ``890-2026-03-internal-narrative.yaml``, the drafts to
+    edit. Each file is written beside its name and renamed into place, so a reader never opens half a file."""
     from carelens.report.narrative.edits import drafts_file
 
     report = built.report
@@ -207,7 +250,7 @@ def write_report(built: Built, out: Path, formats: tuple[str, ...] = FORMATS, st
         finally:
             partial.unlink(missing_ok=True)
         written.append(path)
-    narrative = out / "narrative.yaml"
+    narrative = out / f"{stem}-narrative.yaml"  # per audience: a published run beside an internal one keeps both
     narrative.write_text(drafts_file(built.drafts), encoding="utf-8")
     written.append(narrative)
     return written

@@ -41,10 +41,13 @@ class Disclosed:
         return replace(counted.table, rows=tuple(rows), notes=notes)
 
 
-def disclose(tables: dict[str, list[Counted]], threshold: int, extra: dict[str, int | None] | None = None
-             ) -> Disclosed:
-    """Suppress the counts of every table (and ``extra`` counts a sentence states) together."""
-    tables_cells = [Cells(dict(extra or {}))]
+def disclose(tables: dict[str, list[Counted]], threshold: int, extra: dict[str, int | None] | None = None,
+             same: dict[str, str] | None = None) -> Disclosed:
+    """Suppress the counts of every table, and the ``extra`` counts sentences state, together. ``same`` maps a
+    sentence's key to the table cell that counts the same children (children accommodated under section 20 and
+    the legal-status table's section 20 row): one cell, so hidden in both or in neither."""
+    same = same or {}
+    tables_cells = [Cells({same.get(k, k): v for k, v in (extra or {}).items()})]
     derived: dict[str, tuple[str, ...]] = {}
     for section in tables.values():
         for counted in section:
@@ -56,4 +59,5 @@ def disclose(tables: dict[str, list[Counted]], threshold: int, extra: dict[str, 
     if result.exposed:  # only possible with figures not available beside hidden ones: never publish those
         raise ValueError(f"disclosure control could not protect {', '.join(sorted(map(str, result.exposed)))}: "
                          "the published report is not written")
-    return Disclosed(frozenset(result.suppressed | result.derived), cells, result)
+    hidden = result.suppressed | result.derived
+    return Disclosed(frozenset(hidden | {k for k, cell in same.items() if cell in hidden}), cells, result)

@@ -24,6 +24,9 @@ class Measure:
     lead: str
     counted: str = "children"
     chart: bool = True
+    # False for a percentage of children counted on the window's last day (visited in timescale, reviewed in
+    # timescale): its 12-month window means "throughout the year", not a year of them, so it is not stated
+    over_a_year: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
             Measure("C10", "child protection plans ending", "plans"),
             Measure("C13", "plans that were a second or subsequent plan", "plans"),
             Measure("C14", "children on a plan for 2 years or more"),
-            Measure("C15", "children on plans visited in timescale"),
-            Measure("C16", "child protection plans reviewed in timescale", "plans"),
+            Measure("C15", "children on plans visited in timescale", over_a_year=False),
+            Measure("C16", "child protection plans reviewed in timescale", "plans", over_a_year=False),
         ),
         breakdowns=(
             Breakdown("C11", "latest_category", "as_at", "Children on plans by category of abuse", "Category of abuse"),
@@ -147,7 +150,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             Measure("E1", "children adopted"),
             Measure("E1a", "children leaving care who were adopted"),
             Measure("E2", "children waiting to be adopted"),
-            Measure("E3", "average days from entering care to moving in with the adoptive family (A10)", chart=True),
+            Measure("E3", "average days from entering care to moving in with the adoptive family (A10)"),
             Measure("E4", "average days from placement order to match (A2)"),
             Measure("E5", "children leaving care on a special guardianship order"),
             Measure("E5a", "children leaving care on a special guardianship order, as a share of all leaving"),
@@ -178,8 +181,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
 
 # the caseloads-by-team table's indicators
 TEAM_INDICATORS = ("G1", "G1a", "G2", "G3")
-# the §5.5.3 ratio table's (carelens.published.ratio_table.RATIO_ROWS names its rows)
-RATIO_INDICATORS = ("B4", "C3", "C6c", "C9", "C10", "C8")
+
+def ratio_indicators() -> tuple[str, ...]:
+    """The §5.5.3 ratio table's indicators, in its rows' order (carelens.published.ratio_table.RATIO_ROWS)."""
+    from carelens.published.ratio_table import RATIO_ROWS
+
+    return tuple(ind for _, ind in RATIO_ROWS)
 
 
 def section(key: str) -> SectionSpec:
@@ -203,6 +210,6 @@ def measure_indicators() -> list[str]:
             for ind in TEAM_INDICATORS:
                 ids[ind] = None
         if s.ratio_table:
-            for ind in RATIO_INDICATORS:
+            for ind in ratio_indicators():
                 ids[ind] = None
     return list(ids)

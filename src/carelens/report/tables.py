@@ -15,7 +15,7 @@ import polars as pl
 
 from carelens.disclosure import Relation
 from carelens.indicators.api import definition
-from carelens.report.document import Cell, Column, Kind, Table
+from carelens.report.document import Cell, Column, Kind, Mark, Table
 from carelens.report.figures import ReportFigures
 from carelens.report.sections import Breakdown
 
@@ -24,7 +24,9 @@ GROUP_NAMES = {"F": "Girls", "M": "Boys", "U": "Not recorded", "unknown": "Not r
                "1-4": "1 to 4", "5-9": "5 to 9", "10-15": "10 to 15", "16-17": "16 and 17",
                # categories of abuse (CIN census codes)
                "NEG": "Neglect", "EMO": "Emotional abuse", "PHY": "Physical abuse", "SAB": "Sexual abuse",
-               "MUL": "Multiple categories"}
+               "MUL": "Multiple categories",
+               # levels of need (A1): "child in need" there is in need with no plan and not in care
+               "child in need": "In need (no plan, not looked after)"}
 AGE_ORDER = ("under 1", "1-4", "5-9", "10-15", "16-17", "unknown")
 
 
@@ -93,9 +95,29 @@ def breakdown_table(spec: Breakdown, figures: ReportFigures, team_names: dict[st
     return counted
 
 
+# cohorts whose children are another indicator's by the same breakdown: children on plans (C8) and looked after
+# (D1) at the day; their cells are keyed as those indicators', so the tables are linked for disclosure control
+SAME_CHILDREN = {"A2c": "C8", "A2d": "D1"}
+
+
+def _cohort_key(figures: ReportFigures, ind: str, breakdown: str, rows: pl.DataFrame) -> str:
+    """The indicator whose keys a cohort's cells take: its own, or the one counting the same children (when every
+    group's count agrees, so linking them cannot contradict)."""
+    same = SAME_CHILDREN.get(ind)
+    if same is None:
+        return ind
+    other = figures.groups(same, breakdown, "as_at")
+    mine = dict(zip(rows["group"], rows["numerator"], strict=True))
+    theirs = dict(zip(other["group"], other["numerator"], strict=True))
+    return same if mine and mine == {g: theirs.get(g) for g in mine} else ind
+
+
 def representation_table(cohorts: tuple[tuple[str, str], ...], breakdown: str, figures: ReportFigures
                          ) -> Counted | None:
-    """Share of each cohort in each group against the group's share of the population (§5.2.4–5.2.5)."""
+    """Share of each cohort in each group against the group's share of the population (§5.2.4–5.2.5).
+
+    For disclosure control each cohort is a breakdown and its total — every group counted, the not recorded
+    too, shown or not — so a hidden share cannot be worked out as 100% less the others."""
     first = figures.groups(cohorts[0][0], breakdown, "as_at")
     if first.is_empty():
         return None
@@ -104,33 +126,49 @@ def representation_table(cohorts: tuple[tuple[str, str], ...], breakdown: str, f
     population = {r["group"]: r["denominator"] for r in first.iter_rows(named=True)}
     pop_total = sum(v for g, v in population.items() if g in group_list and v)
     counted = Counted(Table("", "", (), ()))
-    rows = []
-    for n, group in enumerate(group_list):
-        row: list[Cell] = [GROUP_NAMES.get(group, group)]
-        for c, (ind, _) in enumerate(cohorts):
-            g = figures.groups(ind, breakdown, "as_at").filter(pl.col("group") == group)
-            if g.is_empty():
+    rows: list[list[Cell]] = [[GROUP_NAMES.get(g, g)] for g in group_list]
+    for c, (ind, _) in enumerate(cohorts):
+        groups = figures.groups(ind, breakdown, "as_at")
+        total = figures.at.filter((pl.col("indicator") == ind) & (pl.col("breakdown") == "all")
+                                  & (pl.col("period_kind") == "as_at"))
+        if groups.is_empty():
+            for row in rows:
                 row.append(None)
-                continue
-            r = g.row(0, named=True)
-            key = source(ind, r["period"], breakdown, group, "numerator")
-            share_key = source(ind, r["period"], breakdown, group, "share")
+            continue
+        keyed = _cohort_key(figures, ind, breakdown, groups)
+        period = groups.item(0, "period")
+        parts = []
+        for r in groups.iter_rows(named=True):
+            key = source(keyed, period, breakdown, r["group"], "numerator")
             counted.counts[key] = r["numerator"]
-            counted.derived[share_key] = (key,)
+            parts.append(key)
+        total_key = source(keyed, period, "all", "all", "numerator")
+        if not total.is_empty():
+            counted.counts[total_key] = total.item(0, "numerator")
+            if sum(counted.counts[k] or 0 for k in parts) == counted.counts[total_key]:
+                counted.relations.append(Relation(total_key, tuple(parts)))
+        by_group = {r["group"]: r for r in groups.iter_rows(named=True)}
+        for n, group in enumerate(group_list):
+            r = by_group.get(group)
+            if r is None:
+                rows[n].append(None)
+                continue
+            share_key = source(keyed, period, breakdown, group, "cohort_share")
+            counted.derived[share_key] = (source(keyed, period, breakdown, group, "numerator"), total_key)
             counted.keys[(n, c + 1)] = share_key
-            row.append(r["share"])
+            rows[n].append(r["share"])
+    for n, group in enumerate(group_list):
         pop = population.get(group)
-        row.append(None if not pop or not pop_total else 100 * pop / pop_total)
-        rows.append(tuple(row))
+        rows[n].append(None if not pop or not pop_total else 100 * pop / pop_total)
     what = "sex" if breakdown == "sex" else "age"
     columns = (Column("group", "Sex" if breakdown == "sex" else "Age"),
                *(Column(ind, name, Kind.PERCENT) for ind, name in cohorts),
                Column("population", "Population aged 0 to 17", Kind.PERCENT))
     counted.table = Table(f"representation-{breakdown}", f"Make-up of each cohort by {what}, against the "
                           f"population (share of the cohort, at {figures.as_at.strftime('%-d %B %Y')})",
-                          columns, tuple(rows),
-                          ("Each column adds up to 100%, less children whose " + what + " is not recorded. "
-                           "Population: the ONS mid-year estimate the indicators use.",))
+                          columns, tuple(tuple(r) for r in rows),
+                          ("Shares are of the whole cohort, so a column falls short of 100% by the children whose "
+                           f"{what} is not recorded. Population: the ONS mid-year estimate the indicators use.",))
     return counted
 
 
@@ -186,21 +224,26 @@ def team_table(figures: ReportFigures, team_names: dict[str, str], min_workers: 
     median = {r["group"]: r["value"] for r in figures.groups("G1a", "team", "as_at").iter_rows(named=True)}
     open_ = {r["group"]: r["numerator"] for r in figures.groups("G2", "team", "as_at").iter_rows(named=True)}
     agency = {r["group"]: r["value"] for r in figures.groups("G3", "team", "as_at").iter_rows(named=True)}
-    rows, small = [], []
-    for r in g1.iter_rows(named=True):
-        team, workers = r["group"], r["numerator"]
-        if min_workers is not None and (workers or 0) < min_workers:
-            small.append(r)
-            continue
-        rows.append((team_names.get(team, team), workers, r["value"], median.get(team), open_.get(team),
-                     agency.get(team)))
+    teams = sorted(g1.iter_rows(named=True), key=lambda r: (r["numerator"] or 0, r["group"]))
+    small = [r for r in teams if min_workers is not None and (r["numerator"] or 0) < min_workers]
+    if len(small) == 1 and len(teams) > 1:
+        # one small team "together" would be that team by itself: the next smallest joins it
+        small.append(teams[1])
+    combined = {r["group"] for r in small}
+    rows = [(team_names.get(r["group"], r["group"]), r["numerator"], r["value"], median.get(r["group"]),
+             open_.get(r["group"]), agency.get(r["group"])) for r in teams if r["group"] not in combined]
     rows.sort(key=lambda row: str(row[0]))
     if small:
         workers = sum(r["numerator"] or 0 for r in small)
-        mean = sum((r["value"] or 0) * (r["numerator"] or 0) for r in small) / workers if workers else None
+        weight = [(r["numerator"] or 0) for r in small]
+        mean = sum((r["value"] or 0) * w for r, w in zip(small, weight)) / workers if workers else None
+        share = sum((agency.get(r["group"]) or 0) * w for r, w in zip(small, weight)) / workers if workers else None
         opened = sum(open_.get(r["group"]) or 0 for r in small)
-        rows.append((f"Other teams ({len(small)}, each with fewer than {min_workers} workers)", workers, mean, None,
-                     opened, None))
+        label = f"Other teams ({len(small)} together)"
+        if workers < (min_workers or 0):  # even together, too few workers to show
+            rows.append((label, Mark.SUPPRESSED, Mark.SUPPRESSED, None, Mark.SUPPRESSED, Mark.SUPPRESSED))
+        else:
+            rows.append((label, workers, mean, None, opened, share))
     total = figures.at.filter((pl.col("indicator") == "G1") & (pl.col("breakdown") == "all")
                               & (pl.col("period_kind") == "as_at"))
     if not total.is_empty():
@@ -218,8 +261,9 @@ def team_table(figures: ReportFigures, team_names: dict[str, str], min_workers: 
     notes = ["Workers: case-holding social workers. Children: children open to children's social care allocated "
              "to the team (G2)."]
     if small:
-        notes.append(f"Teams with fewer than {min_workers} workers are shown together so that no worker's "
-                     "caseload can be identified; their median is not available ([x]).")
+        notes.append(f"Teams with fewer than {min_workers} workers are shown together (with the next smallest team "
+                     "when only one is small), so that no worker's caseload can be identified; their average "
+                     "caseload and agency share are weighted by workers, and their median is not available ([x]).")
     return Counted(Table(
         "caseloads_by_team", f"Caseloads by team at {figures.as_at.strftime('%-d %B %Y')}",
         (Column("team", "Team"), Column("workers", "Social workers", Kind.COUNT),

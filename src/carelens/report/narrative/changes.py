@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from carelens.indicators.api import definition
 from carelens.report.control import Control, control_of
-from carelens.report.document import Cell, Column, Kind, Mark, Paragraph, Section, Table
+from carelens.report.document import Cell, Column, Kind, Mark, Paragraph, Section, Table, written
 from carelens.report.figures import ReportFigures
 from carelens.report.narrative.paragraphs import (
     Point,
     at_or_before,
+    is_stock,
     months_ago,
     points_of,
     trend_window,
@@ -66,25 +67,49 @@ def _moves(figures: ReportFigures) -> list[Move]:
     return sorted(out, key=lambda mv: (mv.signal is None, -mv.size))
 
 
+
+def _unit(ind, kind: Kind) -> str:
+    """What follows a value in the summary, so a rate is not read as a count of children."""
+    if kind is Kind.RATE:
+        return " per 10,000" if is_stock(ind) else " per 10,000 (an annual rate)"
+    if kind is Kind.DAYS:
+        return " days"
+    return " a week" if ind.unit.value == "per_week" else ""
+
+
+def _hidden(p: Point | None, small_below: int | None, withheld: frozenset[str], ind: str) -> bool:
+    if p is None or small_below is None:
+        return p is None
+    small = any(0 < (n or 0) < small_below for n in (p.numerator, p.denominator))
+    return small or p.source(ind, "value") in withheld or p.source(ind, "numerator") in withheld
+
+
 def what_changed(figures: ReportFigures, small_below: int | None = None,
                  withheld: frozenset[str] = frozenset()) -> Section:
-    """The summary section: a sentence for each of the largest moves and signals, and every measure at a glance."""
+    """The summary page: a sentence for each of the largest moves and signals (one page: every measure's figures
+    are at a glance at the end, :func:`at_a_glance`)."""
     moves = _moves(figures)
     blocks: list = []
-    for mv in moves[:LARGEST_MOVES]:
+    counted: set[tuple[int | None, int | None]] = set()
+    for mv in moves:
+        if len(blocks) == LARGEST_MOVES:
+            break
         ind = definition(mv.indicator)
         kind = value_kind(ind)
-        say = Spoken(small_below, withheld)
-        small = small_below is not None and any(0 < (p.numerator or 0) < small_below for p in (mv.now, mv.before))
-        if small:
+        if any(_hidden(p, small_below, withheld, ind.id) for p in (mv.now, mv.before)):
             continue
+        if (mv.now.numerator, mv.before.numerator) in counted:
+            continue  # the same children as a measure already said (children in need and open cases)
+        counted.add((mv.now.numerator, mv.before.numerator))
+        say = Spoken(small_below, withheld)
         step = "week" if trend_window(ind) == "week" else "month"
-        now = say.say(mv.now.value, mv.now.source(ind.id, "value"), kind)
-        before = say.say(mv.before.value, mv.before.source(ind.id, "value"), kind)
+        unit = _unit(ind, kind)
+        now = say.say(mv.now.value, mv.now.source(ind.id, "value"), kind) + unit
+        before = say.say(mv.before.value, mv.before.source(ind.id, "value"), kind) + unit
         verb = moved(mv.now.value, mv.before.value, kind)
         when = month_name(mv.now.end) if step == "month" else f"the week to {mv.now.end.day} {month_name(mv.now.end)}"
         if verb == "was unchanged":
-            text = f"**{ind.title}** was unchanged at {now} in {when}"
+            text = f"**{ind.title}** stayed at {now} in {when}"
         else:
             text = f"**{ind.title}** {verb} from {before} to {now} in {when}"
         text += f" (section {mv.section})."
@@ -95,34 +120,39 @@ def what_changed(figures: ReportFigures, small_below: int | None = None,
         blocks.append(Paragraph(f"summary/{ind.id}", text, tuple(say.numbers), say.fingerprint()))
     if not blocks:
         blocks.append(Paragraph("summary/none", "No measure moved outside its normal range this month.", (), ""))
-    blocks.append(_glance(moves, figures, small_below))
     return Section("", "summary", "What changed this month", tuple(blocks))
 
 
-def _glance(moves: list[Move], figures: ReportFigures, small_below: int | None) -> Table:
+def at_a_glance(figures: ReportFigures, small_below: int | None = None,
+                withheld: frozenset[str] = frozenset()) -> Section:
+    """Every measure's latest value against the one before and a year before, each written in its own unit."""
+    moves = {mv.indicator: mv for mv in _moves(figures)}
     rows: list[tuple[Cell, ...]] = []
-    by_id = {mv.indicator: mv for mv in moves}
     for spec in SECTIONS:
         for m in spec.measures:
-            mv = by_id.get(m.indicator)
+            mv = moves.get(m.indicator)
             if mv is None:
                 continue
             ind = definition(m.indicator)
-
-            def shown(p: Point | None) -> Cell:
+            kind = value_kind(ind)
+            cells: list[Cell] = []
+            for p in (mv.now, mv.before, mv.year_ago):
                 if p is None or p.value is None:
-                    return None
-                if small_below is not None and 0 < (p.numerator or 0) < small_below:
-                    return Mark.SUPPRESSED
-                return p.value
-
-            rows.append((f"{ind.title} ({ind.unit.value.replace('_', ' ')})", shown(mv.now), shown(mv.before),
-                         shown(mv.year_ago), mv.signal or ""))
-    notes = ["Weekly measures: the latest week against the week before. Signals: docs/report/spc.md."]
+                    cells.append(None)
+                elif _hidden(p, small_below, withheld, ind.id):
+                    cells.append(Mark.SUPPRESSED)
+                else:
+                    cells.append(written(p.value, kind))
+            unit = _unit(ind, kind).strip() or ("%" if kind is Kind.PERCENT else "number")
+            rows.append((ind.title, spec.number, unit, *cells, mv.signal or ""))
+    notes = ["Each measure in its own unit: a flow's rate per 10,000 is its month annualised; weekly measures "
+             "compare the latest week with the week before. Signals: the control chart's rules (docs/report/spc.md)."]
     if any(Mark.SUPPRESSED in row for row in rows):
         notes.append("[c]: not shown, to protect children from being identified (a count below the threshold).")
-    return Table("at_a_glance", f"Every measure at a glance: the latest {month_name(figures.as_at)} value against "
-                 "the month (or week) before and a year before",
-                 (Column("measure", "Measure"), Column("latest", "Latest", Kind.DECIMAL),
-                  Column("before", "The month before", Kind.DECIMAL), Column("year", "A year before", Kind.DECIMAL),
-                  Column("signal", "Control-chart signal")), tuple(rows), tuple(notes))
+    table = Table("at_a_glance", f"Every measure at {month_name(figures.as_at)}: the latest month (or week) against "
+                  "the one before and a year before",
+                  (Column("measure", "Measure"), Column("section", "Section"), Column("unit", "Unit"),
+                   Column("latest", "Latest"), Column("before", "The month (or week) before"),
+                   Column("year", "A year before"), Column("signal", "Control-chart signal")),
+                  tuple(rows), tuple(notes))
+    return Section("", "at_a_glance", "Every measure at a glance", (table,))

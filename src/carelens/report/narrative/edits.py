@@ -1,6 +1,6 @@
 """The analyst's edits to the drafted narrative: a YAML file keyed by section and measure, laid over the drafts.
 
-Every run writes the drafts it made as ``narrative.yaml`` beside the report, each with the fingerprint of
+Every run writes the drafts it made as ``LA-YYYY-MM-AUDIENCE-narrative.yaml`` beside the report, each with the fingerprint of
 the numbers it was drafted from. The analyst copies the paragraphs to change into an edits file, rewrites
 their text, and passes it back with ``--narrative FILE``::
 
@@ -91,7 +91,7 @@ def apply_edits(paragraphs: Iterable[Paragraph], edits: dict[str, Edit], path: P
 
 
 def drafts_file(paragraphs: Iterable[Paragraph]) -> str:
-    """The drafts as an edits file: what ``narrative.yaml`` holds, to copy from."""
+    """The drafts as an edits file: what ``…-narrative.yaml`` holds, to copy from."""
     by_section: dict[str, dict[str, dict]] = {}
     for p in paragraphs:
         section, measure = p.key.split("/", 1)
@@ -100,3 +100,22 @@ def drafts_file(paragraphs: Iterable[Paragraph]) -> str:
               "# into an edits file, rewrite its text and pass the file back: carelens report --narrative FILE.\n"
               "# Keep drafted_from: when the figures change, the edit is flagged for you to check.\n")
     return header + yaml.safe_dump(by_section, sort_keys=False, allow_unicode=True, width=100)
+
+
+def check_for_publication(paragraphs: Iterable[Paragraph], threshold: int, path: Path | None = None) -> None:
+    """A published report takes an edit only when it was written against the figures it now sits beside and
+    states no count below the threshold (an analyst's sentence is not seen by disclosure control): otherwise
+    :class:`EditsError`, naming the paragraph."""
+    import re
+
+    where = path or "narrative edits"
+    for p in paragraphs:
+        if not p.edited:
+            continue
+        if p.stale:
+            raise EditsError(f"{where}: {p.key} was written against figures that have since changed; check it "
+                             "against this month's draft (the run's -narrative.yaml) before publishing it")
+        for token in re.findall(r"(?<![\d.,])\d+(?![\d.,]*\d)", p.plain()):
+            if 0 < int(token) < threshold:
+                raise EditsError(f"{where}: {p.key} states {token}, a count below the publication threshold "
+                                 f"({threshold}): write \"fewer than {threshold}\" or leave the number out")

@@ -118,13 +118,16 @@ class Draft:
             return "no figure"
         return self.say.count(p.numerator, p.source(self.ind.id, "numerator"))
 
-    def amount(self, p: Point) -> str:
-        """How a stock or a flow's size is said: its count (with its rate in brackets for a rate)."""
-        if self.kind is Kind.RATE:
-            return self.count(p)
-        if self.kind is Kind.COUNT:
-            return self.count(p)
-        return self.value(p)
+    def hidden(self, p: Point | None) -> bool:
+        """Published: a point counted from fewer children than the threshold (its numerator, or what a percentage
+        or average is over) is not said, nor compared with — "down from" a hidden figure gives its side away."""
+        if p is None or self.say.small_below is None:
+            return False
+        return self.say.is_small(p.numerator) or self.say.is_small(p.denominator)
+
+    def shown(self, p: Point | None) -> Point | None:
+        """The point, or None when it may not be said (see :meth:`hidden`)."""
+        return None if p is None or self.hidden(p) else p
 
     def comparable(self, p: Point) -> float | None:
         """The number compared over time: the count for a rate or count (so a changing population does not
@@ -140,7 +143,7 @@ class Draft:
             text = f"{label}: no figure for this month."
         else:
             first, rest = sentences[0], [s[0].upper() + s[1:] for s in sentences[1:]]
-            joiner = " " if first.split(" ", 1)[0] in ("rose", "fell", "unchanged") else ": "
+            joiner = " " if first.split(" ", 1)[0] in ("rose", "fell", "stayed") else ": "
             text = label + joiner + " ".join([first, *rest])
         return Paragraph(key, text, tuple(self.say.numbers), self.say.fingerprint())
 
@@ -158,16 +161,16 @@ def _percent_of(d: Draft, p: Point, counted: str) -> str:
 
 
 def _changes(d: Draft, now: Point, earlier: list[tuple[str, Point | None]], say) -> str:
-    """"up from 402 a month earlier, 380 six months earlier and 350 a year earlier": the direction against the
-    first of the earlier points there is, then each of them."""
-    there = [(words, p) for words, p in earlier
-             if p is not None and d.comparable(p) is not None and d.comparable(now) is not None]
-    if not there:
+    """"up from 402 a month earlier and down from 420 six months earlier": each earlier point with its own
+    direction (the same as, up from, down from), leaving out any that cannot be said."""
+    if d.hidden(now) or d.comparable(now) is None:
         return ""
-    parts = [f"{say(p)} {words}" for words, p in there]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     scale = Kind.COUNT if d.kind in (Kind.RATE, Kind.COUNT) else d.kind
-    return f"{direction(d.comparable(now), d.comparable(there[0][1]), scale)} {listed}"
+    parts = [f"{direction(d.comparable(now), d.comparable(p), scale)} {say(p)} {words}" for words, p in earlier
+             if d.shown(p) is not None and d.comparable(p) is not None]
+    if not parts:
+        return ""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _benchmark(d: Draft, p: Point) -> str:
@@ -203,7 +206,7 @@ def _benchmark(d: Draft, p: Point) -> str:
 def _control(d: Draft, control: Control | None, trend: list[Point]) -> str:
     """The control chart's verdict on the latest month (or week) — the point it judges, which for a flow or a
     weekly measure is not the 12 months or 4 weeks the paragraph opened with, so it is named with its value."""
-    if control is None or not trend or trend[-1].value is None or d.say.is_small(trend[-1].numerator):
+    if control is None or not trend or trend[-1].value is None or d.hidden(trend[-1]):
         return ""
     latest = trend[-1]
     if is_weekly(d.ind):
@@ -217,6 +220,8 @@ def _control(d: Draft, control: Control | None, trend: list[Point]) -> str:
         for number, source in control.stated():
             d.say.record(number, source)
         return f"The figure for {when} ({value}) is {control.signal}: a sign of real change, not normal variation."
+    if control.lower is not None and control.upper is not None and control.lower == control.upper:
+        return f"The figure for {when} ({value}) is the same as every month shown: no variation to judge."
     if control.lower is not None and control.upper is not None:
         lo = d.say.say(control.lower, control.source("lower"), d.kind)
         hi = d.say.say(control.upper, control.source("upper"), d.kind)
@@ -254,11 +259,15 @@ def _stock(d: Draft, m: Measure, months: list[Point], as_at: dt.date) -> None:
     year_ago, month_ago = months_ago(months, as_at, 12), months_ago(months, as_at, 1)
     six = months_ago(months, as_at, 6)
     say_now = _stock_amount(d, now, m)
+    if d.hidden(now) and d.kind is not Kind.COUNT and d.kind is not Kind.RATE:
+        d.add(f"{say_now} at the end of {month_name(now.end)}.")  # nothing compared with a figure not shown
+        return
+    year_ago = d.shown(year_ago)
     if year_ago is not None and d.comparable(year_ago) is not None:
         verb = moved(d.comparable(now), d.comparable(year_ago), Kind.COUNT if d.kind in (Kind.RATE, Kind.COUNT)
                      else d.kind)
         if verb == "was unchanged":
-            d.add(f"unchanged at {say_now} at the end of {month_name(now.end)}, as a year earlier.")
+            d.add(f"stayed at {say_now} at the end of {month_name(now.end)}, as a year earlier.")
         else:
             d.add(f"{verb} from {_stock_amount(d, year_ago, m, brief=True)} at the end of {month_name(year_ago.end)} "
                   f"to {say_now} at the end of {month_name(now.end)}.")
@@ -313,9 +322,13 @@ def _flow(d: Draft, m: Measure, figures: ReportFigures, months: list[Point], as_
                                           ("a year earlier", months_ago(months, as_at, 12))], d.value)
             if earlier:
                 d.add(f"That is {earlier}.")
-        if last12 is not None and last12.value is not None:
+        if not m.over_a_year:  # counted on the window's last day: a 12-month window is not a year of them
+            if month is not None and month.value is not None and not d.hidden(month):
+                d.add(_benchmark(d, month))
+        elif last12 is not None and last12.value is not None:
             d.add(f"Over the last 12 months: {_flow_value(d, last12, m)}.")
-            d.add(_benchmark(d, last12))
+            if not d.hidden(last12):
+                d.add(_benchmark(d, last12))
         elif month is None or month.value is None:
             return
     else:
@@ -341,6 +354,8 @@ def _flow(d: Draft, m: Measure, figures: ReportFigures, months: list[Point], as_
 def _flow_value(d: Draft, p: Point, m: Measure) -> str:
     if d.kind is Kind.PERCENT:
         return _percent_of(d, p, m.counted)
+    if d.hidden(p):  # an average over a few children is theirs
+        return f"not shown (fewer than {d.say.small_below} {m.counted})"
     text = d.value(p) + (" days" if d.kind is Kind.DAYS else "")
     if p.numerator:
         n = d.count(p)
