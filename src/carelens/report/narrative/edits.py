@@ -1,7 +1,7 @@
 """The analyst's edits to the drafted narrative: a YAML file keyed by section and measure, laid over the drafts.
 
-Every run writes the drafts it made as ``LA-YYYY-MM-AUDIENCE-narrative.yaml`` beside the report, each with the fingerprint of
-the numbers it was drafted from. The analyst copies the paragraphs to change into an edits file, rewrites
+Every run writes the drafts it made as ``LA-YYYY-MM-AUDIENCE-narrative.yaml`` beside the report, each with the
+fingerprint of the numbers it was drafted from. The analyst copies the paragraphs to change into an edits file, rewrites
 their text, and passes it back with ``--narrative FILE``::
 
     cp_plans:
