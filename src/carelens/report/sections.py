@@ -14,14 +14,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Measure:
-    """An indicator described by a paragraph (and a trend chart, when ``chart``).
-
-    ``lead`` is what a sentence calls it, as §5 does ("children subject to a child protection plan");
-    ``counted`` names the numerator's units for a count ("children", "contacts").
-    """
+    """An indicator described by a paragraph (and a trend chart, when ``chart``); its sentences name it by its
+    catalogue title. ``counted`` names the numerator's units for a count ("children", "contacts")."""
 
     indicator: str
-    lead: str
     counted: str = "children"
     chart: bool = True
     # False for a percentage of children counted on the window's last day (visited in timescale, reviewed in
@@ -57,10 +53,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "1", "open_cases", "Children open to children's social care and early help",
         measures=(
-            Measure("G2", "open cases in children's social care", "children"),
-            Measure("A1a", "open cases at the child protection or looked-after end of the continuum of need"),
-            Measure("A1b", "children in need"),
-            Measure("H1", "open early help episodes", "episodes"),
+            Measure("G2", "children"),
+            Measure("A1a"),
+            Measure("A1b"),
+            Measure("H1", "episodes"),
         ),
         breakdowns=(Breakdown("A1", "level", "as_at", "Open cases by level of need", "Level of need"),),
         representation=(("A2", "Open cases"), ("A2a", "Early help"), ("A2b", "Children in need"),
@@ -69,42 +65,42 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "2", "front_door", "Front door activity: contacts, referrals and assessments",
         measures=(
-            Measure("B1", "contacts", "contacts"),
-            Measure("B2", "repeat contacts within 3 months", "contacts"),
-            Measure("B3", "contacts converting to referrals", "contacts"),
-            Measure("B4", "referrals", "referrals"),
-            Measure("B4a", "referrals", "referrals"),
-            Measure("B5", "re-referrals within 12 months", "referrals"),
-            Measure("B6", "referrals closed with no further action", "referrals"),
-            Measure("B7", "open assessments", "assessments"),
-            Measure("B7a", "open assessments beyond 45 working days", "assessments"),
-            Measure("B8", "assessments completed within 45 working days", "assessments"),
-            Measure("B9", "assessments completed", "assessments"),
+            Measure("B1", "contacts"),
+            Measure("B2", "contacts"),
+            Measure("B3", "contacts"),
+            Measure("B4", "referrals"),
+            Measure("B4a", "referrals"),
+            Measure("B5", "referrals"),
+            Measure("B6", "referrals"),
+            Measure("B7", "assessments"),
+            Measure("B7a", "assessments"),
+            Measure("B8", "assessments"),
+            Measure("B9", "assessments"),
         ),
     ),
     SectionSpec(
         "3", "cp_activity", "Child protection activity",
         measures=(
-            Measure("C1", "strategy discussions", "strategy discussions"),
-            Measure("C2", "strategy discussions leading to a section 47 enquiry", "strategy discussions"),
-            Measure("C3", "section 47 enquiries started", "enquiries"),
-            Measure("C4", "section 47 enquiries leading to an initial child protection conference", "enquiries"),
-            Measure("C5", "section 47 enquiries completed within the local standard", "enquiries"),
-            Measure("C6", "initial child protection conferences", "conferences"),
-            Measure("C6a", "initial child protection conferences held within 15 working days", "conferences"),
-            Measure("C7", "initial conferences resulting in a child protection plan", "conferences"),
+            Measure("C1", "strategy discussions"),
+            Measure("C2", "strategy discussions"),
+            Measure("C3", "enquiries"),
+            Measure("C4", "enquiries"),
+            Measure("C5", "enquiries"),
+            Measure("C6", "conferences"),
+            Measure("C6a", "conferences"),
+            Measure("C7", "conferences"),
         ),
     ),
     SectionSpec(
         "4", "cp_plans", "Child protection plans",
         measures=(
-            Measure("C8", "children subject to a child protection plan"),
-            Measure("C9", "child protection plans starting", "plans"),
-            Measure("C10", "child protection plans ending", "plans"),
-            Measure("C13", "plans that were a second or subsequent plan", "plans"),
-            Measure("C14", "children on a plan for 2 years or more"),
-            Measure("C15", "children on plans visited in timescale", over_a_year=False),
-            Measure("C16", "child protection plans reviewed in timescale", "plans", over_a_year=False),
+            Measure("C8"),
+            Measure("C9", "plans"),
+            Measure("C10", "plans"),
+            Measure("C13", "plans"),
+            Measure("C14"),
+            Measure("C15", over_a_year=False),
+            Measure("C16", "plans", over_a_year=False),
         ),
         breakdowns=(
             Breakdown("C11", "latest_category", "as_at", "Children on plans by category of abuse", "Category of abuse"),
@@ -116,10 +112,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "5", "children_in_care", "Children in care",
         measures=(
-            Measure("D1", "children in care"),
-            Measure("D2", "children starting to be looked after"),
-            Measure("D3", "children ceasing to be looked after"),
-            Measure("D5", "children in care accommodated under section 20"),
+            Measure("D1"),
+            Measure("D2"),
+            Measure("D3"),
+            Measure("D5"),
         ),
         breakdowns=(
             Breakdown("D1", "age_band", "as_at", "Children in care by age", "Age"),
@@ -131,49 +127,49 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "6", "placements", "Placements of children in care",
         measures=(
-            Measure("D6", "children in care in foster placements"),
-            Measure("D6c", "children in care in secure units or children's homes"),
-            Measure("D7", "children with three or more placements in the year (short-term stability)"),
-            Measure("D8", "children in the same placement for 2 years (long-term stability)"),
-            Measure("D12", "children placed outside the authority and more than 20 miles from home"),
-            Measure("D9", "children in care who went missing"),
-            Measure("D9a", "return home interviews offered", "missing episodes"),
-            Measure("D9b", "return home interviews accepted", "missing episodes"),
-            Measure("D10", "children in care with an up-to-date health assessment"),
-            Measure("D10a", "children in care with an up-to-date dental check"),
+            Measure("D6"),
+            Measure("D6c"),
+            Measure("D7"),
+            Measure("D8"),
+            Measure("D12"),
+            Measure("D9"),
+            Measure("D9a", "missing episodes"),
+            Measure("D9b", "missing episodes"),
+            Measure("D10"),
+            Measure("D10a"),
         ),
         breakdowns=(Breakdown("D1", "placement_group", "as_at", "Children in care by placement", "Placement"),),
     ),
     SectionSpec(
         "7", "permanence", "Adoption and special guardianship",
         measures=(
-            Measure("E1", "children adopted"),
-            Measure("E1a", "children leaving care who were adopted"),
-            Measure("E2", "children waiting to be adopted"),
-            Measure("E3", "average days from entering care to moving in with the adoptive family (A10)"),
-            Measure("E4", "average days from placement order to match (A2)"),
-            Measure("E5", "children leaving care on a special guardianship order"),
-            Measure("E5a", "children leaving care on a special guardianship order, as a share of all leaving"),
+            Measure("E1"),
+            Measure("E1a"),
+            Measure("E2"),
+            Measure("E3"),
+            Measure("E4"),
+            Measure("E5"),
+            Measure("E5a"),
         ),
     ),
     SectionSpec(
         "8", "care_leavers", "Care leavers",
         measures=(
-            Measure("F1", "care leavers aged 17 and 18 we are in touch with", "young people"),
-            Measure("F1a", "care leavers aged 19 to 21 we are in touch with", "young people"),
-            Measure("F2", "care leavers aged 17 and 18 in suitable accommodation", "young people"),
-            Measure("F2a", "care leavers aged 19 to 21 in suitable accommodation", "young people"),
-            Measure("F3", "care leavers aged 17 and 18 in education, employment or training", "young people"),
-            Measure("F3a", "care leavers aged 19 to 21 in education, employment or training", "young people"),
-            Measure("F3b", "care leavers aged 19 to 21 in higher education", "young people"),
+            Measure("F1", "young people"),
+            Measure("F1a", "young people"),
+            Measure("F2", "young people"),
+            Measure("F2a", "young people"),
+            Measure("F3", "young people"),
+            Measure("F3a", "young people"),
+            Measure("F3b", "young people"),
         ),
     ),
     SectionSpec(
         "9", "workforce", "Caseloads and workforce",
         measures=(
-            Measure("G1", "average caseload per case-holding social worker", "workers"),
-            Measure("G2a", "open cases not allocated to a worker"),
-            Measure("G3", "agency social workers", "workers"),
+            Measure("G1", "workers"),
+            Measure("G2a"),
+            Measure("G3", "workers"),
         ),
         team_caseloads=True,
     ),
