@@ -181,7 +181,8 @@ def test_every_text_is_escaped(internal):
     tree = etree.fromstring(render_html(report).encode())
     assert tree.findall(".//script") == []
     assert tree.find(".//header//span").text == hostile
-    assert _text(tree.find(".//section[@class='report-section']/p")) == f"{hostile} and {hostile}"
+    assert _text(tree.find(".//section[@class='report-section']/h3")) == hostile  # the measure's name, a heading
+    assert _text(tree.find(".//section[@class='report-section']/p")) == f"And {hostile}"
     assert _text(tree.find(".//caption")) == hostile
     assert all("onload" not in e.attrib for e in tree.iter() if isinstance(e.tag, str))
 

@@ -1,7 +1,9 @@
-"""What a council reads: figures from the store and the published ones, put together to be shown.
+"""What a council reads: the monthly performance report, from the store's figures and the published ones.
 
-``headlines`` gives the headline indicators at the latest complete month; ``demo_summary`` the
-tables ``carelens demo`` ends with. The council report (issue 15) is to live here too. The package
-sits above ``indicators`` and ``published``, whose figures it shows, and below the command line
-(decision 012).
+``build`` makes the report (``sections`` its content as data, ``figures`` what it is drafted from, through the
+results API and the published figures only; ``tables``, ``disclosure_control``, ``control``, ``charts``, the
+drafted ``narrative``) as a format-free ``document``, and ``formats`` writes it as PDF, HTML and Excel
+(decision 019, docs/report). ``headlines`` and ``demo_summary`` are the tables ``carelens demo`` prints. The
+package sits above ``indicators``, ``published`` and ``charts`` and below the web app, the demo and the command
+line (decision 012).
 """

@@ -92,6 +92,16 @@ class Paragraph:
         parts = re.split(r"\*\*", self.text)
         return [(p, i % 2 == 1) for i, p in enumerate(parts) if p]
 
+    def headed(self) -> tuple[str | None, list[tuple[str, bool]]]:
+        """A measure's paragraph as a heading (its bold opening: the measure's name, so a reader — or a screen
+        reader — can move from measure to measure) and the rest, its first letter a capital; (None, the runs)
+        for a paragraph that does not open with a name (the summary's, an analyst's own text)."""
+        runs = self.runs()
+        if self.key.startswith("summary/") or len(runs) < 2 or not runs[0][1] or runs[1][1]:
+            return None, runs
+        rest = runs[1][0].lstrip(":").lstrip()
+        return runs[0][0], [(rest[:1].upper() + rest[1:], False), *runs[2:]]
+
 
 @dataclass(frozen=True)
 class Column:

@@ -1,4 +1,5 @@
-"""The headline indicators at the latest month end: what the monthly overview opens with."""
+"""The headline indicators at the latest month end: the table ``carelens demo`` prints (the monthly report is
+built in :mod:`carelens.report.build`)."""
 
 from __future__ import annotations
 

@@ -160,7 +160,14 @@ def _section(section: Section, report: Report, ids: _Ids) -> str:
 
 
 def _paragraph(paragraph: Paragraph, report: Report) -> str:
-    body = "".join(f"<strong>{_text(t)}</strong>" if bold else _text(t) for t, bold in paragraph.runs())
+    heading, runs = paragraph.headed()
+    body = "".join(f"<strong>{_text(t)}</strong>" if bold else _text(t) for t, bold in runs)
+    if heading is not None:  # each measure its heading, under its section's h2
+        return f'<h3 class="measure-heading">{_text(heading)}</h3>' + _flagged(paragraph, report, body)
+    return _flagged(paragraph, report, body)
+
+
+def _flagged(paragraph: Paragraph, report: Report, body: str) -> str:
     # Who edited what, and whether an edit has gone stale, is for the analyst's own colleagues: the
     # published report reads as one text.
     if report.audience != "internal" or not paragraph.edited:

@@ -56,6 +56,7 @@ main { display: block; padding: 30px 0 40px; }
 .caption-l { display: block; color: var(--secondary); font-size: 1.125rem; margin: 0 0 5px; }
 h1 { font-size: 2rem; line-height: 1.09; font-weight: 700; margin: 0 0 30px; }
 h2 { font-size: 1.5rem; line-height: 1.04; font-weight: 700; margin: 0 0 20px; }
+h3.measure-heading { font-size: 1.1875rem; line-height: 1.3; font-weight: 700; margin: 30px 0 10px; }
 p, li, dd, dt { font-size: 1rem; line-height: 1.25; }
 p { margin: 0 0 15px; }
 .lede { font-size: 1.125rem; line-height: 1.33; }

@@ -143,7 +143,8 @@ def _section(section: Section, internal: bool, svgs: Mapping[str, str]) -> dict:
 def _paragraph(paragraph: Paragraph, internal: bool) -> dict:
     # Edits are the analyst's working: officers see which paragraphs were rewritten, and which need a
     # second look; councillors and the public read the text alone.
-    return {"type": "paragraph", "runs": paragraph.runs(),
+    heading, runs = paragraph.headed()
+    return {"type": "paragraph", "heading": heading, "runs": runs,
             "edited_marker": internal and paragraph.edited,
             "stale_note": STALE_NOTE if internal and paragraph.edited and paragraph.stale else None}
 
