@@ -1,0 +1,66 @@
+"""The monthly report's blocks on a page: a measure's paragraph (its name a heading), a table with its caption,
+scoped headers and marks, a chart (through the chart component). The same document the PDF and HTML report are
+written from, so a page and the report cannot say different things."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from carelens.report.document import MARK_MEANING, Figure, Kind, Mark, Paragraph, Table
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def report_block(context, block) -> SafeString:
+    if isinstance(block, Paragraph):
+        return paragraph(block)
+    if isinstance(block, Table):
+        return table(block)
+    if isinstance(block, Figure):
+        return render_to_string("dashboards/_figure.html", {"figure": block}, request=context.get("request"))
+    raise TypeError(f"not a report block: {block!r}")
+
+
+def _runs(runs) -> SafeString:
+    return format_html_join("", "{}", ((format_html("<strong>{}</strong>", t) if bold else t,) for t, bold in runs))
+
+
+@register.simple_tag
+def paragraph(p: Paragraph) -> SafeString:
+    heading, runs = p.headed()
+    body = format_html('<p class="govuk-body">{}</p>', _runs(runs))
+    if heading is None:
+        return body
+    return format_html('<h3 class="govuk-heading-s">{}</h3>{}', heading, body)
+
+
+@register.simple_tag
+def table(t: Table) -> SafeString:
+    head = format_html_join("", '<th scope="col" class="govuk-table__header{}">{}</th>',
+                            (("" if c.kind is Kind.TEXT else " govuk-table__header--numeric", c.label)
+                             for c in t.columns))
+    rows = []
+    marks: set[Mark] = set()
+    for r, row in enumerate(t.rows):
+        cells = []
+        for c, column in enumerate(t.columns):
+            text = t.cell_text(r, c)
+            if isinstance(row[c], Mark) or row[c] is None:
+                marks.add(row[c] if isinstance(row[c], Mark) else Mark.NOT_AVAILABLE)
+            numeric = "" if column.kind is Kind.TEXT else " govuk-table__cell--numeric"
+            if c == 0:
+                cells.append(format_html('<th scope="row" class="govuk-table__header">{}</th>', text))
+            else:
+                cells.append(format_html('<td class="govuk-table__cell{}">{}</td>', numeric, text))
+        rows.append(format_html('<tr class="govuk-table__row">{}</tr>', format_html_join("", "{}", ((x,) for x in cells))))
+    notes = [*t.notes, *(f"{m.value}: {MARK_MEANING[m]}." for m in sorted(marks, key=lambda m: m.value))]
+    return format_html(
+        '<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">{}</caption>'
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>'
+        '<tbody class="govuk-table__body">{}</tbody></table>{}',
+        t.caption, head, format_html_join("", "{}", ((x,) for x in rows)),
+        format_html_join("", '<p class="govuk-body-s">{}</p>', ((n,) for n in notes)))
