@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from conftest import PASSWORD
 from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 from django.urls import reverse
@@ -19,6 +18,7 @@ from carelens.model.store import Store
 from carelens.web.accounts.access_log import record_access
 from carelens.web.accounts.models import AccessLogEntry, AuditAllocation, User
 from carelens.web.accounts.roles import Role
+from conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
 
