@@ -21,3 +21,12 @@ class Role(models.TextChoices):
 CHILD_LEVEL = frozenset({Role.ANALYST, Role.MANAGER, Role.AUDITOR})
 # roles that see figures with small numbers suppressed, as the published report does
 SUPPRESSED = frozenset({Role.COUNCILLOR})
+
+# what each role may see, in a sentence (the administrators' user form, docs/web/roles.md)
+WHAT_EACH_ROLE_SEES = {
+    Role.ADMINISTRATOR: "Users, roles, audit allocations and the access log; no child's record",
+    Role.ANALYST: "Everything: dashboards, every child, data loads and reports",
+    Role.MANAGER: "Dashboards; the children open to their own service area or team",
+    Role.AUDITOR: "Dashboards; the children allocated to them for audit",
+    Role.COUNCILLOR: "Aggregate figures only, small numbers suppressed; never a child's record or a list of children",
+}
