@@ -4,8 +4,8 @@ store as the app's store, and the browser harness (tests/browser)."""
 from __future__ import annotations
 
 import pytest
-from browser import browser_context as browser_context  # noqa: F401 (a fixture, for the browser tests)
 
+from browser import browser_context as browser_context  # noqa: F401 (a fixture, for the browser tests)
 from carelens.web.accounts.roles import Role
 
 PASSWORD = "correct horse battery staple 42"

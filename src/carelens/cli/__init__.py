@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import typer
 
-from carelens.cli import benchmark, benchmarks, demo, indicators, ingest, report, returns, synth
+from carelens.cli import benchmark, benchmarks, demo, indicators, ingest, report, returns, serve, synth
 
 app = typer.Typer(help="CareLens: one trustworthy picture of children's social care.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 # in the order `carelens --help` lists them
-for verb in (benchmark.benchmark, synth.synth, ingest.ingest, indicators.indicators, report.report, demo.demo):
+for verb in (benchmark.benchmark, synth.synth, ingest.ingest, indicators.indicators, report.report, serve.serve,
+             demo.demo):
     app.command()(verb)
 app.add_typer(returns.app, name="returns")
 app.add_typer(benchmarks.app, name="benchmarks")

@@ -73,10 +73,8 @@ def ingest(
     Each SSDA903 folder has its own collection year (from its name, e.g. ssda903_2020-21, or its
     dates) unless --year gives one for all.
     """
-    from carelens.ingest import IngestError
+    from carelens.ingest import IngestError, check_store
     from carelens.ingest import ingest as run_ingest
-
-    from carelens.ingest import check_store
 
     if problems_out is not None:
         check_out(output_file_problem("--problems-out", problems_out))

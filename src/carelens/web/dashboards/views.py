@@ -10,36 +10,38 @@ import io
 
 import polars as pl
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from carelens.indicators.api import SelectionError, definition
 from carelens.report.document import written
 from carelens.report.narrative.paragraphs import value_kind
 from carelens.report.sections import SECTIONS
+from carelens.web.accounts.access import has_role, role_required
 from carelens.web.accounts.roles import SUPPRESSED, Role
 from carelens.web.dashboards import content
 from carelens.web.dashboards.disclosure import small_points, suppressed_groups
 from carelens.web.store import authority, reading
 
 DASHBOARD_ROLES = (Role.ANALYST, Role.MANAGER, Role.AUDITOR, Role.COUNCILLOR)
+dashboards_only = role_required(*DASHBOARD_ROLES)
 
 
 def _audience(request: HttpRequest) -> str:
     return "published" if request.user.role in SUPPRESSED else "internal"
 
 
-def _allowed(request: HttpRequest) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    if not request.user.is_authenticated:
-        raise PermissionDenied  # the sign-in middleware redirects first; this is the last line
-    if request.user.role not in DASHBOARD_ROLES:
-        raise PermissionDenied
-
-
 def overview(request: HttpRequest) -> HttpResponse:
-    """What changed this month, and the way into each area."""
-    _allowed(request)
+    """What changed this month, and the way into each area. An administrator, whose pages are the users and
+    the access log, is taken there."""
+    if has_role(request.user, Role.ADMINISTRATOR):
+        return redirect("accounts:users")
+    return _overview(request)
+
+
+@dashboards_only
+@require_safe
+def _overview(request: HttpRequest) -> HttpResponse:
     with reading() as store:
         la = authority(store)
         built = content.document(store, la, _audience(request))
@@ -49,9 +51,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "suppressed": _audience(request) == "published"})
 
 
+@dashboards_only
+@require_safe
 def area(request: HttpRequest, key: str) -> HttpResponse:
     """One section of the report: its measures with their sentences and trend charts, and its tables."""
-    _allowed(request)
     if key not in {s.key for s in SECTIONS}:
         raise Http404("no such area")
     with reading() as store:
@@ -72,9 +75,10 @@ def _page(request: HttpRequest, indicator_id: str):
     return la, page
 
 
+@dashboards_only
+@require_safe
 def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     """An indicator: its definition, trend with control limits, every window, breakdowns and benchmarks."""
-    _allowed(request)
     la, page = _page(request, indicator_id)
     ind = page.indicator
     windows = page.windows()
@@ -112,9 +116,10 @@ def _trend(page: content.IndicatorPage, suppressed: bool):
                        unit_name=page.indicator.unit.value, period=window, benchmarks=benchmarks)
 
 
+@dashboards_only
+@require_safe
 def indicator_breakdown(request: HttpRequest, indicator_id: str, by: str) -> HttpResponse:
     """The indicator's groups by one breakdown (an htmx fragment, or a page of its own without JavaScript)."""
-    _allowed(request)
     la, page = _page(request, indicator_id)
     kind = request.GET.get("window") or ("as_at" if "as_at" in page.windows() else "month")
     with reading() as store:
@@ -135,9 +140,10 @@ def indicator_breakdown(request: HttpRequest, indicator_id: str, by: str) -> Htt
                                       "as_at": page.as_at, "page": page})
 
 
+@dashboards_only
+@require_safe
 def indicator_download(request: HttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
     """The indicator's values in every window of the last 24 months, as CSV or Excel (aggregate figures only)."""
-    _allowed(request)
     la, page = _page(request, indicator_id)
     values = page.series
     if _audience(request) == "published":

@@ -1,0 +1,62 @@
+"""The dashboards: the same document as the monthly report (so a page and the report agree), the published one for
+a councillor (small numbers suppressed), an indicator page through the results API, and its downloads."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import pytest
+
+from carelens.model.store import Store
+from carelens.report.figures import gather, report_month_end
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_overview_says_what_changed_this_month_as_the_report_does(client_as, app_store):
+    from carelens.web.dashboards import content
+
+    page = client_as("analyst").get("/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    with Store(app_store, read_only=True) as store:
+        built = content.document(store, "890", "internal")
+    for paragraph in built.report.summary.paragraphs():
+        assert paragraph.runs()[0][0] in html  # each sentence's measure, as the report has it
+    assert 'href="/areas/cp_plans/"' in html
+
+
+def test_a_councillor_sees_the_published_figures(client_as):
+    html = client_as("councillor").get("/").content.decode()
+    assert "counts below 5 are not shown" in html
+
+
+def test_an_administrator_is_taken_to_the_users_page(client_as):
+    response = client_as("administrator").get("/")
+    assert response.status_code == 302 and response["Location"].endswith("/accounts/users/")
+
+
+def test_a_breakdown_suppresses_small_groups_for_a_councillor(client_as, app_store):
+    with Store(app_store, read_only=True) as store:
+        as_at = report_month_end(store, "890", None)
+        figures = gather(store, "890", as_at)
+    groups = figures.groups("C8", "age_band", "as_at")
+    small = groups.filter((pl.col("numerator") > 0) & (pl.col("numerator") < 5))["group"].to_list()
+    analyst = client_as("analyst").get("/indicators/C8/by/age_band/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in analyst  # an htmx fragment
+    for r in groups.iter_rows(named=True):
+        assert f">{r['numerator']}<" in analyst
+    councillor = client_as("councillor").get("/indicators/C8/by/age_band/").content.decode()
+    if small:
+        assert "[c]" in councillor
+
+
+def test_the_download_holds_the_indicator_values(client_as):
+    response = client_as("analyst").get("/indicators/C8/download.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    values = pl.read_csv(io.BytesIO(response.content))
+    assert set(values["period_kind"]) >= {"month", "week"}
+    assert values.filter(pl.col("period_kind") == "month").height == 24
+    excel = client_as("manager").get("/indicators/C8/download.xlsx")
+    assert excel.status_code == 200 and excel.content[:2] == b"PK"
