@@ -56,7 +56,8 @@ def table(t: Table) -> SafeString:
                 cells.append(format_html('<th scope="row" class="govuk-table__header">{}</th>', text))
             else:
                 cells.append(format_html('<td class="govuk-table__cell{}">{}</td>', numeric, text))
-        rows.append(format_html('<tr class="govuk-table__row">{}</tr>', format_html_join("", "{}", ((x,) for x in cells))))
+        joined = format_html_join("", "{}", ((x,) for x in cells))
+        rows.append(format_html('<tr class="govuk-table__row">{}</tr>', joined))
     notes = [*t.notes, *(f"{m.value}: {MARK_MEANING[m]}." for m in sorted(marks, key=lambda m: m.value))]
     return format_html(
         '<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">{}</caption>'
