@@ -265,3 +265,29 @@ def test_roles_without_child_level_data_are_refused_whatever_the_parameters(clie
                 reverse("children:list-csv", args=["C8"]) + "?part=everything"):
         assert client.get(url).status_code == 403  # refused before anything is looked up
     assert AccessLogEntry.objects.count() == 0
+
+
+def test_a_window_other_than_the_month(client_as, small_store_path):
+    with Store(small_store_path, read_only=True) as store:
+        expected = children_behind(store, "C2", as_at=AS_AT, period="3 months to 2026-03-31")
+    response = client_as("analyst").get(reverse("children:list", args=["C2"]),
+                                        {"period": "3 months to 2026-03-31", "part": "denominator"})
+    assert response.status_code == 200
+    assert response.context["row_count"] == expected.height > 0
+    assert _log()[0].filters["period"] == "3 months to 2026-03-31"
+
+
+def test_a_text_cell_is_never_a_formula_in_either_download():
+    from carelens.indicators.api import definition
+    from carelens.web.children.exports import list_csv, list_xlsx
+    from carelens.web.children.lists import ChildList, ListQuery
+
+    rows = pl.DataFrame({"child_id": ["C1", "C2"], "group": ["=HYPERLINK(\"http://x\")", "-1+1"],
+                         "counting_day": [AS_AT, AS_AT]})
+    found = ChildList(ListQuery(definition("C8"), AS_AT, PERIOD), rows, tuple(rows.columns), 0)
+    csv = list_csv(found).decode("utf-8-sig")
+    assert csv.splitlines() == ["child_id,group,counting_day", "C1,\"'=HYPERLINK(\"\"http://x\"\")\",2026-03-31",
+                                "C2,'-1+1,2026-03-31"]
+    book = pl.read_excel(io.BytesIO(list_xlsx(found, downloaded_by="a", at=dt.datetime(2026, 4, 1))),
+                         sheet_name="Children")
+    assert book.get_column("group").to_list() == ["=HYPERLINK(\"http://x\")", "-1+1"]  # kept as text
