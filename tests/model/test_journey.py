@@ -29,7 +29,7 @@ LA = "890"
 def store(tmp_path_factory):
     """Child C1: a contact and referral in 2024, a CP plan (team SAF1) from 1 March 2024 to 10 June 2024, then
     looked after from 10 June 2024 (children in care team CIC1) until an SGO on 20 January 2025. Child C2: one
-    contact. The same id C1 in authority 999 has a contact of its own, never C1's of 890."""
+    contact, and as a care leaver a contact at 17. The same id C1 in authority 999 has a contact of its own, never C1's of 890."""
     path = tmp_path_factory.mktemp("journey") / "s.duckdb"
     with Store(path) as s:
         s.replace({
@@ -68,6 +68,8 @@ def store(tmp_path_factory):
                                        "end_date": D(2025, 1, 20), "reason_ceased": "E43"}], la_code=LA),
             "allocations": frame([{"allocation_id": "A1", "child_id": "C1", "worker_id": "W9", "team_id": "CIC1",
                                    "start_date": D(2024, 6, 10), "end_date": D(2025, 1, 20)}], la_code=LA),
+            "care_leaver_contacts": frame([{"child_id": "C2", "birthday_age": 17, "contact_date": D(2027, 1, 5),
+                                            "in_touch": "YES"}], la_code=LA),
             "permanence": frame([{"permanence_id": "M1", "child_id": "C1", "period_id": "L1", "order_type": "SGO",
                                   "order_date": D(2025, 1, 20)}], la_code=LA),
         })
@@ -133,6 +135,10 @@ def test_summary_on_a_day(store):
     assert after.status == () and after.status_text.startswith("Not open")
     assert child_summary(store, LA, "C2").day == D(2024, 3, 1)  # default: the latest day the data records
     assert child_summary(store, LA, "NOBODY") is None
+    # a care leaver the authority is in touch with, until 25
+    assert child_summary(store, LA, "C2", D(2027, 1, 4)).status == ()
+    assert child_summary(store, LA, "C2", D(2027, 1, 5)).status == ("Care leaver",)
+    assert child_summary(store, LA, "C2", D(2036, 1, 1)).status == ()  # 26
 
 
 def test_teams_and_service_areas_the_child_is_open_to_on_a_day(store):

@@ -9,6 +9,8 @@ import io
 
 import polars as pl
 import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from carelens.indicators.api import children_behind
@@ -58,7 +60,7 @@ def test_each_role_gets_the_status_the_matrix_says(client_as, name, role):
         response = client.get(url) if method == "GET" else client.post(url)
         assert response.status_code == status, (name, role, method)
         if status == 302:
-            assert response["Location"].startswith("/accounts/login/?next=")
+            assert response["Location"].startswith(resolve_url(settings.LOGIN_URL) + "?next=")
         if status == 200:
             assert "no-store" in response["Cache-Control"]  # child-level data is never kept by a browser or proxy
     # only what was shown or downloaded is in the access log: nothing for a refusal or a child not found

@@ -264,11 +264,13 @@ def child_summary(store: Store, la_code: str, person_id: str, day: dt.date | Non
             status.append(said)
     if p["date_of_death"] is not None and p["date_of_death"] <= day:
         status = ["Died"]
+    age = age_on(day, p["date_of_birth"])
     leaver = _child_rows(store, "care_leaver_contacts", la_code, person_id)
-    if not status and not leaver.is_empty() and leaver["contact_date"].max() is not None:
+    # a care leaver is owed support up to 25 (Children and Social Work Act 2017): until then, one the authority
+    # keeps in touch with is still its care leaver
+    if not status and age <= 25 and not leaver.filter(pl.col("contact_date") <= day).is_empty():
         status.append("Care leaver")
     disabilities = _child_rows(store, "disabilities", la_code, person_id).get_column("disability").to_list()
-    age = age_on(day, p["date_of_birth"])
     return ChildSummary(
         la_code=la_code, person_id=person_id, day=day, sex=_label("sex", p["sex"], day),
         date_of_birth=p["date_of_birth"], age=age, age_band=age_band(age),
