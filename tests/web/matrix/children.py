@@ -13,10 +13,11 @@ from . import only
 JOURNEY_CHILD = "8900000733"  # open to Safeguarding on 2026-03-31 in the small synthetic store (seed 7)
 CHILD_LEVEL = (Role.ANALYST, Role.MANAGER, Role.AUDITOR)
 
+# GET only: a HEAD would be a view of child-level data with nothing shown, so it is not answered (405)
 ENTRIES = {
-    "children:list": only(*CHILD_LEVEL, kwargs={"indicator_id": "C8"}),
-    "children:list-csv": only(*CHILD_LEVEL, kwargs={"indicator_id": "C8"}),
-    "children:list-xlsx": only(*CHILD_LEVEL, kwargs={"indicator_id": "C8"}),
-    "children:journey": only(*CHILD_LEVEL, kwargs={"la_code": "890", "person_id": JOURNEY_CHILD}).but(
-        Role.AUDITOR, get=404, post=405),
+    "children:list": only(*CHILD_LEVEL, head=405, kwargs={"indicator_id": "C8"}),
+    "children:list-csv": only(*CHILD_LEVEL, head=405, kwargs={"indicator_id": "C8"}),
+    "children:list-xlsx": only(*CHILD_LEVEL, head=405, kwargs={"indicator_id": "C8"}),
+    "children:journey": only(*CHILD_LEVEL, head=405, kwargs={"la_code": "890", "person_id": JOURNEY_CHILD}).but(
+        Role.AUDITOR, get=404, post=405, head=405),
 }
