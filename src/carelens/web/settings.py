@@ -62,6 +62,9 @@ TEMPLATES = [{
         "django.contrib.messages.context_processors.messages",
     ]},
 }]
+# the front end's template tags, {% load charts %} … (carelens.web is not an installed app: they are named here)
+TEMPLATES[0]["OPTIONS"]["libraries"] = {name: f"carelens.web.templatetags.{name}"
+                                        for name in ("charts", "navigation", "numbers")}
 
 DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{DATA / 'carelens-web.sqlite3'}",
                                                conn_max_age=60)}
