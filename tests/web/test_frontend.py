@@ -389,6 +389,12 @@ def test_the_page_draws_its_chart_with_nothing_from_elsewhere_and_passes_axe(pag
         print(f"screenshot: {tmp_path / 'chart-page.png'}")
         assert page.evaluate("window.__refused") == []
         assert page.errors == []
+        # and the policy is in force, and watched: an inline script is refused, and the refusal seen
+        page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = true';"
+                      " document.head.appendChild(s); }")
+        page.wait_for_function("window.__refused.length > 0")
+        assert page.evaluate("window.__ran") is None
+        assert page.evaluate("window.__refused") == ["script-src-elem inline"]
         assert all(url.startswith(live_server.url + "/") for url in context.requests_made), context.requests_made
         assert any(url.endswith("vega-embed.min.js") for url in context.requests_made)
         # axe-core, given to the page by the browser (the policy would refuse it as a script tag)
