@@ -81,6 +81,9 @@ TEMPLATES = [{
         "csp.context_processors.nonce",  # {{ CSP_NONCE }}: the nonce of this response's script-src
     ]},
 }]
+# the front end's template tags, {% load charts %} … (carelens.web is not an installed app: they are named here)
+TEMPLATES[0]["OPTIONS"]["libraries"] = {name: f"carelens.web.templatetags.{name}"
+                                        for name in ("charts", "navigation", "numbers")}
 
 DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{DATA / 'carelens-web.sqlite3'}",
                                                conn_max_age=60)}
