@@ -45,12 +45,12 @@ def _month_end(year: int, month: int) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def children_in_need_chart():
+def children_in_need_chart(key: str = "A1 trend"):
     """Fourteen months of a rate, April 2024 to May 2025, with no value for December 2024."""
     ends = [_month_end(2024 + (3 + k) // 12, (3 + k) % 12 + 1) for k in range(14)]
     values = [310.0, 322.5, 315.0, 1204.0, 330.0, 326.0, 318.0, 333.0, None, 340.0, 337.0, 345.0, 352.0, 349.0]
     series = pl.DataFrame({"period_end": ends, "value": values})
-    return trend_chart(series, key="A1 trend", title="Children in need per 10,000 children", unit_name="rate",
+    return trend_chart(series, key=key, title="Children in need per 10,000 children", unit_name="rate",
                        counting_unit="children", benchmarks=[("Neighbour median", 330.0), ("England", 333.0)])
 
 
@@ -62,7 +62,12 @@ PAGE = """{% extends "base.html" %}{% load charts numbers %}
 <span id="share">{{ share|written:"percent" }}</span> of them on a plan.</p>
 {% chart trend %}
 {% chart trend caption="The same chart again" %}
+<div id="more"><button type="button" class="govuk-button" data-module="govuk-button" hx-get="/more/"
+  hx-target="#more">Show another chart</button></div>
 {% endblock %}"""
+
+# a fragment htmx swaps into the page: a chart to draw, GOV.UK components to start
+FRAGMENT = """{% load charts %}{% chart trend caption="Swapped in by htmx" %}"""
 
 
 @login_not_required
@@ -70,6 +75,14 @@ def chart_page(request):
     html = engines["django"].from_string(PAGE).render(
         {"trend": children_in_need_chart(), "latest": 349.2, "share": 49.6, "authority_name": "Seaview Council"},
         request)
+    response = HttpResponse(html)
+    response["Content-Security-Policy"] = POLICY
+    return response
+
+
+@login_not_required
+def more(request):
+    html = engines["django"].from_string(FRAGMENT).render({"trend": children_in_need_chart(key="A1 more")}, request)
     response = HttpResponse(html)
     response["Content-Security-Policy"] = POLICY
     return response
@@ -87,6 +100,7 @@ def _app(namespace: str, *names: str):
 # the navigation's destinations (templatetags/navigation.py), the overview being the chart page
 urlpatterns = [
     path("", include(([path("", chart_page, name="overview"), path("areas/", stub, name="areas")], "dashboards"))),
+    path("more/", more),
     path("loads/", _app("loads", "index")),
     path("reports/", _app("reports", "index")),
     path("accounts/", _app("accounts", "users", "access-log", "sign-out")),
@@ -382,6 +396,11 @@ def test_the_page_draws_its_chart_with_nothing_from_elsewhere_and_passes_axe(pag
         assert not page.locator("#chart-a1-trend table").is_visible()
         page.locator("#chart-a1-trend summary").click()
         assert page.locator("#chart-a1-trend table").is_visible()
+        # htmx (under the same policy) fetches a fragment; its chart is drawn as it arrives
+        page.get_by_role("button", name="Show another chart").click()
+        page.wait_for_selector('#chart-a1-more[data-chart-state="drawn"]', timeout=15_000)
+        assert page.locator("#chart-a1-more .app-chart__drawing svg").count() == 1
+        assert page.locator("#chart-a1-more figcaption").inner_text() == "Swapped in by htmx"
         # GOV.UK Frontend's JavaScript ran (the service navigation's module marks itself)
         assert "govuk-frontend-supported" in page.locator("body").get_attribute("class")
         assert page.locator('[data-module="govuk-service-navigation"][data-govuk-service-navigation-init]').count() == 1
@@ -426,3 +445,21 @@ def test_without_javascript_the_chart_is_its_table(pages, chromium, live_server,
         assert not any("vega" in url for url in context.requests_made)
     finally:
         context.close()
+
+
+def test_a_link_waits_for_its_page_and_areas_fall_back_to_the_overview(settings):
+    from types import ModuleType
+
+    from carelens.web.templatetags.navigation import links_for
+
+    # only the overview and the reports are wired in: no areas index, no loads
+    urlconf = ModuleType("only_some_pages")
+    urlconf.urlpatterns = [path("", include(([path("", stub, name="overview")], "dashboards"))),
+                           path("reports/", _app("reports", "index"))]
+    settings.ROOT_URLCONF = urlconf
+    links = links_for("analyst", "reports:index")
+    assert [(link.label, link.href, link.current) for link in links] == [
+        ("Overview", "/", None), ("Areas", "/#areas", None), ("Reports", "/reports/index/", "page")]
+    # a page within a section marks its link, not as the page itself
+    assert [link.current for link in links_for("analyst", "dashboards:indicator")] == [None, "true", None]
+    assert links_for("administrator") == [] and links_for(None) == [] and links_for("nobody") == []
