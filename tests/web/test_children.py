@@ -5,8 +5,8 @@ and downloads equal to the rows behind the value."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import io
+import re
 
 import polars as pl
 import pytest

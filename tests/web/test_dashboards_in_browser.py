@@ -4,8 +4,9 @@ Content-Security-Policy with nothing from another host, and zero axe-core WCAG 2
 from __future__ import annotations
 
 import pytest
-from browser import assert_no_axe_violations
 from test_frontend import AXE, _open, chromium  # noqa: F401 (chromium: a fixture)
+
+from browser import assert_no_axe_violations
 
 PAGES = ("/", "/areas/cp_plans/", "/areas/open_cases/", "/indicators/C8/", "/indicators/B1/?window=week",
          "/indicators/C8/by/age_band/")
