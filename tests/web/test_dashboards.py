@@ -46,8 +46,10 @@ def test_a_breakdown_suppresses_small_groups_for_a_councillor(client_as, app_sto
     analyst = client_as("analyst").get("/indicators/C8/by/age_band/", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in analyst  # an htmx fragment
     for r in groups.iter_rows(named=True):
-        assert f">{r['numerator']}<" in analyst
+        assert f">{r['numerator']}<" in analyst  # each group's count, a link to the children behind it
+    assert 'href="/children/list/C8/?as_at=' in analyst and "breakdown=age_band" in analyst
     councillor = client_as("councillor").get("/indicators/C8/by/age_band/").content.decode()
+    assert "/children/list/" not in councillor  # never a way to a child list
     if small:
         assert "[c]" in councillor
 

@@ -133,7 +133,8 @@ def indicator_breakdown(request: HttpRequest, indicator_id: str, by: str) -> Htt
     kind_of_value = value_kind(page.indicator)
     rows = [(r["group"], "[c]" if r["group"] in hidden else r["numerator"],
              "[c]" if r["group"] in hidden else written(r["value"], kind_of_value) if r["value"] is not None else "[x]",
-             r["group"] not in hidden and request.user.role not in SUPPRESSED)
+             r["group"] not in hidden and has_role(request.user, Role.ANALYST, Role.MANAGER, Role.AUDITOR),
+             r["period"])
             for r in groups.iter_rows(named=True)]
     template = "dashboards/_breakdown.html" if request.headers.get("HX-Request") else "dashboards/breakdown.html"
     return render(request, template, {"indicator": page.indicator, "by": by, "rows": rows, "window": kind,
