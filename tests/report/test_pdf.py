@@ -21,7 +21,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from carelens.report.document import Column, Figure, Kind, Mark, Paragraph, Section, Table
-from carelens.report.formats.pdf import PdfWriteError, chart_svgs, marks_explained, write_pdf
+from carelens.report.formats.pdf import PdfWriteError, chart_svgs, write_pdf
 from sample_report import sample_chart, sample_report
 
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
@@ -280,7 +280,7 @@ def test_a_report_of_forty_charts_and_forty_tables_is_written_in_seconds(tmp_pat
 def test_marks_in_any_column_are_explained_once():
     table = Table("t", "Rates", (Column("a", "Area"), Column("r", "Rate", Kind.RATE)),
                   (("North", Mark.NOT_APPLICABLE), ("South", Mark.NOT_APPLICABLE), ("East", 12.0)))
-    assert marks_explained(table) == ["[z] means not applicable."]
+    assert table.marks_explained() == ["[z] means not applicable."]
 
 
 def test_charts_are_rendered_once_each_and_a_callers_svg_is_the_one_drawn(tmp_path):

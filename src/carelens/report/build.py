@@ -185,8 +185,7 @@ def _section(spec: SectionSpec, paragraphs: list[Paragraph], figures: ReportFigu
     for m in spec.measures:
         blocks.append(by_indicator[m.indicator])
         if m.chart and options.charts:
-            chart = report_charts.trend(m, figures, disclosed, options.suppression_threshold if options.published
-                                    else None)
+            chart = report_charts.trend(m, figures, options.suppression_threshold if options.published else None)
             if chart is not None:
                 blocks.append(Figure(chart, chart.title))
     for counted in tables:

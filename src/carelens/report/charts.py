@@ -13,40 +13,51 @@ from __future__ import annotations
 import polars as pl
 
 from carelens.charts import Chart
-from carelens.indicators.api import definition
-from carelens.report.disclosure_control import Disclosed
+from carelens.indicators.api import Indicator, definition
+from carelens.report.disclosure_control import Disclosed, small_points
 from carelens.report.document import Kind, Table
-from carelens.report.figures import ReportFigures
+from carelens.report.figures import Benchmark, ReportFigures
 from carelens.report.narrative.paragraphs import trend_window, value_kind
 from carelens.report.sections import Measure
 from carelens.report.tables import AGE_ORDER, GROUP_NAMES, Counted
 
 
-def trend(m: Measure, figures: ReportFigures, disclosed: Disclosed, small_below: int | None) -> Chart | None:
+def benchmark_lines(ind: Indicator, b: Benchmark | None, window: str) -> list[tuple[str, float]]:
+    """The published comparators a trend draws as lines, where the units compare: a flow's rate is annualised
+    (count × 365 / days per 10,000), so a month's rate compares with the year's published one as a stock's or a
+    percentage does; a count (adoptions, SGOs) depends on the authority's size, and a weekly measure has no
+    published figure, so neither gets lines."""
+    if b is None or value_kind(ind) is Kind.COUNT or window != "month":
+        return []
+    lines = ((f"Neighbour median {b.year}", b.neighbour_median), (f"{b.region_name or 'Region'} {b.year}", b.region),
+             (f"England {b.year}", b.england))
+    return [(label, value) for label, value in lines if value is not None]
+
+
+def trend_of(ind: Indicator, series: pl.DataFrame, benchmark: Benchmark | None, small_below: int | None,
+             counting_unit: str | None = None) -> Chart | None:
+    """An indicator's trend over its monthly (or weekly) windows — ``series`` one row per window with
+    ``period_end``, ``value`` and its counts — with its benchmark lines; published (``small_below``), a point
+    counted from fewer children is left out. None when there is nothing to draw. The report's and the web app's
+    indicator trends are both this."""
     from carelens.charts.trend import trend_chart
 
-    ind = definition(m.indicator)
-    window = trend_window(ind)
-    frame = figures.window(ind.id, window).select("period_end", "value", "numerator")
-    if frame.is_empty() or frame["value"].null_count() == frame.height:
+    if series.is_empty() or series["value"].null_count() == series.height:
         return None
     if small_below is not None:
-        frame = frame.with_columns(pl.when((pl.col("numerator") > 0) & (pl.col("numerator") < small_below))
-                                   .then(None).otherwise(pl.col("value")).alias("value"))
-    kind = value_kind(ind)
-    benchmarks = []
-    b = figures.benchmarks.get(ind.id)
-    # a flow's rate is annualised (count × 365 / days per 10,000), so a month's rate compares with the year's
-    # published one as a stock's or a percentage does; a count (adoptions, SGOs) depends on the authority's
-    # size, and a weekly measure has no published figure, so neither gets benchmark lines
-    if b is not None and kind is not Kind.COUNT and window == "month":
-        for label, value in ((f"Neighbour median {b.year}", b.neighbour_median),
-                             (f"{b.region_name or 'Region'} {b.year}", b.region), (f"England {b.year}", b.england)):
-            if value is not None:
-                benchmarks.append((label, value))
+        series = small_points(series, small_below)
+    window = trend_window(ind)
     span = "the last 104 weeks" if window == "week" else "the last 24 months"
-    return trend_chart(frame.select("period_end", "value"), key=f"{ind.id}-trend", title=f"{ind.title}, {span}",
-                       unit_name=ind.unit.value, period=window, counting_unit=m.counted, benchmarks=benchmarks)
+    return trend_chart(series.select("period_end", "value"), key=f"{ind.id}-trend", title=f"{ind.title}, {span}",
+                       unit_name=ind.unit.value, period=window, counting_unit=counting_unit,
+                       benchmarks=benchmark_lines(ind, benchmark, window))
+
+
+def trend(m: Measure, figures: ReportFigures, small_below: int | None) -> Chart | None:
+    """A measure's trend in the report."""
+    ind = definition(m.indicator)
+    return trend_of(ind, figures.window(ind.id, trend_window(ind)), figures.benchmarks.get(ind.id), small_below,
+                    m.counted)
 
 
 def of_table(counted: Counted, table: Table, figures: ReportFigures, disclosed: Disclosed) -> Chart | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import polars as pl
+
 from carelens.disclosure import Cells, Suppression, linked, suppress
 from carelens.report.document import Mark, Table
 from carelens.report.tables import Counted
@@ -61,3 +63,11 @@ def disclose(tables: dict[str, list[Counted]], threshold: int, extra: dict[str, 
                          "the published report is not written")
     hidden = result.suppressed | result.derived
     return Disclosed(frozenset(hidden | {k for k, cell in same.items() if cell in hidden}), cells, result)
+
+
+def small_points(series: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """A series (one row per window) with each value counted from fewer children than the threshold left out, and
+    its counts too: a published chart or table of windows shows no figure of a few children."""
+    small = (pl.col("numerator") > 0) & (pl.col("numerator") < threshold)
+    hidden = [c for c in ("value", "numerator", "denominator") if c in series.columns]
+    return series.with_columns(pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in hidden)

@@ -123,6 +123,16 @@ class Table:
     def cell_text(self, row: int, column: int) -> str:
         return written(self.rows[row][column], self.columns[column].kind)
 
+    def marks_shown(self) -> list[Mark]:
+        """The symbols the table shows in place of a number (no figure is written [x]), in the GSS order."""
+        shown = {v if isinstance(v, Mark) else Mark.NOT_AVAILABLE for row in self.rows for v in row
+                 if v is None or isinstance(v, Mark)}
+        return [m for m in Mark if m in shown]
+
+    def marks_explained(self) -> list[str]:
+        """A note for each symbol the table shows: what every format writes under it."""
+        return [f"{m} means {MARK_MEANING[m]}." for m in self.marks_shown()]
+
 
 @dataclass(frozen=True)
 class Figure:

@@ -227,9 +227,7 @@ class _Book:
                 sheet.fit(c, table.cell_text(r, c))
         self._data_table(sheet, "table_" + table.key, columns, rows, numeric=[c.kind is not Kind.TEXT
                                                                               for c in table.columns])
-        marks = sorted({v if isinstance(v, Mark) else Mark.NOT_AVAILABLE for row in table.rows for v in row
-                        if v is None or isinstance(v, Mark)}, key=list(Mark).index)
-        for note in (*table.notes, *(f"{m} means {MARK_MEANING[m]}." for m in marks)):
+        for note in (*table.notes, *table.marks_explained()):
             sheet.worksheet.write_string(sheet.row, 0, note, f.note)
             sheet.row += 1
         sheet.row += 1

@@ -186,14 +186,12 @@ def _table(table: Table, ids: _Ids) -> str:
     tid = ids.new("table-" + table.key)
     numeric = [c.kind is not Kind.TEXT for c in table.columns]
     head = "".join(f'<th scope="col"{_num(numeric[i])}>{_text(c.label)}</th>' for i, c in enumerate(table.columns))
-    marks: set[Mark] = set()
     body = []
     for r, row in enumerate(table.rows):
         cells = []
         for c, value in enumerate(row):
             mark = Mark.NOT_AVAILABLE if value is None else value if isinstance(value, Mark) else None
             if mark is not None:
-                marks.add(mark)
                 content = f'<abbr title="{_attr(MARK_MEANING[mark])}">{_text(str(mark))}</abbr>'
             else:
                 content = _text(table.cell_text(r, c))
@@ -201,7 +199,7 @@ def _table(table: Table, ids: _Ids) -> str:
             scope = ' scope="row"' if c == 0 else ""
             cells.append(f"<{tag}{scope}{_num(numeric[c])}>{content}</{tag}>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    notes = [*table.notes, *_mark_notes(marks)]
+    notes = [*table.notes, *table.marks_explained()]
     notes_html = f'<ul class="table-notes">{"".join(f"<li>{_text(n)}</li>" for n in notes)}</ul>' if notes else ""
     return (_scrolling(tid, table.caption,
                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>") + notes_html)
@@ -243,10 +241,6 @@ def _scrolling(tid: str, caption: str, inner: str) -> str:
     # keyboard focus so it can be scrolled without a mouse (WCAG 2.1.1), and is named by the caption.
     return (f'<div class="table-wrap" role="region" aria-labelledby="{tid}-caption" tabindex="0">'
             f'<table id="{tid}"><caption id="{tid}-caption">{_text(caption)}</caption>{inner}</table></div>')
-
-
-def _mark_notes(marks: set[Mark]) -> list[str]:
-    return [f"{m} means {MARK_MEANING[m]}." for m in Mark if m in marks]
 
 
 def chart_value_text(value: object) -> str:

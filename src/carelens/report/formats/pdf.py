@@ -157,19 +157,7 @@ def _table(table: Table) -> dict:
             "columns": [{"label": c.label, "numeric": c.kind is not Kind.TEXT,
                          "share": 2 if i == 0 else 1 if c.kind is Kind.TEXT else 0}
                         for i, c in enumerate(table.columns)],
-            "rows": rows, "notes": [*table.notes, *marks_explained(table)]}
-
-
-def marks_explained(table: Table) -> list[str]:
-    """A note for each symbol the table shows in place of a number (``None`` is written as [x])."""
-    shown = set()
-    for row in table.rows:
-        for value, column in zip(row, table.columns):
-            if isinstance(value, Mark):
-                shown.add(value)
-            elif value is None and column.kind is not Kind.TEXT:
-                shown.add(Mark.NOT_AVAILABLE)
-    return [f"{mark} means {MARK_MEANING[mark]}." for mark in Mark if mark in shown]
+            "rows": rows, "notes": [*table.notes, *table.marks_explained()]}
 
 
 def _figure(figure: Figure, svg: str) -> dict:
@@ -228,5 +216,5 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-__all__ = ["PdfWriteError", "chart_svg_for_pdf", "chart_svgs", "document_title", "marks_explained", "typst_data",
+__all__ = ["PdfWriteError", "chart_svg_for_pdf", "chart_svgs", "document_title", "typst_data",
            "write_pdf"]

@@ -1,5 +1,6 @@
 """Small numbers on a councillor's pages, suppressed as in the published report (docs/report/disclosure.md): a
-breakdown's groups and its total as one table, primary and secondary suppression, shares of hidden counts hidden."""
+breakdown's groups and its total as one table, primary and secondary suppression, shares of hidden counts hidden.
+A series of windows is the report's :func:`carelens.report.disclosure_control.small_points`."""
 
 from __future__ import annotations
 
@@ -18,11 +19,3 @@ def suppressed_groups(groups: pl.DataFrame, total: int | None, threshold: int = 
     result = suppress(table, threshold=threshold)
     return {key[1] for key in result.suppressed if key[0] == "groups" and not isinstance(key[1], type(None))
             and key[1] in counts}
-
-
-def small_points(series: pl.DataFrame, threshold: int = THRESHOLD) -> pl.DataFrame:
-    """A series with each value whose count is below the threshold left out (its rate or percentage too)."""
-    small = (pl.col("numerator") > 0) & (pl.col("numerator") < threshold)
-    return series.with_columns(pl.when(small).then(None).otherwise(pl.col("value")).alias("value"),
-                               pl.when(small).then(None).otherwise(pl.col("numerator")).alias("numerator"),
-                               pl.when(small).then(None).otherwise(pl.col("denominator")).alias("denominator"))

@@ -14,13 +14,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from carelens.indicators.api import SelectionError, definition
+from carelens.report.disclosure_control import small_points
 from carelens.report.document import written
 from carelens.report.narrative.paragraphs import value_kind
 from carelens.report.sections import SECTIONS
 from carelens.web.accounts.access import has_role, role_required
 from carelens.web.accounts.roles import SUPPRESSED, Role
 from carelens.web.dashboards import content
-from carelens.web.dashboards.disclosure import small_points, suppressed_groups
+from carelens.web.dashboards.disclosure import THRESHOLD, suppressed_groups
 from carelens.web.store import authority, reading
 
 DASHBOARD_ROLES = (Role.ANALYST, Role.MANAGER, Role.AUDITOR, Role.COUNCILLOR)
@@ -88,7 +89,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     suppressed = _audience(request) == "published"
     values = page.values(kind)
     if suppressed:
-        values = small_points(values)
+        values = small_points(values, THRESHOLD)
     trend = _trend(page, suppressed)
     rows = [(r["period"], r["period_end"], written(r["value"], value_kind(ind)) if r["value"] is not None else "[c]"
              if suppressed and r["numerator"] is None else "[x]", r["numerator"], r["denominator"])
@@ -100,20 +101,12 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
 
 
 def _trend(page: content.IndicatorPage, suppressed: bool):
-    from carelens.charts.trend import trend_chart
+    """The indicator's trend: the report's own (:func:`carelens.report.charts.trend_of`)."""
+    from carelens.report.charts import trend_of
+    from carelens.report.narrative.paragraphs import trend_window
 
-    window = "week" if page.indicator.unit.value == "per_week" else "month"
-    series = page.values(window)
-    if series.is_empty():
-        return None
-    if suppressed:
-        series = small_points(series)
-    b = page.benchmark
-    benchmarks = [] if b is None or value_kind(page.indicator).value == "count" or window == "week" else [
-        (f"Neighbour median {b.year}", b.neighbour_median), (f"England {b.year}", b.england)]
-    return trend_chart(series.select("period_end", "value"), key=f"{page.indicator.id}-trend",
-                       title=f"{page.indicator.title}, the last {'104 weeks' if window == 'week' else '24 months'}",
-                       unit_name=page.indicator.unit.value, period=window, benchmarks=benchmarks)
+    return trend_of(page.indicator, page.values(trend_window(page.indicator)), page.benchmark,
+                    THRESHOLD if suppressed else None)
 
 
 @dashboards_only
@@ -148,7 +141,7 @@ def indicator_download(request: HttpRequest, indicator_id: str, fmt: str) -> Htt
     la, page = _page(request, indicator_id)
     values = page.series
     if _audience(request) == "published":
-        values = small_points(values)
+        values = small_points(values, THRESHOLD)
     table = values.select("period_kind", "period", "period_start", "period_end", "value", "unit", "numerator",
                           "denominator").sort("period_kind", "period_end")
     name = f"{la}-{page.indicator.id}-{page.as_at:%Y-%m}"

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from carelens.report.document import MARK_MEANING, Figure, Kind, Mark, Paragraph, Table
+from carelens.report.document import Figure, Kind, Paragraph, Table
 
 register = template.Library()
 
@@ -44,13 +44,10 @@ def table(t: Table) -> SafeString:
                             (("" if c.kind is Kind.TEXT else " govuk-table__header--numeric", c.label)
                              for c in t.columns))
     rows = []
-    marks: set[Mark] = set()
     for r, row in enumerate(t.rows):
         cells = []
         for c, column in enumerate(t.columns):
             text = t.cell_text(r, c)
-            if isinstance(row[c], Mark) or row[c] is None:
-                marks.add(row[c] if isinstance(row[c], Mark) else Mark.NOT_AVAILABLE)
             numeric = "" if column.kind is Kind.TEXT else " govuk-table__cell--numeric"
             if c == 0:
                 cells.append(format_html('<th scope="row" class="govuk-table__header">{}</th>', text))
@@ -58,7 +55,7 @@ def table(t: Table) -> SafeString:
                 cells.append(format_html('<td class="govuk-table__cell{}">{}</td>', numeric, text))
         joined = format_html_join("", "{}", ((x,) for x in cells))
         rows.append(format_html('<tr class="govuk-table__row">{}</tr>', joined))
-    notes = [*t.notes, *(f"{m.value}: {MARK_MEANING[m]}." for m in sorted(marks, key=lambda m: m.value))]
+    notes = [*t.notes, *t.marks_explained()]
     return format_html(
         '<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">{}</caption>'
         '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>'
