@@ -105,8 +105,9 @@ def _trend(page: content.IndicatorPage, suppressed: bool):
     from carelens.report.charts import trend_of
     from carelens.report.narrative.paragraphs import trend_window
 
+    counted = next((m.counted for s in SECTIONS for m in s.measures if m.indicator == page.indicator.id), None)
     return trend_of(page.indicator, page.values(trend_window(page.indicator)), page.benchmark,
-                    THRESHOLD if suppressed else None)
+                    THRESHOLD if suppressed else None, counted)
 
 
 @dashboards_only
