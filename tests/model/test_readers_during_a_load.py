@@ -28,12 +28,15 @@ SELECTION = Selection(as_at="2025-03-31", indicators=("D1", "D2"))
 
 READER = textwrap.dedent("""
     import json, sys, time
+    from pathlib import Path
     from carelens.indicators.api import Selection, figures
     from carelens.model.store import Store
 
-    store, stop = sys.argv[1], float(sys.argv[2])
+    store, stop, enough = sys.argv[1], float(sys.argv[2]), Path(sys.argv[3])
     selection = Selection(as_at="2025-03-31", indicators=("D1", "D2"))
-    while time.time() < stop:
+    # stops between reads when told to: a reader killed while opening the store would leave its link
+    # behind (for the next writer to remove), which is not what this test looks at
+    while time.time() < stop and not enough.exists():
         began = time.time()
         with Store(store, read_only=True) as s:
             got = figures(s, selection, keep=False)  # computed from the version read, every time
@@ -74,9 +77,9 @@ def test_a_reader_reads_whole_versions_while_a_load_runs(two_returns, tmp_path):
 
     live = tmp_path / "live.duckdb"
     shutil.copy(before, live)
-    stop = time.time() + 600
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(live), str(stop)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    stop, enough = time.time() + 600, tmp_path / "enough"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(live), str(stop), str(enough)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(8)  # the reader is reading (its imports take a few seconds)
         load_began = time.time()
@@ -85,8 +88,12 @@ def test_a_reader_reads_whole_versions_while_a_load_runs(two_returns, tmp_path):
         load_ended = time.time()
         time.sleep(8)  # and reads the new version for a while
     finally:
-        reader.terminate()
-        out, err = reader.communicate(timeout=60)
+        enough.touch()
+        try:
+            out, err = reader.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            reader.kill()
+            out, err = reader.communicate()
     assert load.returncode == 0, load.stdout + load.stderr
     assert "in use" not in load.stdout + load.stderr
     reads = [json.loads(line) for line in out.splitlines()]
