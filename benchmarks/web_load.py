@@ -49,9 +49,11 @@ def sign_in(base: str, username: str, password: str) -> urllib.request.OpenerDir
 def timed_get(opener, url: str) -> float:
     started = time.perf_counter()
     with opener.open(url, timeout=60) as response:
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"{url}: {response.status}")
+        body = response.read()
+        if response.status != 200 or response.geturl() != url:  # (a signed-out user is redirected to sign in)
+            raise RuntimeError(f"{url}: {response.status} at {response.geturl()}")
+        if b'<main class="govuk-main-wrapper"' not in body:
+            raise RuntimeError(f"{url}: not a page of the app")
     return time.perf_counter() - started
 
 

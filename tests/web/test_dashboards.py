@@ -21,7 +21,7 @@ def test_the_overview_says_what_changed_this_month_as_the_report_does(client_as,
     assert page.status_code == 200
     html = page.content.decode()
     with Store(app_store, read_only=True) as store:
-        built = content.document(store, "890", "internal")
+        built = content.build_document(store, "890", "internal")  # built afresh, not the page's own
     for paragraph in built.report.summary.paragraphs():
         assert paragraph.runs()[0][0] in html  # each sentence's measure, as the report has it
     assert 'href="/areas/cp_plans/"' in html

@@ -18,7 +18,7 @@ from carelens.model.store import Store
 from carelens.report import charts as report_charts
 from carelens.report.disclosure_control import Disclosed, disclose
 from carelens.report.document import Definition, Figure, Paragraph, Report, Section
-from carelens.report.figures import ReportFigures, gather
+from carelens.report.figures import ReportFigures, gather, published_benchmarks
 from carelens.report.narrative.changes import at_a_glance, what_changed
 from carelens.report.narrative.edits import Edit, apply_edits, check_for_publication
 from carelens.report.narrative.paragraphs import draft
@@ -152,12 +152,22 @@ def _catalogue_order(ind: str) -> int:
 
 
 def _authority_name(store: Store, la_code: str, figures: ReportFigures) -> str:
-    """The authority's published name; a synthetic authority's profile, marked synthetic."""
+    return authority_name(store, la_code, (figures.compared_with, figures.compared_with_name))
+
+
+def authority_name(store: Store, la_code: str, compared_with: tuple[str | None, str | None] | None = None) -> str:
+    """The authority's published name; a synthetic authority's profile, marked synthetic.
+
+    ``compared_with``: the (code, name) of the authority the figures are benchmarked against, when already
+    known; otherwise it is looked up in the published benchmarks."""
     profile = store.synthetic_profile(la_code)
     if profile is not None:
         return f"{profile.split('-')[0].capitalize()} (synthetic)"
-    if figures.compared_with == la_code and figures.compared_with_name:
-        return figures.compared_with_name
+    if compared_with is None:
+        _, code, name = published_benchmarks(store, la_code, [], None)
+        compared_with = (code, name)
+    if compared_with[0] == la_code and compared_with[1]:
+        return compared_with[1]
     return f"Local authority {la_code}"
 
 

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "carelens.web.accounts.middleware.SessionKeptAliveMiddleware",
     # every view needs a signed-in user unless it says otherwise (login_not_required): a new view cannot forget
     "carelens.web.accounts.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -79,6 +80,7 @@ TEMPLATES = [{
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
         "csp.context_processors.nonce",  # {{ CSP_NONCE }}: the nonce of this response's script-src
+        "carelens.web.context.store_context",  # {{ authority_name }}, {{ store_version }}
     ]},
 }]
 # the front end's template tags, {% load charts %} … (carelens.web is not an installed app: they are named here)
@@ -87,6 +89,11 @@ TEMPLATES[0]["OPTIONS"]["libraries"] = {name: f"carelens.web.templatetags.{name}
 
 DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{DATA / 'carelens-web.sqlite3'}",
                                                conn_max_age=60)}
+
+# Pages' fragments, kept per store version and role (decision 020), in each server process's memory: nothing of a
+# child is in them (child-level pages are never cached), and a process restarted computes them again.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "carelens-pages",
+                      "TIMEOUT": 60 * 60, "OPTIONS": {"MAX_ENTRIES": 2000}}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -141,7 +148,11 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Sessions --------------------------------------------------------------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # signed out after 30 minutes without a request
-SESSION_SAVE_EVERY_REQUEST = True  # each request starts the 30 minutes again
+# each request starts the 30 minutes again — by saving the session at most once a minute
+# (accounts.middleware.SessionKeptAliveMiddleware), not on every request: a write per page to the app's database
+# would be most of the cost of a page a cache answers (docs/web/security.md)
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_KEPT_ALIVE_EVERY = 60  # seconds
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

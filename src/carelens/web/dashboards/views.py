@@ -11,6 +11,7 @@ import io
 import polars as pl
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from carelens.indicators.api import SelectionError, definition
@@ -22,7 +23,6 @@ from carelens.web.accounts.access import has_role, role_required
 from carelens.web.accounts.roles import SUPPRESSED, Role
 from carelens.web.dashboards import content
 from carelens.web.dashboards.disclosure import THRESHOLD, suppressed_groups
-from carelens.web.store import authority, reading
 
 DASHBOARD_ROLES = (Role.ANALYST, Role.MANAGER, Role.AUDITOR, Role.COUNCILLOR)
 dashboards_only = role_required(*DASHBOARD_ROLES)
@@ -43,10 +43,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @dashboards_only
 @require_safe
 def _overview(request: HttpRequest) -> HttpResponse:
-    with reading() as store:
-        la = authority(store)
-        built = content.document(store, la, _audience(request))
-    report = built.report
+    report = content.document(_audience(request)).report
     return render(request, "dashboards/overview.html", {
         "report": report, "summary": report.summary, "areas": report.sections,
         "suppressed": _audience(request) == "published"})
@@ -58,8 +55,7 @@ def area(request: HttpRequest, key: str) -> HttpResponse:
     """One section of the report: its measures with their sentences and trend charts, and its tables."""
     if key not in {s.key for s in SECTIONS}:
         raise Http404("no such area")
-    with reading() as store:
-        built = content.document(store, authority(store), _audience(request))
+    built = content.document(_audience(request))
     section = next(s for s in built.report.sections if s.key == key)
     return render(request, "dashboards/area.html", {"report": built.report, "section": section,
                                                     "areas": built.report.sections})
@@ -70,10 +66,8 @@ def _page(request: HttpRequest, indicator_id: str):
         ind = definition(indicator_id)
     except SelectionError:
         raise Http404("no such indicator") from None
-    with reading() as store:
-        la = authority(store)
-        page = content.indicator_page(store, la, ind.id)
-    return la, page
+    page = content.indicator_page(ind.id)
+    return page.la_code, page
 
 
 @dashboards_only
@@ -87,16 +81,20 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     if kind not in windows:
         raise Http404("no such window for this indicator")
     suppressed = _audience(request) == "published"
-    values = page.values(kind)
-    if suppressed:
-        values = small_points(values, THRESHOLD)
-    trend = _trend(page, suppressed)
-    rows = [(r["period"], r["period_end"], written(r["value"], value_kind(ind)) if r["value"] is not None else "[c]"
-             if suppressed and r["numerator"] is None else "[x]", r["numerator"], r["denominator"])
-            for r in values.iter_rows(named=True)]
+
+    def rows():
+        values = page.values(kind)
+        if suppressed:
+            values = small_points(values, THRESHOLD)
+        return [(r["period"], r["period_end"], written(r["value"], value_kind(ind)) if r["value"] is not None
+                 else "[c]" if suppressed and r["numerator"] is None else "[x]", r["numerator"], r["denominator"])
+                for r in values.iter_rows(named=True)]
+
+    # computed only when the page's cached fragment is missing (the template's {% cache %}, decision 020)
     return render(request, "dashboards/indicator.html", {
         "indicator": ind, "page": page, "window": kind, "windows": [(k, content.WINDOWS[k]) for k in windows],
-        "rows": rows, "trend": trend, "breakdowns": [b for b in ind.all_breakdowns if b != "all"],
+        "rows": SimpleLazyObject(rows), "trend": SimpleLazyObject(lambda: _trend(page, suppressed)),
+        "breakdowns": [b for b in ind.all_breakdowns if b != "all"],
         "benchmark": page.benchmark, "suppressed": suppressed, "la": la})
 
 
@@ -116,11 +114,10 @@ def indicator_breakdown(request: HttpRequest, indicator_id: str, by: str) -> Htt
     """The indicator's groups by one breakdown (an htmx fragment, or a page of its own without JavaScript)."""
     la, page = _page(request, indicator_id)
     kind = request.GET.get("window") or ("as_at" if "as_at" in page.windows() else "month")
-    with reading() as store:
-        try:
-            groups = content.breakdown(store, la, page.indicator.id, by, page.as_at, kind)
-        except LookupError:
-            raise Http404("no such breakdown") from None
+    try:
+        groups = content.breakdown(page.indicator.id, by, page.as_at, kind)
+    except LookupError:
+        raise Http404("no such breakdown") from None
     total = page.values(kind).filter(pl.col("period_end") == page.as_at)
     total_n = total["numerator"].item() if total.height else None
     hidden = suppressed_groups(groups, total_n) if _audience(request) == "published" else set()
