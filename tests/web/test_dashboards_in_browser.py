@@ -32,3 +32,30 @@ def test_every_dashboard_page_passes_axe_with_nothing_from_elsewhere(chromium, l
         assert page.errors == []
     finally:
         context.close()
+
+
+WIDER_THAN_THE_SCREEN = """() => Array.from(document.querySelectorAll("main *"))
+    .filter(e => !e.closest(".app-table-wrap") && e.getBoundingClientRect().right > innerWidth + 1)
+    .map(e => e.tagName + "." + e.className)"""
+
+
+@pytest.mark.filterwarnings("ignore:No directory at")
+@pytest.mark.django_db(transaction=True)
+def test_on_a_phone_nothing_is_wider_than_the_screen_and_charts_are_laid_out_to_fit(  # noqa: F811
+        chromium, live_server, client, users):
+    """WCAG 2.2 1.4.10 (reflow) at 320 CSS px: a wide table scrolls in a region of its own; a chart is laid out
+    again at the width there is, its legends beneath it, so it is scaled down by at most a third (drawn at the
+    report's width it was scaled to under a half)."""
+    context, page = _open(chromium, live_server, client, users["analyst"], javascript=True, width=320)
+    try:
+        for path in PAGES:
+            page.goto(live_server.url + path, wait_until="load")
+            if page.locator(".app-chart").count():
+                page.locator('[data-chart-state="drawn"]').first.wait_for(timeout=15_000)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+            assert page.evaluate(WIDER_THAN_THE_SCREEN) == [], path
+            for svg in page.locator(".app-chart__drawing svg").all()[:3]:
+                drawn, laid_out = svg.evaluate("s => [s.getBoundingClientRect().width, s.width.baseVal.value]")
+                assert drawn >= laid_out * 0.6, (path, drawn, laid_out)
+    finally:
+        context.close()

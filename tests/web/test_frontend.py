@@ -349,8 +349,8 @@ WATCH_POLICY = ("window.__refused = [];"
                 " e => window.__refused.push(e.violatedDirective + ' ' + e.blockedURI));")
 
 
-def _open(chromium, live_server, client, user, *, javascript: bool):
-    context = chromium.new_context(java_script_enabled=javascript, viewport={"width": 1024, "height": 768},
+def _open(chromium, live_server, client, user, *, javascript: bool, width: int = 1024):
+    context = chromium.new_context(java_script_enabled=javascript, viewport={"width": width, "height": 768},
                                    locale="en-GB", timezone_id="Europe/London")
     context.requests_made = []
 

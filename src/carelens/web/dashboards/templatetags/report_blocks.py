@@ -57,8 +57,11 @@ def table(t: Table) -> SafeString:
         rows.append(format_html('<tr class="govuk-table__row">{}</tr>', joined))
     notes = [*t.notes, *t.marks_explained()]
     return format_html(
+        # in a region of its own that scrolls sideways (and can be scrolled with the keyboard) when the table is
+        # wider than the screen, rather than widening the page (WCAG 2.2, 1.4.10 reflow)
+        '<div class="app-table-wrap" role="region" aria-label="{}" tabindex="0">'
         '<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">{}</caption>'
         '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>'
-        '<tbody class="govuk-table__body">{}</tbody></table>{}',
-        t.caption, head, format_html_join("", "{}", ((x,) for x in rows)),
+        '<tbody class="govuk-table__body">{}</tbody></table></div>{}',
+        t.caption, t.caption, head, format_html_join("", "{}", ((x,) for x in rows)),
         format_html_join("", '<p class="govuk-body-s">{}</p>', ((n,) for n in notes)))

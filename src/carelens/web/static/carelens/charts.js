@@ -48,6 +48,29 @@
     return spec;
   }
 
+  // On a narrow screen a chart is laid out again at the width there is, its legend beneath it, rather than drawn
+  // at the report's width and scaled down until its labels are too small to read.
+  var AXES_AND_PADDING = 90; // px the y axis, its title and the padding take beside the plot
+  var NARROW = 600; // px: below this the legend goes beneath the plot
+
+  function fittedTo(spec, chart) {
+    var available = chart.clientWidth;
+    if (typeof spec.width !== "number" || !available || available >= spec.width + AXES_AND_PADDING) {
+      return spec;
+    }
+    spec.width = Math.max(160, available - AXES_AND_PADDING);
+    if (available < NARROW) {
+      spec.config = Object.assign({}, spec.config);
+          spec.config.legend = Object.assign({}, spec.config.legend, {
+        orient: "bottom", direction: "vertical", columns: 1, labelFontSize: 13, symbolSize: 80
+      });
+      spec.usermeta = Object.assign({}, spec.usermeta, { carelensNarrow: true });
+      // and its text at a size a phone's reader can read, the drawing no longer scaled down
+      spec.config.axis = Object.assign({}, spec.config.axis, { labelFontSize: 13, titleFontSize: 13 });
+    }
+    return spec;
+  }
+
   function drawOne(embed, chart) {
     var source = document.getElementById(chart.dataset.chartSpec);
     var drawing = chart.querySelector(".app-chart__drawing");
@@ -59,7 +82,18 @@
       renderer: "svg", actions: false, defaultStyle: false, ast: true,
       tooltip: { disableDefaultStyle: true }
     };
-    return embed(drawing, withoutRepeatedTitle(JSON.parse(source.textContent), chart), options).then(function () {
+    var spec = fittedTo(withoutRepeatedTitle(JSON.parse(source.textContent), chart), chart);
+    if (spec.usermeta && spec.usermeta.carelensNarrow) {
+      // the legends one under another, not side by side: Vega's legend layout, set on the compiled Vega spec
+      options.patch = function (vega) {
+        vega.config = Object.assign({}, vega.config);
+        vega.config.legend = Object.assign({}, vega.config.legend, {
+          layout: { bottom: { anchor: "start", direction: "vertical", margin: 6 } }
+        });
+        return vega;
+      };
+    }
+    return embed(drawing, spec, options).then(function () {
       chart.dataset.chartState = "drawn";
       var data = chart.querySelector("details.app-chart__data");
       if (data) {
