@@ -114,6 +114,8 @@ def save_upload(root: Path, uploaded: list) -> SavedUpload:
         if formats.identify(saved.path).kind != formats.WORKBOOK and zipfile.is_zipfile(saved.path):
             unzipped, folders = _unzip(saved.path, root / f"zip-{n}", Path(name).stem)
             saved.path.unlink()
+            if not any(folder.iterdir()):
+                folder.rmdir()  # (it held only the zip file)
             files += unzipped
             sources += folders
         elif folder == ssd_folder:
@@ -178,7 +180,7 @@ def _wanted(member: zipfile.ZipInfo) -> bool:
     """A regular file that is not a system's leftover (a Mac's __MACOSX folder, a hidden file, Thumbs.db)."""
     if member.is_dir() or stat.S_ISLNK(member.external_attr >> 16):
         return False
-    parts = [p for p in re.split(r"[/\\]", member.filename) if p]
+    parts = [p for p in re.split(r"[/\\]", member.filename) if p not in ("", ".", "..")]  # (as _unzip names it)
     return bool(parts) and not any(p.startswith(".") or p == "__MACOSX" for p in parts) \
         and parts[-1].lower() not in ("thumbs.db", "desktop.ini")
 

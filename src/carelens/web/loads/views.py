@@ -71,6 +71,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _start(request: HttpRequest) -> HttpResponse:
     """Save the upload, record the load and start its ingest; on to the load's page (303)."""
+    request.FILES  # noqa: B018 - the upload is read here (through UploadLimit), before the flag is looked at
     if getattr(request, "upload_too_large", False):
         return _index(request, LoadForm(), status=413,
                       refused=f"The files are larger than {in_megabytes(settings.UPLOAD_LIMIT)}, the most CareLens "
