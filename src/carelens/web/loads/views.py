@@ -31,7 +31,14 @@ from carelens.web.children.exports import FORMULA_STARTS
 from carelens.web.loads.forms import LoadForm
 from carelens.web.loads.models import Load, LoadFile
 from carelens.web.loads.running import failure_in_words, run_load
-from carelens.web.loads.uploads import LOOSE, UploadLimit, UploadRefused, in_megabytes, save_upload, upload_folder
+from carelens.web.loads.uploads import (
+    LOOSE,
+    UploadLimit,
+    UploadRefused,
+    in_megabytes,
+    save_upload,
+    upload_folder,
+)
 
 HISTORY_PAGE = 25
 PROBLEMS_PAGE = 100
