@@ -324,3 +324,39 @@ def test_the_progress_of_a_running_load_is_asked_for_again_and_a_finished_one_re
     gone = Load.objects.create(requested_by=users["analyst"], status=Status.RUNNING, process=2 ** 22 + 12345)
     text = client.get(reverse("loads:load", args=[gone.pk])).content.decode()
     assert "This load was interrupted" in text and "hx-get" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_holding_back_loads_the_return_without_the_child_with_a_problem(client_as, store, return_folder):
+    client = client_as("analyst")
+    load = finished(upload(client, files_of(return_folder, bad_date), hold_back="on"))
+    assert load.shown_status() is Status.DONE, load.failure
+    assert load.held_back_children == 1 and load.store_version == 2 and version(store) == 2
+    assert load.children == 293  # the return's 294 but the one held back
+    [problem] = load.problems.all()
+    assert (problem.child, problem.field, problem.value, problem.held_back) == ("8900000003", "DECOM", "31/13/2024",
+                                                                                True)
+    text = client.get(reverse("loads:load", args=[load.pk])).content.decode()
+    assert "Problems of the children held back" in text and "Children held back" in text
+    with Store(store, read_only=True) as s:
+        assert s.sql("select count(*) from held_back_children where child_id = '8900000003'") == [(1,)]
+
+
+@pytest.mark.django_db
+def test_more_files_than_django_takes_is_a_bad_request(client_as, store):
+    files = [SimpleUploadedFile(f"t{n}.csv", b"a\n") for n in range(101)]
+    assert upload(client_as("analyst"), files).status_code == 400
+    assert Load.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_zip_file_with_nothing_to_load_is_refused(client_as, store, settings):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("__MACOSX/._header.csv", "junk")
+        z.writestr("folder/", "")
+    response = upload(client_as("analyst"), [SimpleUploadedFile("empty.zip", archive.getvalue())])
+    assert response.status_code == 200
+    assert "The upload holds no files to load" in response.content.decode()
+    assert Load.objects.count() == 0 and not any((Path(settings.DATA) / "uploads").iterdir())
+    assert version(store) == 1

@@ -16,6 +16,7 @@ class MultipleFileField(forms.FileField):
     """One or more files chosen in one GOV.UK file upload."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_empty_file", True)  # an empty table of a return is ingest's to say so
         kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "govuk-file-upload", "multiple": True}))
         super().__init__(*args, **kwargs)
 

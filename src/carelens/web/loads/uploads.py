@@ -125,8 +125,9 @@ def save_upload(root: Path, uploaded: list) -> SavedUpload:
             sources.append(saved.path)
     if ssd_folder.exists():
         sources.append(ssd_folder)
-    left = [f for f in files if f.path.exists()]
-    return SavedUpload(root=root, files=left, sources=sources)
+    if not sources:  # (a zip file of nothing but folders, or a Mac's leftovers): nothing to load
+        raise UploadRefused("The upload holds no files to load: a zip file must hold the returns' files")
+    return SavedUpload(root=root, files=files, sources=sources)
 
 
 def _write(path: Path, name: str, chunks) -> SavedFile:
