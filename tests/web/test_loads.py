@@ -145,6 +145,7 @@ def test_a_return_with_a_bad_date_is_refused_whole_with_the_problem_shown(client
     assert load.failure == "1 problem found in the files: nothing was stored"
     assert version(store) == 1  # nothing stored
     assert load.store_version is None
+    assert load.steps_log[-1] == "Found 1 problem: nothing was stored"
     [problem] = LoadProblem.objects.filter(load=load)
     # hand-checked: the first data row of episodes.csv is its row 2, and 31/13/2024 has no 13th month
     assert (problem.file, problem.location, problem.field, problem.value, problem.expected, problem.child) == (

@@ -85,6 +85,11 @@ class LoadFile(models.Model):
         ordering = ["pk"]
 
     @property
+    def renamed(self) -> bool:
+        """Saved under another name than the browser's (made safe, or a second file of one name)."""
+        return self.saved_as.rsplit("/", 1)[-1] != self.name
+
+    @property
     def kind_name(self) -> str:
         return KIND_NAMES.get(self.kind, self.kind)
 

@@ -78,6 +78,7 @@ def run_load(load: Load, progress: Progress, sources: list[Path]) -> None:
                         check=load.check_only, on_source=on_source, hold_back=load.hold_back)
     except IngestError as e:
         _save_problems(load, root, e.problems, held_back=False)
+        say(f"Found {len(e.problems):,} problem{'s' if len(e.problems) != 1 else ''}: nothing was stored", done=read)
         raise
     held = [p for _, h in report.held_back for p in h.problems]
     _save_problems(load, root, held, held_back=True)
