@@ -34,6 +34,8 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CARELENS_ALLOWED_HOSTS", "12
 HTTPS = os.environ.get("CARELENS_HTTPS", "") == "1"
 ALLOW_HTTP = os.environ.get("CARELENS_ALLOW_HTTP", "") == "1"
 CARELENS_TRUSTED_PROXY = os.environ.get("CARELENS_TRUSTED_PROXY", "") == "1"
+# the most a data load may upload at once, in MB (CARELENS_UPLOAD_LIMIT_MB; docs/web/loads.md)
+UPLOAD_LIMIT = int(os.environ.get("CARELENS_UPLOAD_LIMIT_MB", "500")) * 1024 * 1024
 
 INSTALLED_APPS = [
     "django.contrib.auth",
