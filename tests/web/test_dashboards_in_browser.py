@@ -41,8 +41,8 @@ WIDER_THAN_THE_SCREEN = """() => Array.from(document.querySelectorAll("main *"))
 
 @pytest.mark.filterwarnings("ignore:No directory at")
 @pytest.mark.django_db(transaction=True)
-def test_on_a_phone_nothing_is_wider_than_the_screen_and_charts_are_laid_out_to_fit(  # noqa: F811
-        chromium, live_server, client, users):
+def test_on_a_phone_nothing_is_wider_than_the_screen_and_charts_are_laid_out_to_fit(
+        chromium, live_server, client, users):  # noqa: F811
     """WCAG 2.2 1.4.10 (reflow) at 320 CSS px: a wide table scrolls in a region of its own; a chart is laid out
     again at the width there is, its legends beneath it, so it is scaled down by at most a third (drawn at the
     report's width it was scaled to under a half)."""

@@ -244,7 +244,8 @@ def test_numbers_are_written_as_the_report_writes_them():
     html = _rendered_page()
     assert '<span id="latest">349</span>' in html
     assert '<span id="share">50%</span>' in html
-    template = engines["django"].from_string('{% load numbers %}{{ a|written }} {{ b|written:"ratio" }} {{ c|written }}')
+    template = engines["django"].from_string(
+        '{% load numbers %}{{ a|written }} {{ b|written:"ratio" }} {{ c|written }}')
     assert template.render({"a": 12345.4, "b": 2.14, "c": None}) == "12,345 2.1 [x]"
 
 
