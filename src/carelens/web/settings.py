@@ -7,6 +7,7 @@
   (comma-separated), ``CARELENS_HTTPS`` (``1`` behind an HTTPS proxy: secure cookies, HSTS).
 - ``CARELENS_ALLOW_HTTP`` (``1``: plain HTTP accepted in production, e.g. loopback on one laptop),
   ``CARELENS_TRUSTED_PROXY`` (``1``: the client address is the proxy's X-Forwarded-For first hop).
+- ``CARELENS_UPLOAD_LIMIT_MB``: the largest upload of returns a data load accepts (default 500).
 
 The security settings (sign-in, lockout, sessions, CSP, HTTPS) are explained in docs/web/security.md;
 carelens.web.production lists what stops ``carelens serve --production``.
