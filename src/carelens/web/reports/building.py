@@ -12,7 +12,6 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-from django.db import transaction
 
 from carelens.indicators.api import SelectionError, latest_month_end
 from carelens.model.store import Store
@@ -52,10 +51,10 @@ def is_building(report: MonthlyReport) -> bool:
     return report.shown_status() not in FINISHED
 
 
-def build(report: MonthlyReport, progress: Progress) -> None:
-    """Build the report's files into its folder from the store's current version (run on the work's thread)."""
+def build(report: MonthlyReport, progress: Progress, edits: dict[str, Edit]) -> None:
+    """Build the report's files into its folder from the store's current version, with ``edits`` laid over the
+    drafts (run on the work's thread, which touches the database only through ``progress``)."""
     progress.total(len(STAGES))
-    edits = edits_of(report)
     done: set[str] = set()
 
     def step(what: str) -> None:
@@ -79,8 +78,7 @@ def build(report: MonthlyReport, progress: Progress) -> None:
             built = build_report(store, la_code, report.as_at, ReportOptions(audience=report.audience), step=step)
     paths = write_report(built, Path(report.folder), FORMATS, step=step)
     files = {fmt: p.name for fmt, p in zip((*FORMATS, "narrative"), paths, strict=True)}
-    MonthlyReport.objects.filter(pk=report.pk).update(
-        la_code=la_code, store_version=built.report.store_version, files=files, edits_left_out=left_out)
+    progress.record(la_code=la_code, store_version=built.report.store_version, files=files, edits_left_out=left_out)
     progress.step("written", done=len(STAGES))
 
 
@@ -98,9 +96,9 @@ def _plainly(message: str) -> str:
 
 def start_build(report: MonthlyReport) -> threading.Thread:
     """Queue the report's (re)build and start it: its row says queued again until the thread picks it up."""
-    with transaction.atomic():
-        MonthlyReport.objects.filter(pk=report.pk).update(
-            status=Status.QUEUED, step="", steps_done=0, steps_total=len(STAGES), failure="", started_at=None,
-            finished_at=None)
+    MonthlyReport.objects.filter(pk=report.pk).update(
+        status=Status.QUEUED, step="", steps_done=0, steps_total=len(STAGES), failure="", started_at=None,
+        finished_at=None)
     report.refresh_from_db()
-    return start(report, build, failure=failure)
+    edits = edits_of(report)  # read here, so the thread has nothing to read from the database
+    return start(report, lambda work, progress: build(work, progress, edits), failure=failure)

@@ -155,7 +155,8 @@ def narrative(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(MonthlyReport, pk=pk)
     paragraphs = editor_paragraphs(found)
     building = is_building(found)
-    context = {"report": found, "sections": _by_section(paragraphs, {}, {}), "building": building}
+    context = {"report": found, "paragraphs": paragraphs, "sections": _by_section(paragraphs, {}, {}),
+               "building": building}
     if request.method != "POST":
         return render(request, "reports/narrative.html", context)
     if found.is_published:
