@@ -65,7 +65,8 @@ def a_report(user, tmp_path: Path, *, audience: str = "published", publication: 
     folder = tmp_path / f"report-{audience}-{publication}-{MonthlyReport.objects.count()}"
     folder.mkdir()
     stem = f"890-2026-03-{audience}"
-    files = {"pdf": f"{stem}.pdf", "html": f"{stem}.html", "xlsx": f"{stem}.xlsx", "narrative": f"{stem}-narrative.yaml"}
+    files = {"pdf": f"{stem}.pdf", "html": f"{stem}.html", "xlsx": f"{stem}.xlsx",
+             "narrative": f"{stem}-narrative.yaml"}
     for fmt, name in files.items():
         content = drafts_file([Paragraph("cp_plans/C8", text, fingerprint=fingerprint)]) if fmt == "narrative" \
             else "a report"

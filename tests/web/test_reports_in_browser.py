@@ -59,7 +59,8 @@ def test_an_analyst_generates_edits_with_the_keyboard_and_publishes_and_a_counci
         assert page.evaluate("document.activeElement.id") == "save-1"
         page.keyboard.press("Enter")
         page.wait_for_url("**/reports/*/")
-        assert "the report is being built again with your text" in page.locator(".govuk-notification-banner").inner_text()
+        banner = page.locator(".govuk-notification-banner").inner_text()
+        assert "the report is being built again with your text" in banner
         page.locator("#downloads").wait_for(timeout=240_000)
         page.locator("#report-progress").get_by_text("Built").wait_for(timeout=240_000)
 

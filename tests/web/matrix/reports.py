@@ -32,7 +32,8 @@ def a_built_draft(ctx: Context) -> dict:
 
     folder = Path(tempfile.mkdtemp(prefix="carelens-report-"))
     stem = "890-2026-03-published"
-    files = {"pdf": f"{stem}.pdf", "html": f"{stem}.html", "xlsx": f"{stem}.xlsx", "narrative": f"{stem}-narrative.yaml"}
+    files = {"pdf": f"{stem}.pdf", "html": f"{stem}.html", "xlsx": f"{stem}.xlsx",
+             "narrative": f"{stem}-narrative.yaml"}
     for fmt, name in files.items():
         if fmt == "narrative":
             (folder / name).write_text(drafts_file([Paragraph("cp_plans/C8", DRAFT, fingerprint="80198114b8b0")]))

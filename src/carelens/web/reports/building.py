@@ -12,7 +12,6 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-
 from carelens.indicators.api import SelectionError, latest_month_end
 from carelens.model.store import Store
 from carelens.model.store_file import StoreError
