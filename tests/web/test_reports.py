@@ -273,3 +273,25 @@ def test_a_councillor_gets_404_for_every_report_not_published_for_publication(cl
 def test_an_unknown_format_is_not_found(client_as, users, tmp_path):
     report = a_report(users["analyst"], tmp_path)
     assert client_as("analyst").get(reverse("reports:download", args=[report.pk, "docx"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_report_for_publication_with_a_stale_edit_is_built_from_its_drafts_and_says_so(users, data_folder):
+    """build_report refuses a stale edit for publication; the app builds the drafts instead, so the analyst has
+    this month's drafts to check the edit against, and keeps the edit for them to save again."""
+    from carelens.report.narrative.edits import Edit
+    from carelens.web.background import Progress
+    from carelens.web.reports.building import build
+    from carelens.web.reports.narrative import publication_problem
+
+    report = MonthlyReport.objects.create(requested_by=users["analyst"], la_code="890", as_at=dt.date(2026, 3, 31),
+                                          audience="published", status=Status.DONE)
+    NarrativeEdit.objects.create(report=report, key="cp_plans/C8", text="Plans rose.", drafted_from="000000000000",
+                                 edited_by=users["analyst"])
+    build(report, Progress(report), {"cp_plans/C8": Edit("cp_plans/C8", "Plans rose.", "000000000000")})
+    report.refresh_from_db()
+    assert report.edits_left_out == ("The report was built without your edits: cp_plans/C8 was written against "
+                                     "figures that have since changed; check it against this month's draft (the "
+                                     "narrative editor shows it) before publishing it")
+    assert "Plans rose." not in report.path_of("html").read_text(encoding="utf-8")
+    assert publication_problem(report).startswith("its last build left your edits out")

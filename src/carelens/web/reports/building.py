@@ -89,8 +89,9 @@ def failure(e: Exception) -> str | None:
 
 
 def _plainly(message: str) -> str:
-    """An engine message without the CLI's "narrative edits: " prefix (the web has no edits file)."""
-    return message.removeprefix("narrative edits: ")
+    """An engine message as the web app says it: it has no edits file, and its editor shows the drafts."""
+    return (message.removeprefix("narrative edits: ")
+            .replace(" (the run's -narrative.yaml)", " (the narrative editor shows it)"))
 
 
 def start_build(report: MonthlyReport) -> threading.Thread:
