@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import traceback
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections, connections, models
+from django.db import OperationalError, close_old_connections, connections, models
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -86,10 +87,32 @@ class Progress:
     def step(self, what: str, done: int | None = None) -> None:
         self._save(step=what[:200], steps_done=self._work.steps_done + 1 if done is None else done)
 
+    def record(self, **fields) -> None:
+        """Save more of the work's row from the thread (what the work made: a report's files …)."""
+        self._save(**fields)
+
     def _save(self, **fields) -> None:
         for name, value in fields.items():
             setattr(self._work, name, value)
-        type(self._work).objects.filter(pk=self._work.pk).update(**fields)
+        _update(type(self._work), self._work.pk, **fields)
+
+
+LOCKED_FOR = 10.0  # seconds a write of the row waits for a locked database before giving up
+
+
+def _update(model: type[Work], pk, **fields) -> None:
+    """Update the work's row, waiting while SQLite says the database (or, in a shared-cache database, the table)
+    is locked by a request writing at the same moment: SQLite's busy timeout does not cover a locked table, and a
+    step's progress or the work's outcome must not be lost to a moment's contention."""
+    deadline = time.monotonic() + LOCKED_FOR
+    while True:
+        try:
+            model.objects.filter(pk=pk).update(**fields)
+            return
+        except OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def start(work: Work, run: Callable[[Work, Progress], None], *, failure: Callable[[Exception], str | None]
@@ -108,7 +131,7 @@ def start(work: Work, run: Callable[[Work, Progress], None], *, failure: Callabl
         close_old_connections()
         try:
             now = timezone.now()
-            model.objects.filter(pk=work.pk).update(status=Status.RUNNING, started_at=now)
+            _update(model, work.pk, status=Status.RUNNING, started_at=now)
             work.status, work.started_at = Status.RUNNING, now
             try:
                 run(work, Progress(work))
@@ -117,10 +140,9 @@ def start(work: Work, run: Callable[[Work, Progress], None], *, failure: Callabl
                 if said is None:
                     log.error("background work %s %s failed:\n%s", model.__name__, work.pk, traceback.format_exc())
                     said = f"it stopped unexpectedly ({type(e).__name__}); the details are in the server's log"
-                model.objects.filter(pk=work.pk).update(status=Status.FAILED, failure=said,
-                                                        finished_at=timezone.now())
+                _update(model, work.pk, status=Status.FAILED, failure=said, finished_at=timezone.now())
             else:
-                model.objects.filter(pk=work.pk).update(status=Status.DONE, finished_at=timezone.now())
+                _update(model, work.pk, status=Status.DONE, finished_at=timezone.now())
         finally:
             connections.close_all()
 
