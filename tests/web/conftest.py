@@ -3,12 +3,40 @@ store as the app's store, and the browser harness (tests/browser)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from browser import browser_context as browser_context  # noqa: F401 (a fixture, for the browser tests)
 from carelens.web.accounts.roles import Role
 
 PASSWORD = "correct horse battery staple 42"
+
+# CARELENS_WEB_TESTS_ON=postgresql (scripts/test.sh sets it for its second run): the app's own database is a real
+# PostgreSQL server started for the run, as on a council's shared server, instead of SQLite.
+ON_POSTGRESQL = os.environ.get("CARELENS_WEB_TESTS_ON") == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL: a throwaway server for this test process, its database the app's.
+
+    The test runner empties every table between transactional tests with TRUNCATE, which the access log's
+    append-only trigger refuses; so the tests' own connections run as a replica (session_replication_role), where
+    triggers do not fire, and test_access_log_on_postgresql checks the trigger on a connection as the app's."""
+    if not ON_POSTGRESQL:
+        yield
+        return
+    from django.conf import settings
+
+    from postgres_server import postgres_server
+
+    with postgres_server() as server:
+        settings.DATABASES["default"] = {
+            **settings.DATABASES["default"], "ENGINE": "django.db.backends.postgresql", "NAME": server["database"],
+            "HOST": server["host"], "PORT": server["port"], "USER": server["user"], "PASSWORD": "",
+            "CONN_MAX_AGE": 0, "OPTIONS": {"options": "-c session_replication_role=replica"}}
+        yield
 
 
 @pytest.fixture(autouse=True)
