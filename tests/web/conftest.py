@@ -32,10 +32,20 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from postgres_server import postgres_server
 
     with postgres_server() as server:
-        settings.DATABASES["default"] = {
-            **settings.DATABASES["default"], "ENGINE": "django.db.backends.postgresql", "NAME": server["database"],
-            "HOST": server["host"], "PORT": server["port"], "USER": server["user"], "PASSWORD": "",
-            "CONN_MAX_AGE": 0, "OPTIONS": {"options": "-c session_replication_role=replica"}}
+        # in place: Django's connections hold this very dict (and the other threads' connections are made from it)
+        default = settings.DATABASES["default"]
+        default.clear()
+        default.update({"ENGINE": "django.db.backends.postgresql", "NAME": server["database"], "HOST": server["host"],
+                        "PORT": server["port"], "USER": server["user"], "PASSWORD": "", "CONN_MAX_AGE": 0,
+                        "CONN_HEALTH_CHECKS": False, "ATOMIC_REQUESTS": False, "AUTOCOMMIT": True, "TIME_ZONE": None,
+                        "TEST": {"NAME": "test_carelens_web", "CHARSET": None, "COLLATION": None, "MIGRATE": True,
+                                 "MIRROR": None},
+                        "OPTIONS": {"options": "-c session_replication_role=replica"}})
+        from django.db import connections
+
+        if hasattr(connections._connections, "default"):  # a SQLite connection made before: made again
+            connections["default"].close()
+            delattr(connections._connections, "default")
         yield
 
 
