@@ -95,7 +95,14 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "indicator": ind, "page": page, "window": kind, "windows": [(k, content.WINDOWS[k]) for k in windows],
         "rows": SimpleLazyObject(rows), "trend": SimpleLazyObject(lambda: _trend(page, suppressed)),
         "breakdowns": [b for b in ind.all_breakdowns if b != "all"],
-        "benchmark": page.benchmark, "suppressed": suppressed, "la": la})
+        "benchmark": page.benchmark, "suppressed": suppressed, "la": la, "drill": _drills(request, ind)})
+
+
+def _drills(request: HttpRequest, ind) -> bool:
+    """Whether the page links each value's numerator and denominator to the children behind it: for the roles
+    that may see child-level data (the list then shows each only the children in their scope), and for an
+    indicator that counts children, not workers."""
+    return has_role(request.user, Role.ANALYST, Role.MANAGER, Role.AUDITOR) and ind.counting_unit.value != "workers"
 
 
 def _trend(page: content.IndicatorPage, suppressed: bool):

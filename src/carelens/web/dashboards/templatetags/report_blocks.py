@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django import template
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from carelens.indicators.api import SelectionError, definition
 from carelens.report.document import Figure, Kind, Paragraph, Table
 
 register = template.Library()
@@ -29,12 +31,28 @@ def _runs(runs) -> SafeString:
     return format_html_join("", "{}", ((format_html("<strong>{}</strong>", t) if bold else t,) for t, bold in runs))
 
 
+def indicator_url(p: Paragraph) -> str | None:
+    """The page of the indicator a paragraph is about (its key is "<section or summary>/<indicator>"), if any."""
+    _, _, indicator_id = p.key.partition("/")
+    try:
+        return reverse("dashboards:indicator", args=[definition(indicator_id).id])
+    except (SelectionError, NoReverseMatch):
+        return None
+
+
 @register.simple_tag
 def paragraph(p: Paragraph) -> SafeString:
+    """A measure's paragraph, its name a heading that links to the indicator's page; a paragraph of "what changed"
+    ends with that link."""
     heading, runs = p.headed()
-    body = format_html('<p class="govuk-body">{}</p>', _runs(runs))
+    url = indicator_url(p)
     if heading is None:
-        return body
+        more = format_html(' <a class="govuk-link" href="{}">More about this<span class="govuk-visually-hidden">: {}'
+                           '</span></a>', url, definition(p.key.partition("/")[2]).title) if url else ""
+        return format_html('<p class="govuk-body">{}{}</p>', _runs(runs), more)
+    body = format_html('<p class="govuk-body">{}</p>', _runs(runs))
+    if url:
+        heading = format_html('<a class="govuk-link" href="{}">{}</a>', url, heading)
     return format_html('<h3 class="govuk-heading-s">{}</h3>{}', heading, body)
 
 
