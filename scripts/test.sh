@@ -34,3 +34,9 @@ if [ -n "$missing" ]; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 uv run --frozen pytest -q -n 2 "$@"
+# and the web app's suite once more with its own database on a real PostgreSQL server (as on a council's shared
+# server), started by the tests themselves (tests/web/conftest.py) — when the whole suite was asked for
+if [ "$#" -eq 0 ]; then
+  echo "The web app's tests again, on PostgreSQL..."
+  CARELENS_WEB_TESTS_ON=postgresql uv run --frozen pytest -q -n 2 tests/web
+fi

@@ -163,7 +163,7 @@ def test_a_team_manager_sees_only_the_children_open_to_their_team(chromium, live
         context.close()
 
 
-def test_an_auditor_sees_the_journey_of_the_child_allocated_to_them(chromium, live_server, users,
+def test_an_auditor_sees_the_journey_of_the_child_allocated_to_them(chromium, live_server, users,  # noqa: F811
                                                                     app_store):  # noqa: F811
     with Store(app_store, read_only=True) as store:
         child = store.table("person").filter(lambda t: t.la_code == LA).select("child_id").limit(1) \
