@@ -62,3 +62,21 @@ def test_the_download_holds_the_indicator_values(client_as):
     assert values.filter(pl.col("period_kind") == "month").height == 24
     excel = client_as("manager").get("/indicators/C8/download.xlsx")
     assert excel.status_code == 200 and excel.content[:2] == b"PK"
+
+
+def test_an_indicator_page_places_this_month_among_all_authorities_quartiles(client_as):
+    from carelens.web.dashboards import content
+
+    page = content.indicator_page("C8")
+    b = page.benchmark
+    assert b is not None and b.quartile_cuts is not None
+    lower, median, upper = b.quartile_cuts
+    assert lower <= median <= upper
+    html = client_as("analyst").get("/indicators/C8/").content.decode()
+    assert f"lower quartile {lower}, median {median}, upper quartile {upper}" in html
+    latest = page.values("month").filter(pl.col("period_end") == page.as_at)["value"].item()
+    # A (best) to D when DfE says which way is better, else Q1 (lowest) to Q4
+    quarter = 1 + (latest > lower) + (latest > median) + (latest > upper)
+    expected = {"low": "ABCD"[quarter - 1], "high": "DCBA"[quarter - 1]}.get(b.polarity, f"Q{quarter}")
+    assert ("This month's value against those quartiles</dt><dd class=\"govuk-summary-list__value\">"
+            f"{expected}</dd>") in html

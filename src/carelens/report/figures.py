@@ -52,6 +52,10 @@ class Benchmark:
     region_name: str | None
     england: float | None
     unit: str
+    quartile_band: str | None = None  # the compared authority's published figure among all authorities: A (best) to D
+    quartile_cuts: tuple[float, float, float] | None = None  # lower quartile, median, upper quartile of authorities
+    polarity: str = "neutral"  # which way is better, as DfE publishes the measure
+    quartiles: bool = False  # DfE publishes quartile bands for the measure
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,9 @@ def published_benchmarks(store: Store, la_code: str, indicators: list[Indicator]
         r = by_measure.get(ind.dfe_short)
         if r is None:
             continue
+        cuts = (r["lower_cut"], r["median_cut"], r["upper_cut"])
         out[ind.id] = Benchmark(ind.id, ind.dfe_short, r["year"], r["value"], r["sn_median"], r["region"],
-                                r["region_name"], r["england"], r["unit"] or "")
+                                r["region_name"], r["england"], r["unit"] or "", r["quartile_band"],
+                                cuts if None not in cuts else None, r["polarity"] or "neutral",
+                                r["quartile_band"] is not None)
     return out, against.la_code, against.name

@@ -15,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from carelens.indicators.api import SelectionError, definition
+from carelens.published.comparison import quartile_band
 from carelens.report.disclosure_control import small_points
 from carelens.report.document import written
 from carelens.report.narrative.paragraphs import value_kind
@@ -95,7 +96,23 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "indicator": ind, "page": page, "window": kind, "windows": [(k, content.WINDOWS[k]) for k in windows],
         "rows": SimpleLazyObject(rows), "trend": SimpleLazyObject(lambda: _trend(page, suppressed)),
         "breakdowns": [b for b in ind.all_breakdowns if b != "all"],
-        "benchmark": page.benchmark, "suppressed": suppressed, "la": la, "drill": _drills(request, ind)})
+        "benchmark": page.benchmark, "quartile_now": _quartile_now(page, suppressed), "suppressed": suppressed,
+        "la": la, "drill": _drills(request, ind)})
+
+
+def _quartile_now(page: content.IndicatorPage, suppressed: bool) -> str | None:
+    """This month's value placed among all authorities' published figures (the benchmark's quartile cuts): A (the
+    best quarter) to D, or Q1 to Q4 for a measure without a better direction. None without cuts, or for a
+    councillor when the month's value is of few children."""
+    b = page.benchmark
+    if b is None or b.quartile_cuts is None:
+        return None
+    latest = page.values("month" if "month" in page.windows() else page.windows()[0]).filter(
+        pl.col("period_end") == page.as_at)
+    if suppressed:
+        latest = small_points(latest, THRESHOLD)
+    value = latest["value"].item() if latest.height else None
+    return quartile_band(value, b.quartile_cuts, b.polarity, b.quartiles)
 
 
 def _drills(request: HttpRequest, ind) -> bool:
