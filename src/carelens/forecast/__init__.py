@@ -1,0 +1,13 @@
+"""Demand, cost and workforce forecast of children in care (issue 17; docs/forecast/).
+
+The care population is a multi-state process: each child in care is in an age band and a placement category and has
+been in care for some time; each day a child may move to another placement category or leave care (by adoption, a
+special guardianship order, a return home, reaching 18, or otherwise), children age across band boundaries, and
+children enter care at rates by age per child of the resident population.
+
+- :mod:`.states`: the age bands, placement categories, durations and ways of leaving care the model is made of.
+- :mod:`.histories`: each child's time in care from the child-journey store, as spells in one category
+  (:data:`.states.SPELLS_SCHEMA`), and the resident population by age (:data:`.states.POPULATION_SCHEMA`).
+- :mod:`.rates`: entry, transition and exit rates estimated from the spells (events over days at risk).
+- :mod:`.simulate`: the stochastic projection (NumPy, vectorised over runs).
+"""
