@@ -35,7 +35,13 @@ def main(argv: list[str]) -> None:
     logging.disable(logging.CRITICAL)
 
     started = time.perf_counter()
-    from cs_demand_model import Config, DemandModellingDataContainer, ModelPredictor, PopulationStats, fs_datastore
+    from cs_demand_model import (
+        Config,
+        DemandModellingDataContainer,
+        ModelPredictor,
+        PopulationStats,
+        fs_datastore,
+    )
 
     imported = time.perf_counter()
     config = Config()
