@@ -161,13 +161,15 @@ def _run(command: list[str], what: str) -> subprocess.CompletedProcess[str]:
 def stage_returns(folders_903: list[Path], root: Path, known_at: dt.date | None = None) -> list[int]:
     """Lay the returns out as the peer's data store reads them: ``root/YEAR/{header,episodes}.csv``.
 
-    The peer dates an episodes file by the latest episode start in it (not by its folder), takes the first
-    file of a year when two share one and fails on a gap, so each return's year is worked out the same way
-    here and a clash is refused. Only the header and episodes are copied: the peer reads nothing else.
+    The peer dates an episodes file by the latest episode start in it (not by its folder), reads one file a
+    year and fails on a gap. Two returns can fall in one such year: a return cut at ``known_at`` mid-year
+    whose latest start is in the same calendar year as the previous return's. Their episodes are then put in
+    one file, which the peer reads as it reads several years: it joins all the episodes and drops the
+    repeats itself. Only the header and episodes are copied: the peer reads nothing else.
     With ``known_at``, what the returns say happened after that day is removed first (episodes that began
     later are dropped; an end later is blanked, the episode still open), so the peer sees only what was known.
     """
-    years: dict[int, Path] = {}
+    by_year: dict[int, list[tuple[pl.DataFrame, pl.DataFrame]]] = {}
     for folder in map(Path, folders_903):
         episodes = pl.read_csv(folder / "episodes.csv", infer_schema=False)
         header = pl.read_csv(folder / "header.csv", infer_schema=False)
@@ -176,15 +178,14 @@ def stage_returns(folders_903: list[Path], root: Path, known_at: dt.date | None 
         if episodes.height == 0:
             continue
         year = episodes.select(pl.col("DECOM").str.to_date("%d/%m/%Y").dt.year().max()).item()
-        if year in years:
-            raise ValueError(f"{folder} and {years[year]}: both returns' latest episode starts in {year}, "
-                             "and the peer keeps only one return a year")
-        years[year] = folder
+        by_year.setdefault(year, []).append((header, episodes))
+    for year, returns in by_year.items():
         out = root / str(year)
         out.mkdir(parents=True, exist_ok=True)
-        episodes.write_csv(out / "episodes.csv", null_value="")
-        header.write_csv(out / "header.csv", null_value="")
-    ordered = sorted(years)
+        # the years' files differ in their later columns (URN from 2026): a column one lacks is left blank
+        pl.concat([e for _, e in returns], how="diagonal").write_csv(out / "episodes.csv", null_value="")
+        pl.concat([h for h, _ in returns], how="diagonal").write_csv(out / "header.csv", null_value="")
+    ordered = sorted(by_year)
     if ordered and ordered != list(range(ordered[0], ordered[-1] + 1)):
         raise ValueError(f"the returns' years {ordered} have a gap, which the peer cannot read")
     return ordered
