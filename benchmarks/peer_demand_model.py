@@ -209,7 +209,7 @@ def run_peer(folders_903: list[Path], reference_start: dt.date, reference_end: d
     ``folders_903`` are SSDA903 return folders (``header.csv`` and ``episodes.csv`` each, as
     ``carelens.returns.ssda903.write_ssda903`` writes them), one per consecutive collection year. The peer's
     rates are the daily means over ``reference_start``–``reference_end``; its projection starts from its own
-    count of the children in care on ``forecast_start`` (which the returns must cover). ``known_at`` censors
+    count of the children in care on ``forecast_start``, which must be no later than :func:`last_day_covered`. ``known_at`` censors
     the returns at that day first (see :func:`stage_returns`); a backtest passes its forecast date.
 
     Returns a frame of :data:`PROJECTION_SCHEMA`, one row per day from ``forecast_start`` (the starting stock)
@@ -222,7 +222,7 @@ def run_peer(folders_903: list[Path], reference_start: dt.date, reference_end: d
         root = Path(tmp) / "returns"
         stage_returns(folders_903, root, known_at)
         out = Path(tmp) / "projection.csv"
-        args = [reference_start, reference_end, forecast_start, forecast_end]
+        args = [reference_start, reference_end, forecast_start, forecast_end, last_day_covered(root, known_at)]
         done = subprocess.run([str(python), str(DRIVER), str(root), *(d.isoformat() for d in args), str(out)],
                               capture_output=True, text=True)
         if done.returncode != 0:
@@ -230,6 +230,21 @@ def run_peer(folders_903: list[Path], reference_start: dt.date, reference_end: d
         timings = json.loads(done.stdout.strip().splitlines()[-1])
         frame = pl.read_csv(out, schema=PROJECTION_SCHEMA)
     return frame, timings["fit_seconds"] + timings["project_seconds"]
+
+
+def last_day_covered(root: Path, known_at: dt.date | None) -> dt.date:
+    """The last day the staged returns tell about: ``known_at`` when they were cut there, else the 31 March
+    that ends the collection year of the latest episode start or end in them.
+
+    The peer's own last day is its latest event; when no child came or went on the days after it, its count
+    on that day is still the count on a forecast start up to this day."""
+    if known_at is not None:
+        return known_at
+    dates = pl.concat([
+        pl.read_csv(f, infer_schema=False, columns=["DECOM", "DEC"]) for f in sorted(root.glob("*/episodes.csv"))
+    ]).select(pl.concat_list(pl.col("DECOM", "DEC").str.to_date("%d/%m/%Y", strict=False)).list.max().max())
+    last = dates.item()
+    return dt.date(last.year + 1 if last.month >= 4 else last.year, 3, 31)
 
 
 def in_carelens_terms(frame: pl.DataFrame) -> pl.DataFrame:

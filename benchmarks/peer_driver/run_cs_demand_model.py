@@ -1,11 +1,12 @@
 """Run Social Finance's demand model (``cs-demand-model``) once, inside its own throwaway environment.
 
-    python run_cs_demand_model.py ROOT REFERENCE_START REFERENCE_END FORECAST_START FORECAST_END OUT.csv
+    python run_cs_demand_model.py ROOT REFERENCE_START REFERENCE_END FORECAST_START FORECAST_END COVERED_TO OUT.csv
 
 This file is executed by the peer environment's interpreter (Python 3.10 or 3.11 with pandas 1.x), never
 imported by CareLens: it may only use the standard library and what ``cs-demand-model`` installs.
 ``ROOT`` is laid out as the peer's file-system data store expects: one folder per collection year holding
-that year's SSDA903 ``header.csv`` and ``episodes.csv``. Dates are ISO (YYYY-MM-DD).
+that year's SSDA903 ``header.csv`` and ``episodes.csv``; COVERED_TO is the last day they tell about (on
+days after the peer's latest event and up to it, nobody came or went). Dates are ISO (YYYY-MM-DD).
 
 It fits the peer's rates over the reference window, projects the stock on FORECAST_START day by day to
 FORECAST_END with the peer's standard configuration, and writes a tidy CSV: ``date``, ``peer_age_band``,
@@ -26,10 +27,8 @@ from datetime import date
 
 
 def main(argv: list[str]) -> None:
-    root, reference_start, reference_end, forecast_start, forecast_end, out = argv
-    reference_start, reference_end, forecast_start, forecast_end = (
-        date.fromisoformat(d) for d in (reference_start, reference_end, forecast_start, forecast_end)
-    )
+    root, *days, out = argv
+    reference_start, reference_end, forecast_start, forecast_end, covered_to = map(date.fromisoformat, days)
     # the peer's pandas 1.x code raises FutureWarnings on every step; they say nothing about the result
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
@@ -48,9 +47,9 @@ def main(argv: list[str]) -> None:
     container = DemandModellingDataContainer(fs_datastore(root), config)
     stats = PopulationStats(container.enriched_view, config)
     data_end = container.end_date.date()
-    if forecast_start > data_end:
+    if forecast_start > covered_to:
         # the peer would silently start from the stock on its last day of data, labelled as FORECAST_START
-        raise SystemExit(f"forecast start {forecast_start} is after the data's last day {data_end}")
+        raise SystemExit(f"forecast start {forecast_start} is after the returns' last day {covered_to}")
     predictor = ModelPredictor.from_model(stats, reference_start, reference_end, prediction_start=forecast_start)
     fitted = time.perf_counter()
     days = (forecast_end - forecast_start).days

@@ -18,6 +18,7 @@ from peer_demand_model import (  # noqa: E402
     CARELENS_PLACEMENT_GROUP,
     PEER_AGE_BANDS,
     in_carelens_terms,
+    last_day_covered,
     stage_returns,
 )
 
@@ -71,6 +72,14 @@ def test_cut_at_a_day_the_later_starts_go_and_the_later_ends_are_blanked(two_ret
     ]
     cut = pl.read_csv(root / "2023" / "episodes.csv", infer_schema=False)
     assert cut["REC"].to_list() == [None, "X1", None]
+
+
+def test_returns_tell_about_the_days_to_the_end_of_their_year_or_to_the_day_they_were_cut(two_returns, tmp_path):
+    stage_returns(two_returns, tmp_path / "whole")
+    # the latest event is child 1 leaving on 20 Feb 2024: the 2023-24 return covers the year to 31 March
+    assert last_day_covered(tmp_path / "whole", None) == dt.date(2024, 3, 31)
+    stage_returns(two_returns, tmp_path / "cut", known_at=dt.date(2023, 9, 30))
+    assert last_day_covered(tmp_path / "cut", dt.date(2023, 9, 30)) == dt.date(2023, 9, 30)
 
 
 def test_a_gap_in_the_years_is_refused(two_returns, tmp_path):
