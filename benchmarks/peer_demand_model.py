@@ -209,8 +209,9 @@ def run_peer(folders_903: list[Path], reference_start: dt.date, reference_end: d
     ``folders_903`` are SSDA903 return folders (``header.csv`` and ``episodes.csv`` each, as
     ``carelens.returns.ssda903.write_ssda903`` writes them), one per consecutive collection year. The peer's
     rates are the daily means over ``reference_start``–``reference_end``; its projection starts from its own
-    count of the children in care on ``forecast_start``, which must be no later than :func:`last_day_covered`. ``known_at`` censors
-    the returns at that day first (see :func:`stage_returns`); a backtest passes its forecast date.
+    count of the children in care on ``forecast_start``, which must be no later than :func:`last_day_covered`.
+    ``known_at`` censors the returns at that day first (see :func:`stage_returns`); a backtest passes its
+    forecast date.
 
     Returns a frame of :data:`PROJECTION_SCHEMA`, one row per day from ``forecast_start`` (the starting stock)
     to ``forecast_end``, peer age band and peer placement category; and the seconds the peer took to read
