@@ -10,7 +10,7 @@ the file was refused with a message that names it and says what was expected.
 from __future__ import annotations
 
 import os
-import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -38,26 +38,44 @@ class Run:
     output: str
 
 
+# Runs the CLI as a grandchild and reports the grandchild's own peak memory. A child forked from this test process
+# starts with this process's resident memory counted in its peak (the kernel carries it across fork and exec), so a
+# pytest worker that had grown from earlier tests would be measured, not the CLI; the launcher is a fresh, small
+# interpreter, and the CLI forked from it is measured from there.
+LAUNCHER = """
+import os, resource, sys
+limit, peak_file = int(sys.argv[1]), sys.argv[2]
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.execv(sys.executable, [sys.executable, *sys.argv[3:]])
+_, status, usage = os.wait4(pid, 0)
+with open(peak_file, "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def carelens_check(*paths: Path, tmp: Path, extra: tuple[str, ...] = ()) -> Run:
     """``carelens ingest --check`` on ``paths`` in a capped subprocess."""
-    def cap():
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
     env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
+    peak_file = tmp / ".peak-kb"
+    peak_file.unlink(missing_ok=True)
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "carelens.cli", "ingest", "--check", *extra,
-                             "--store", str(tmp / "never.duckdb"), *map(str, paths)],
+    proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(ADDRESS_SPACE), str(peak_file), "-m", "carelens.cli",
+                             "ingest", "--check", *extra, "--store", str(tmp / "never.duckdb"), *map(str, paths)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            preexec_fn=cap, env=env, cwd=tmp)
-    killer = threading.Timer(MAX_SECONDS, proc.kill)
+                            env=env, cwd=tmp, start_new_session=True)
+    # the launcher and the CLI are one process group: killed together
+    killer = threading.Timer(MAX_SECONDS, lambda: os.killpg(proc.pid, signal.SIGKILL))
     killer.start()
     try:
         output = proc.stdout.read().decode("utf-8", "replace")
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory, not any other's
+        proc.wait()
     finally:
         killer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(proc.returncode, time.monotonic() - start, usage.ru_maxrss / 1024, output)
+    peak_kb = int(peak_file.read_text()) if peak_file.exists() else 0  # (none when killed)
+    return Run(proc.returncode, time.monotonic() - start, peak_kb / 1024, output)
 
 
 def assert_refused_cheaply(run: Run, *expected: str) -> None:
