@@ -9,7 +9,12 @@ import pytest
 
 from carelens.forecast.histories import care_histories, children_in_care_on
 from carelens.forecast.population import PopulationUnavailable
-from carelens.forecast.states import END_REASONS, PLACEMENT_CATEGORIES, POPULATION_SCHEMA, SPELLS_SCHEMA
+from carelens.forecast.states import (
+    END_REASONS,
+    PLACEMENT_CATEGORIES,
+    POPULATION_SCHEMA,
+    SPELLS_SCHEMA,
+)
 from carelens.model.store import Store
 from store_rows import frame
 

@@ -6,8 +6,12 @@ import polars as pl
 import pytest
 
 from carelens.forecast.input_problems import ForecastInputError
-from carelens.forecast.population import PopulationUnavailable, published_population, read_population_projection, \
-    split_evenly
+from carelens.forecast.population import (
+    PopulationUnavailable,
+    published_population,
+    read_population_projection,
+    split_evenly,
+)
 from carelens.forecast.states import POPULATION_SCHEMA
 from carelens.published.figures_file import open_published
 
