@@ -33,7 +33,8 @@ def test_every_reason_episode_ceased_is_mapped_once():
 
 def test_categories_of_some_placements():
     episodes = pl.DataFrame({"placement_type": ["U1", "U2", "U6", "U4", "U5", "U6", "K2", "T4", "H5", "Q9"],
-                             "placement_provider": ["PR4", "PR1", "PR1", "PR4", "PR2", None, "PR1", "PR1", "PR4", "PR1"]})
+                             "placement_provider": ["PR4", "PR1", "PR1", "PR4", "PR2", None, "PR1", "PR1", "PR4",
+                                                    "PR1"]})
     got = placement_categories.categorise(episodes)
     assert got["category"].to_list() == ["kinship", "kinship", "foster_in_house", "foster_agency", "foster_agency",
                                          "foster_in_house", "residential", None, "supported_independent", "unknown"]

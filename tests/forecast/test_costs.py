@@ -74,3 +74,11 @@ costs:
 def test_a_file_that_is_not_yaml(tmp_path):
     with pytest.raises(ForecastInputError, match="a YAML file"):
         read_unit_costs(_write(tmp_path, "costs: [unclosed\n"))
+
+
+def test_the_documentation_lists_each_shipped_figure():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "forecast" / "inputs.md").read_text(encoding="utf-8")
+    for category, cost in default_unit_costs().costs.items():
+        assert f"| `{category}` | £{cost.weekly:,.0f} | {cost.year} |" in text

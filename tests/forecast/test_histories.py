@@ -189,3 +189,17 @@ def test_synthetic_store_is_read_quickly(small_store):
     began = time.perf_counter()
     care_histories(small_store, "890")
     assert time.perf_counter() - began < 2.0
+
+
+def test_a_period_whose_last_episode_says_care_continues():
+    from carelens.forecast.histories import EPISODES_SCHEMA, spells_from_episodes
+
+    episodes = pl.DataFrame([{"child_id": "A", "birth_date": D(2010, 1, 1), "period_id": "P",
+                              "start_date": D(2020, 1, 1), "end_date": D(2020, 2, 1), "placement_type": "R1", "placement_provider": "PR4",
+                              "reason_ceased": "X1", "period_start": D(2020, 1, 1), "period_reason": None}],
+                            schema=EPISODES_SCHEMA)
+    notes: list[str] = []
+    spells = spells_from_episodes(episodes, D(2021, 1, 1), notes)
+    assert spells.select("category", "end", "end_reason").row(0) == ("residential", D(2020, 2, 1), "other")
+    assert notes == ["1 period(s) of care whose last episode ended X1 (a new episode the same day) with no later "
+                     "episode: counted as leaving care (other)"]

@@ -156,6 +156,9 @@ def spells_from_episodes(episodes: pl.DataFrame, last_day: dt.date, notes: list[
     last_of_period = pl.col("spell") == pl.col("spell").max().over("child_id", "period_id")
     no_rec = spells.filter(last_of_period & pl.col("end").is_not_null() & pl.col("rec").is_null())
     _count(notes, no_rec.height, "period(s) of care ended with no reason recorded: counted as other")
+    continues = spells.filter(last_of_period & pl.col("end").is_not_null() & (pl.col("rec") == "X1"))
+    _count(notes, continues.height, "period(s) of care whose last episode ended X1 (a new episode the same day) "
+           "with no later episode: counted as leaving care (other)")
     spells = spells.with_columns(
         period_start=pl.min_horizontal("period_start", pl.col("start").min().over("child_id", "period_id")),
         end_reason=pl.when(pl.col("end").is_null()).then(None)
