@@ -195,7 +195,8 @@ def test_a_period_whose_last_episode_says_care_continues():
     from carelens.forecast.histories import EPISODES_SCHEMA, spells_from_episodes
 
     episodes = pl.DataFrame([{"child_id": "A", "birth_date": D(2010, 1, 1), "period_id": "P",
-                              "start_date": D(2020, 1, 1), "end_date": D(2020, 2, 1), "placement_type": "R1", "placement_provider": "PR4",
+                              "start_date": D(2020, 1, 1), "end_date": D(2020, 2, 1), "placement_type": "R1",
+                              "placement_provider": "PR4",
                               "reason_ceased": "X1", "period_start": D(2020, 1, 1), "period_reason": None}],
                             schema=EPISODES_SCHEMA)
     notes: list[str] = []
