@@ -38,6 +38,8 @@ LAYERS: dict[str, int] = {
     "charts": 3,
     # 4: what a council reads: the store's figures and the published ones put together
     "report": 4,
+    # the demand, cost and workforce forecast: reads the store, the figures (caseloads) and the published population
+    "forecast": 4,
     # 5: the web application (Django), over the report, the charts and the figures
     "web": 5,
     # 6: the demo, which runs the whole job on synthetic data (synth, returns, ingest, report) and serves the app

@@ -1,0 +1,106 @@
+"""The social workers a projected number of children in care needs, and the caseloads the service runs at now.
+
+**FTE** (full-time equivalent) counts staff by the hours they work: one full-time social worker is 1.0, two
+working half-time are 1.0 between them. A **target caseload** is children per FTE of case-holding social worker.
+
+:func:`fte_needed` turns children in care (any array: a projection's runs × days) into FTE:
+
+- ``in_post`` = children ÷ target caseload: the case-holding social workers who must be at work to hold every
+  child at the target;
+- ``agency`` = ``agency_share`` × ``in_post`` and ``employed`` = the rest: the share of those at work who are
+  agency workers (DfE's agency rate is the same ratio), which a budget prices differently;
+- ``establishment`` = ``in_post`` ÷ (1 − ``vacancy_rate``): the funded posts needed when that share of posts
+  stands empty, and ``vacant`` = ``establishment`` − ``in_post``.
+
+The vacancy rate here is the share of posts **nobody** fills. DfE's published vacancy rate counts a post
+covered by an agency worker as vacant; used here together with the agency share, it would count the same gap
+twice, so give the vacancy rate net of agency cover (or an agency share of 0 with DfE's rate).
+
+:func:`children_in_care_caseloads` gives the caseloads the children in care teams run at now, through the
+indicators API (G1 caseloads and G3 agency workers, by team, on one day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from carelens.indicators.api import Period, Selection, figures, latest_month_end
+from carelens.model.store import Store
+
+CHILDREN_IN_CARE_SERVICES = ("CHILDREN_IN_CARE",)
+"""The team services whose caseloads are the children in care's (``teams.service``)."""
+
+
+@dataclass(frozen=True)
+class FteNeeded:
+    """FTE of case-holding social workers, each of the shape of the children given."""
+
+    in_post: np.ndarray
+    employed: np.ndarray
+    agency: np.ndarray
+    establishment: np.ndarray
+    vacant: np.ndarray
+
+
+def fte_needed(children_in_care, target_caseload: float, vacancy_rate: float = 0.0,
+               agency_share: float = 0.0) -> FteNeeded:
+    """The social-worker FTE that ``children_in_care`` need at ``target_caseload`` children per FTE, with
+    ``vacancy_rate`` of funded posts empty and ``agency_share`` of those in post agency workers (fractions)."""
+    if not target_caseload > 0:
+        raise ValueError(f"target caseload {target_caseload!r}: expected children per FTE, more than 0")
+    if not 0 <= vacancy_rate < 1:
+        raise ValueError(f"vacancy rate {vacancy_rate!r}: expected a fraction from 0 to under 1 (e.g. 0.15)")
+    if not 0 <= agency_share <= 1:
+        raise ValueError(f"agency share {agency_share!r}: expected a fraction from 0 to 1 (e.g. 0.2)")
+    children = np.asarray(children_in_care, dtype=float)
+    in_post = children / target_caseload
+    agency = in_post * agency_share
+    establishment = in_post / (1 - vacancy_rate)
+    return FteNeeded(in_post, in_post - agency, agency, establishment, establishment - in_post)
+
+
+@dataclass(frozen=True)
+class Caseloads:
+    """The children in care teams' caseloads on ``as_at``: ``teams`` (team_id, name, case_holders, cases,
+    mean_caseload, social_workers, agency_workers) and, over all of them, the children per case-holding
+    social worker and the agency share (None when no worker holds a case / is in post)."""
+
+    as_at: dt.date
+    teams: pl.DataFrame
+    children_per_social_worker: float | None
+    agency_share: float | None
+
+
+def children_in_care_caseloads(store: Store, la_code: str | None = None, as_at: dt.date | None = None,
+                               services: tuple[str, ...] = CHILDREN_IN_CARE_SERVICES) -> Caseloads:
+    """The current caseloads of the authority's teams of ``services`` (by default its children in care
+    teams) on ``as_at`` (default: the latest complete month end), from the G indicators.
+
+    A team's cases are its case-holding social workers (G1's numerator) times their mean caseload (G1), so the
+    children per social worker over the teams is their cases over their case-holders, counted by head (the
+    catalogue counts workers, not FTE). Social workers in post and agency workers are G3's denominator and
+    numerator."""
+    la_code = store.authority(la_code)
+    as_at = as_at or latest_month_end(store, la_code)
+    day = Period.as_at(as_at)
+    got = figures(store, Selection(as_at=as_at, indicators=("G1", "G3"), breakdowns=("team",), authorities=la_code,
+                                   windows=(day,))).values
+    got = got.filter((pl.col("breakdown") == "team") & (pl.col("period_end") == as_at))
+    caseloads = got.filter(pl.col("indicator") == "G1").select(
+        team_id="group", case_holders="numerator", mean_caseload="value",
+        cases=(pl.col("value") * pl.col("numerator")).round(0).cast(pl.Int64))
+    agency = got.filter(pl.col("indicator") == "G3").select(team_id="group", social_workers="denominator",
+                                                            agency_workers="numerator")
+    teams = store.teams(la_code).filter(pl.col("service").is_in(services)).select("team_id", "name")
+    teams = (teams.join(caseloads, on="team_id", how="left").join(agency, on="team_id", how="left")
+             .with_columns(pl.col("case_holders", "cases", "social_workers", "agency_workers").fill_null(0))
+             .select("team_id", "name", "case_holders", "cases", "mean_caseload", "social_workers", "agency_workers")
+             .sort("team_id"))
+    holders, cases = teams["case_holders"].sum(), teams["cases"].sum()
+    in_post, agency_workers = teams["social_workers"].sum(), teams["agency_workers"].sum()
+    return Caseloads(as_at, teams, cases / holders if holders else None,
+                     agency_workers / in_post if in_post else None)
