@@ -206,17 +206,25 @@ def _pooled(events: np.ndarray, days: np.ndarray, prior_days: float) -> tuple[np
     # the whole care population: one rate per transition (the moves into each category, from wherever)
     top = rate_of(events.sum((0, 1, 2)), days.sum())
     # each category over all ages and durations, towards the top
-    n_c, d_c = events.sum((0, 2)), days.sum((0, 2))
-    by_category = (n_c + prior_days * top) / (d_c[..., None] + prior_days)
+    by_category = _shrunk(events.sum((0, 2)), days.sum((0, 2))[..., None], top, prior_days)
     # each age band × category over all durations, towards its category
-    n_bc, d_bc = events.sum(2), days.sum(2)
-    by_band = (n_bc + prior_days * by_category[None]) / (d_bc[..., None] + prior_days)
+    by_band = _shrunk(events.sum(2), days.sum(2)[..., None], by_category[None], prior_days)
     shape = events + prior_days * by_band[:, :, None, :]
     rate = np.broadcast_to(days[..., None] + prior_days, shape.shape).copy()
+    # with no pooling (prior_days 0) a state never seen has no rate to draw from: none
+    unseen = rate == 0
+    shape[unseen], rate[unseen] = 0.0, 1.0
     # a child cannot move to the category it is in
     own = np.arange(len(CATEGORIES))
     shape[:, own, :, own] = 0.0
     return shape, rate
+
+
+def _shrunk(events, days, parent, prior_days):
+    """(events + prior_days × parent) / (days + prior_days): the parent's rate where nothing was seen."""
+    parent = np.broadcast_to(parent, np.broadcast_shapes(np.shape(events), np.shape(parent)))
+    weight = days + prior_days
+    return np.divide(events + prior_days * parent, weight, out=parent.copy(), where=weight > 0)
 
 
 def _periods(spells: pl.DataFrame) -> pl.DataFrame:

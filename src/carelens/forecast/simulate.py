@@ -221,8 +221,8 @@ def _agents(rates: Rates, runs: int, days: int, changes, phase_days, year_starts
     band_of_age = np.array([next(i for i, (_, lo, hi) in enumerate(AGE_BANDS) if lo <= a <= hi)
                             for a in range(AGE_OUT)])
     year_days = [(y - start).days for y in year_starts]
-    cuts = sorted({0.0, float(days + 1), *(d for d in phase_days if 0 < d < days + 1),
-                   *(d for d in year_days if 0 < d < days + 1)})
+    # children entering after the last day counted are not needed
+    cuts = sorted({0.0, float(days), *(d for d in phase_days if 0 < d < days), *(d for d in year_days if 0 < d < days)})
     e_run, e_t, e_age = [], [], []
     entries = np.zeros((runs, n_years), dtype=np.int64)
     for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
@@ -267,7 +267,8 @@ def _run(a: _Agents, hazards, totals, cumulative, phase_days, days, runs, year_d
     day it is in it and -1 from the day it is not."""
     n_cat, n_dur, n_band, n_trans = len(CATEGORIES), len(DURATIONS), len(BANDS), len(TRANSITIONS)
     cells = n_band * n_cat * n_dur
-    horizon = float(days + 1)  # the day after the last day counted
+    # the last day counted: a child counts on it when it has not left by it, so nothing after it matters
+    horizon = float(days)
     duration_edges = np.array(DURATION_FIRST_DAYS, dtype=float)
     next_phase_day = np.append(phase_days[1:], np.inf)
     totals = totals.reshape(-1)
@@ -309,7 +310,7 @@ def _run(a: _Agents, hazards, totals, cumulative, phase_days, days, runs, year_d
         transition = np.minimum((u[:, None] >= cumulative[at[chosen]]).sum(1), n_trans - 1)
         moves = transition < n_cat
         moved, left = chosen[moves], chosen[~moves]
-        aged_out = np.flatnonzero(~event & (t_next == age_out) & (t_next < horizon))
+        aged_out = np.flatnonzero(~event & (t_next == age_out))
         gone = np.concatenate([left, aged_out])
         exit_run += [run[gone]]
         exit_kind += [transition[~moves] - n_cat, np.full(len(aged_out), EXITS.index("eighteen"))]
