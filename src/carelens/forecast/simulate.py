@@ -46,6 +46,7 @@ YEAR_DAYS = 365.25
 QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
 """The median and the 50%, 80% and 95% intervals' ends."""
 MAX_STEPS = 100_000
+RUNS_AT_ONCE = 100
 INTERVALS = {50: (0.25, 0.75), 80: (0.1, 0.9), 95: (0.025, 0.975)}
 
 
@@ -68,7 +69,8 @@ class RateChange:
 class Projection:
     """``runs`` simulated futures from ``start`` (day 0) to ``start + days``: children in care on each day of each
     run by age band (runs, band, day) and by category (runs, category, day); entries (runs, year) and exits
-    (runs, exit, year) in each projection year (year 0 = the first 365 or 366 days after ``start``)."""
+    (runs, exit, year) in each projection year (year 0: the days after ``start`` up to its first anniversary;
+    ``year_starts`` their first days' eves)."""
 
     start: dt.date
     days: int
@@ -136,7 +138,11 @@ def years_after(day: dt.date, years: int) -> dt.date:
 
 def project(rates: Rates, years: float = 5, runs: int = 1000, seed: int = 0, changes: tuple[RateChange, ...] = (),
             parameter_uncertainty: bool = True, days: int | None = None) -> Projection:
-    """``runs`` futures of the children in care from ``rates.as_at``, for ``years`` (or ``days``)."""
+    """``runs`` futures of the children in care from ``rates.as_at``, for ``years`` (or ``days``).
+
+    The runs are simulated :data:`RUNS_AT_ONCE` at a time: each batch's arrays are small enough to be reused
+    from one batch to the next (fresh memory is the slowest thing a NumPy program touches), and the biggest
+    arrays are the results."""
     if runs < 1:
         raise ValueError(f"runs {runs!r}: expected 1 or more")
     start = rates.as_at
@@ -151,20 +157,28 @@ def project(rates: Rates, years: float = 5, runs: int = 1000, seed: int = 0, cha
                            key=lambda c: c.start))
     phase_days = np.array([0.0] + [max((c.start - start).days, 0) for c in changes])
     hazards = _hazards(rates, runs, changes, parameter_uncertainty, rng)  # phase, run, cell, transition
-    totals = hazards.sum(-1)
-    cumulative = np.cumsum(hazards, -1)
     year_starts = tuple(years_after(start, y) for y in range(int(np.ceil(days / 365)) + 2)
-                        if years_after(start, y) <= start + dt.timedelta(days=days + 1))
-    year_days = np.array([(y - start).days for y in year_starts] + [np.inf])
-    agents, entries = _agents(rates, runs, days, changes, phase_days, year_starts, parameter_uncertainty, rng)
+                        if years_after(start, y) < start + dt.timedelta(days=days))
+    year_days = np.array([(y - start).days for y in year_starts], dtype=float)
     n_years = len(year_starts)
-    by_band, by_category, exits = _run(agents, hazards, totals, cumulative, phase_days, days, runs, year_days,
-                                       n_years, rng)
-    return Projection(start, days, runs, seed, by_band, by_category, entries[:, :n_years], exits, year_starts,
-                      changes)
+    per_run, yearly = _entry_rates(rates, runs, n_years, parameter_uncertainty, rng)
+    census = _census(rates)
+    by_band = np.empty((runs, len(BANDS), days + 1), dtype=np.int32)
+    by_category = np.empty((runs, len(CATEGORIES), days + 1), dtype=np.int32)
+    entries = np.zeros((runs, n_years), dtype=np.int64)
+    exits = np.zeros((runs, len(EXITS), n_years), dtype=np.int64)
+    for lo in range(0, runs, RUNS_AT_ONCE):
+        hi = min(lo + RUNS_AT_ONCE, runs)
+        agents = _agents(rates, census, per_run[lo:hi], yearly[lo:hi], days, changes, phase_days, year_days,
+                         entries[lo:hi], rng)
+        _run(agents, hazards[:, lo:hi], phase_days, days, year_days, rng, by_band[lo:hi], by_category[lo:hi],
+             exits[lo:hi])
+    return Projection(start, days, runs, seed, by_band, by_category, entries, exits, year_starts, changes)
 
 
 def _hazards(rates: Rates, runs: int, changes, parameter_uncertainty: bool, rng) -> np.ndarray:
+    """Each run's rates (drawn from their posteriors, or their means), in each phase: (phase, run, cell,
+    transition)."""
     shape, rate = rates.shape, rates.rate
     if parameter_uncertainty:
         drawn = rng.gamma(np.broadcast_to(shape, (runs, *shape.shape)), 1.0 / rate)
@@ -179,178 +193,225 @@ def _hazards(rates: Rates, runs: int, changes, parameter_uncertainty: bool, rng)
     return np.stack(phases).reshape(len(phases), runs, cells, len(TRANSITIONS))
 
 
-@dataclass
-class _Agents:
-    run: np.ndarray  # int32
-    t: np.ndarray  # the day (continuous) the child's current state began
-    age_edges: np.ndarray  # days of the birthdays 1, 5, 10, 16 and 18, (n, 5)
-    period_start: np.ndarray  # the day the period of care began (≤ 0 for the children in care at the start)
-    category: np.ndarray  # int8
-
-
-def _birthday_days(birth: pl.Series, start: dt.date) -> np.ndarray:
-    frame = pl.DataFrame({"b": birth})
-    cols = [(pl.col("b").dt.offset_by(f"{age}y") - pl.lit(start)).dt.total_days().alias(str(age))
-            for age in (*BAND_FIRST_AGES, AGE_OUT)]
-    return frame.select(cols).to_numpy().astype(float)
-
-
-def _agents(rates: Rates, runs: int, days: int, changes, phase_days, year_starts, parameter_uncertainty, rng):
-    start = rates.as_at
-    census = rates.in_care
-    n0 = census.height
-    cat_index = {c: i for i, c in enumerate(CATEGORIES)}
-    c_edges = _birthday_days(census["birth_date"], start)
-    c_period = np.asarray((census.select((pl.col("period_start") - pl.lit(start)).dt.total_days())
-                           .to_series().to_numpy()), dtype=float) if n0 else np.zeros(0)
-    c_cat = np.array([cat_index[c] for c in census["category"]], dtype=np.int8)
-    run0 = np.repeat(np.arange(runs, dtype=np.int32), n0)
-    # entrants: segments of the horizon (projection years, cut where a change starts), by single year of age
-    base = rates.entry_per_day()
+def _entry_rates(rates: Rates, runs: int, n_years: int, parameter_uncertainty: bool, rng):
+    """Each run's entry rate per child per day by band (runs, band), and its multiplier of each year's (runs,
+    year): a gamma with mean 1 and squared coefficient of variation the entry dispersion."""
     if parameter_uncertainty:
         per_run = rng.gamma(np.broadcast_to(rates.entries, (runs, len(BANDS))), 1.0) / np.where(
             rates.population_days > 0, rates.population_days, 1.0)
     else:
-        per_run = np.broadcast_to(base, (runs, len(BANDS)))
-    n_years = len(year_starts) + 1
+        per_run = np.broadcast_to(rates.entry_per_day(), (runs, len(BANDS)))
     if rates.entry_dispersion > 0:
         k = 1.0 / rates.entry_dispersion
         yearly = rng.gamma(k, 1.0 / k, size=(runs, n_years))
     else:
         yearly = np.ones((runs, n_years))
-    band_of_age = np.array([next(i for i, (_, lo, hi) in enumerate(AGE_BANDS) if lo <= a <= hi)
-                            for a in range(AGE_OUT)])
-    year_days = [(y - start).days for y in year_starts]
+    return per_run, yearly
+
+
+@dataclass
+class _Agents:
+    run: np.ndarray  # the run, within the batch
+    t: np.ndarray  # the day (continuous) the child's current state began
+    age_edges: np.ndarray  # days of the birthdays 1, 5, 10, 16 and 18, (n, 5)
+    period_start: np.ndarray  # the day the period of care began (≤ 0 for the children in care at the start)
+    category: np.ndarray
+
+
+def _census(rates: Rates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The children in care on the first day: their birthdays' days (n, 5), period start days and categories."""
+    census, start = rates.in_care, rates.as_at
+    if census.is_empty():
+        return np.zeros((0, 5)), np.zeros(0), np.zeros(0, dtype=np.int64)
+    days = census.select(
+        *((pl.col("birth_date").dt.offset_by(f"{age}y") - pl.lit(start)).dt.total_days().alias(f"b{age}")
+          for age in (*BAND_FIRST_AGES, AGE_OUT)),
+        period=(pl.col("period_start") - pl.lit(start)).dt.total_days(),
+        category=pl.col("category").replace_strict({c: i for i, c in enumerate(CATEGORIES)}, return_dtype=pl.Int64))
+    edges = days.select(pl.exclude("period", "category")).to_numpy().astype(float)
+    return edges, days["period"].to_numpy().astype(float), days["category"].to_numpy()
+
+
+BAND_OF_AGE = np.array([next(i for i, (_, lo, hi) in enumerate(AGE_BANDS) if lo <= a <= hi) for a in range(AGE_OUT)])
+
+
+def _agents(rates: Rates, census, per_run, yearly, days, changes, phase_days, year_days, entries, rng) -> _Agents:
+    """A batch's children: those in care on the first day, in every run, and each run's entrants — by segment of
+    the horizon (projection years, cut where a change starts) and single year of age, a Poisson number arriving
+    on uniformly random days (``entries`` is filled in)."""
+    runs = len(per_run)
+    c_edges, c_period, c_cat = census
+    n0 = len(c_period)
+    start = rates.as_at
     # children entering after the last day counted are not needed
     cuts = sorted({0.0, float(days), *(d for d in phase_days if 0 < d < days), *(d for d in year_days if 0 < d < days)})
     e_run, e_t, e_age = [], [], []
-    entries = np.zeros((runs, n_years), dtype=np.int64)
+    ages = np.arange(AGE_OUT)
+    populations = {year: population_on(rates.population, year) for year in
+                   range(start.year, (start + dt.timedelta(days=days)).year + 1)}
     for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
         year = int(np.searchsorted(year_days, lo, side="right") - 1)
         phase = int(np.searchsorted(phase_days, lo, side="right") - 1)
         factor = np.ones(len(BANDS))
         for change in changes[:phase]:
             factor = factor * change.entry
-        mid = start + dt.timedelta(days=(lo + hi) / 2)
-        people = population_on(rates.population, mid.year)  # by age
-        mean = (per_run[:, band_of_age] * factor[band_of_age] * people[None, :] * (hi - lo)
+        people = populations[(start + dt.timedelta(days=(lo + hi) / 2)).year]  # by age
+        mean = (per_run[:, BAND_OF_AGE] * factor[BAND_OF_AGE] * people[None, :] * (hi - lo)
                 * yearly[:, year, None])  # runs, age
         n = rng.poisson(mean)
         entries[:, year] += n.sum(1)
         flat = n.reshape(-1)
-        e_run.append(np.repeat(np.repeat(np.arange(runs, dtype=np.int32), AGE_OUT), flat))
-        e_age.append(np.repeat(np.tile(np.arange(AGE_OUT), runs), flat))
+        e_run.append(np.repeat(np.repeat(np.arange(runs), AGE_OUT), flat))
+        e_age.append(np.repeat(np.tile(ages, runs), flat))
         e_t.append(lo + rng.random(int(flat.sum())) * (hi - lo))
     e_run, e_t, e_age = np.concatenate(e_run), np.concatenate(e_t), np.concatenate(e_age)
     # an entrant of age a was born between a and a + 1 years before it entered
     e_birth = e_t - (e_age + rng.random(len(e_t))) * YEAR_DAYS
     e_edges = e_birth[:, None] + np.array([*BAND_FIRST_AGES, AGE_OUT])[None, :] * YEAR_DAYS
-    shares = np.cumsum(rates.entry_category, 1)[band_of_age[e_age]]
-    e_cat = (rng.random(len(e_t))[:, None] > shares[:, :-1]).sum(1).astype(np.int8)
-    agents = _Agents(
-        run=np.concatenate([run0, e_run]),
+    # the category it enters in, by its band's shares: the first whose cumulative share passes a uniform draw
+    band = BAND_OF_AGE[e_age]
+    shares = np.cumsum(rates.entry_category, 1)
+    n_cat = len(CATEGORIES)
+    table = (np.arange(len(BANDS))[:, None] + shares / shares[:, -1:]).reshape(-1)
+    table[n_cat - 1::n_cat] = np.arange(1, len(BANDS) + 1)
+    e_cat = np.minimum(np.searchsorted(table, band + rng.random(len(e_t)), side="right") - band * n_cat, n_cat - 1)
+    return _Agents(
+        run=np.concatenate([np.repeat(np.arange(runs), n0), e_run]),
         t=np.concatenate([np.zeros(n0 * runs), e_t]),
         age_edges=np.concatenate([np.tile(c_edges, (runs, 1)), e_edges]),
         period_start=np.concatenate([np.tile(c_period, runs), e_t]),
         category=np.concatenate([np.tile(c_cat, runs), e_cat]),
     )
-    return agents, entries
 
 
-def _run(a: _Agents, hazards, totals, cumulative, phase_days, days, runs, year_days, n_years, rng):
+def _run(a: _Agents, hazards, phase_days, days, year_days, rng, by_band, by_category, exits) -> None:
     """Every child of every run, event by event to the horizon: children in care on each day by age band and by
     category, and the exits of each kind in each projection year.
 
-    Each child's band, time-in-care band and phase (which scenario changes are in force) are kept and moved on
-    only when the child reaches the next one, so a step costs a few passes over the children still in care.
-    What the daily counts need is recorded only when it changes: a child counts +1 in a band (category) from the
-    day it is in it and -1 from the day it is not."""
+    A child's whole state — phase (which scenario changes are in force), run, age band, category and time-in-care
+    band — is one index into the rates (``at``), moved on by a fixed step when one part changes, so a step costs
+    a few passes over the children still in care; what changes seldom (the next birthday, the next time-in-care
+    band) is kept by child and looked up only for the children who reach it. What the daily counts need is
+    recorded only when it changes: a child counts +1 in a band (category) from the day it is in it and -1 from
+    the day it is not."""
     n_cat, n_dur, n_band, n_trans = len(CATEGORIES), len(DURATIONS), len(BANDS), len(TRANSITIONS)
     cells = n_band * n_cat * n_dur
+    phased = len(phase_days) > 1
     # the last day counted: a child counts on it when it has not left by it, so nothing after it matters
     horizon = float(days)
     duration_edges = np.array(DURATION_FIRST_DAYS, dtype=float)
     next_phase_day = np.append(phase_days[1:], np.inf)
-    totals = totals.reshape(-1)
-    cumulative = cumulative.reshape(-1, n_trans)
-    run, t, cat = a.run.astype(np.int64), a.t, a.category.astype(np.int64)
-    band = (t[:, None] >= a.age_edges[:, :4]).sum(1)
-    duration_days = a.period_start[:, None] + duration_edges[None, :]
+    runs = hazards.shape[1]
+    totals = hazards.sum(-1).reshape(-1)
+    # which event, by one binary search: each state's cumulative shares of its total rate, offset by the state's
+    # index, in one increasing array; a uniform draw plus the index falls in the event's slot
+    shares = np.cumsum(hazards, -1).reshape(-1, n_trans)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = shares / totals[:, None]
+    shares[totals == 0] = 1.0
+    choice = (np.arange(len(totals))[:, None] + shares).reshape(-1)
+    choice[n_trans - 1::n_trans] = np.arange(1, len(totals) + 1)
+    edges, pstart = a.age_edges, a.period_start
+    t = a.t
+    run, cat = a.run.astype(np.int64), a.category.astype(np.int64)
+    band = (t[:, None] >= edges[:, :4]).sum(1)
+    duration_days = pstart[:, None] + duration_edges[None, :]
     duration = (t[:, None] >= duration_days).sum(1)
     phase = np.searchsorted(phase_days, t, side="right") - 1
-    next_birthday = np.take_along_axis(a.age_edges, band[:, None], 1)[:, 0]
-    age_out = a.age_edges[:, 4].copy()
+    next_birthday = np.take_along_axis(edges, band[:, None], 1)[:, 0]
     next_duration = np.where(duration < n_dur - 1, np.take_along_axis(
         duration_days, np.minimum(duration, n_dur - 2)[:, None], 1)[:, 0], np.inf)
-    pstart = a.period_start
-    # each child's age edges are needed again only for its next birthday: keep them by child, and a child's id
+    del duration_days
+    age_out = edges[:, 4]
+    at = (phase * runs + run) * cells + (band * n_cat + cat) * n_dur + duration
     ids = np.arange(len(t))
-    edges = a.age_edges
+    nxt = np.minimum(next_birthday, next_duration)
     first_day = np.ceil(t).astype(np.int64)
-    band_marks = [((run * n_band + band), first_day, 1)]
-    cat_marks = [((run * n_cat + cat), first_day, 1)]
+    band_marks = [(run * n_band + band, first_day, 1)]
+    cat_marks = [(run * n_cat + cat, first_day, 1)]
+    del run, cat, band, duration, phase
     exit_run, exit_kind, exit_day = [], [], []
+    eighteen = EXITS.index("eighteen")
+
+    def band_series(at):
+        return (at // (n_cat * n_dur)) % (runs * n_band)
+
+    def cat_series(at):
+        return ((at // cells) % runs) * n_cat + (at // n_dur) % n_cat
+
     steps = 0
     while len(t):
         steps += 1
         if steps > MAX_STEPS:  # every step moves every child on to its next event or boundary: this cannot happen
             raise RuntimeError(f"the simulation took more than {MAX_STEPS} steps: a child is not moving on")
-        boundary = np.minimum(np.minimum(next_birthday, next_duration), np.minimum(next_phase_day[phase], horizon))
-        at = (phase * runs + run) * cells + (band * n_cat + cat) * n_dur + duration
+        boundary = np.minimum(nxt, horizon)
+        if phased:
+            boundary = np.minimum(boundary, next_phase_day[at // (runs * cells)])
         total = totals[at]
-        wait = rng.standard_exponential(len(t))
         with np.errstate(divide="ignore"):
-            t_event = t + wait / total  # a state no one leaves (rate 0) waits forever
+            t_event = t + rng.standard_exponential(len(t)) / total  # a state no one leaves (rate 0) waits forever
         event = t_event < boundary
         t_next = np.where(event, t_event, boundary)
-        day = np.ceil(t_next).astype(np.int64)
         # which event: in proportion to the rates
         chosen = np.flatnonzero(event)
-        u = rng.random(len(chosen)) * total[chosen]
-        transition = np.minimum((u[:, None] >= cumulative[at[chosen]]).sum(1), n_trans - 1)
+        at_chosen = at[chosen]
+        transition = np.minimum(np.searchsorted(choice, at_chosen + rng.random(len(chosen)), side="right")
+                                - at_chosen * n_trans, n_trans - 1)
         moves = transition < n_cat
         moved, left = chosen[moves], chosen[~moves]
-        aged_out = np.flatnonzero(~event & (t_next == age_out))
+        # boundaries reached: the 18th birthday (out of care), another birthday (a new band), a time-in-care band,
+        # a scenario's change
+        hits = np.flatnonzero(~event)
+        hit_ids, hit_t = ids[hits], t_next[hits]
+        out = age_out[hit_ids] == hit_t
+        aged_out = hits[out]
         gone = np.concatenate([left, aged_out])
-        exit_run += [run[gone]]
-        exit_kind += [transition[~moves] - n_cat, np.full(len(aged_out), EXITS.index("eighteen"))]
-        exit_day += [t_next[gone]]
-        band_marks.append((run[gone] * n_band + band[gone], day[gone], -1))
-        cat_marks.append((run[gone] * n_cat + cat[gone], day[gone], -1))
-        cat_marks.append((run[moved] * n_cat + cat[moved], day[moved], -1))
-        cat[moved] = transition[moves]
-        cat_marks.append((run[moved] * n_cat + cat[moved], day[moved], 1))
-        # boundaries reached: a birthday (a new band), a time-in-care band, a scenario's change
-        birthday = np.flatnonzero(~event & (t_next == next_birthday) & (t_next < age_out))
-        band_marks.append((run[birthday] * n_band + band[birthday], day[birthday], -1))
-        band[birthday] += 1
-        band_marks.append((run[birthday] * n_band + band[birthday], day[birthday], 1))
-        next_birthday[birthday] = edges[ids[birthday], band[birthday]]
-        longer = np.flatnonzero(~event & (t_next == next_duration))
-        duration[longer] += 1
-        next_duration[longer] = np.where(duration[longer] < n_dur - 1, pstart[ids[longer]] + duration_edges[
-            np.minimum(duration[longer], n_dur - 2)], np.inf)
-        phase += ~event & (t_next == next_phase_day[phase])
+        gone_day = np.ceil(t_next[gone]).astype(np.int64)
+        exit_run.append((at[gone] // cells) % runs)
+        exit_kind += [transition[~moves] - n_cat, np.full(len(aged_out), eighteen)]
+        exit_day.append(t_next[gone])
+        band_marks.append((band_series(at[gone]), gone_day, -1))
+        cat_marks.append((cat_series(at[gone]), gone_day, -1))
+        moved_day = np.ceil(t_next[moved]).astype(np.int64)
+        cat_marks.append((cat_series(at[moved]), moved_day, -1))
+        at[moved] += (transition[moves] - (at[moved] // n_dur) % n_cat) * n_dur
+        cat_marks.append((cat_series(at[moved]), moved_day, 1))
+        birthday = ~out & (next_birthday[hit_ids] == hit_t)
+        b_rows, b_ids = hits[birthday], hit_ids[birthday]
+        b_day = np.ceil(hit_t[birthday]).astype(np.int64)
+        band_marks.append((band_series(at[b_rows]), b_day, -1))
+        at[b_rows] += n_cat * n_dur
+        band_marks.append((band_series(at[b_rows]), b_day, 1))
+        next_birthday[b_ids] = edges[b_ids, (at[b_rows] // (n_cat * n_dur)) % n_band]
+        longer = next_duration[hit_ids] == hit_t
+        l_rows, l_ids = hits[longer], hit_ids[longer]
+        at[l_rows] += 1
+        now = at[l_rows] % n_dur
+        next_duration[l_ids] = np.where(now < n_dur - 1, pstart[l_ids] + duration_edges[np.minimum(now, n_dur - 2)],
+                                        np.inf)
+        if phased:
+            moved_on = next_phase_day[at[hits] // (runs * cells)] == hit_t
+            at[hits[moved_on]] += runs * cells
+        nxt[hits] = np.minimum(next_birthday[hit_ids], next_duration[hit_ids])
         stay = t_next < horizon
         stay[gone] = False
         keep = np.flatnonzero(stay)
-        run, t, cat, band, duration, phase = run[keep], t_next[keep], cat[keep], band[keep], duration[keep], phase[keep]
-        next_birthday, next_duration, age_out, ids = next_birthday[keep], next_duration[keep], age_out[keep], ids[keep]
-    by_band = _daily_counts(band_marks, runs * n_band, days).reshape(runs, n_band, days + 1)
-    by_category = _daily_counts(cat_marks, runs * n_cat, days).reshape(runs, n_cat, days + 1)
-    exits = np.zeros((runs, len(EXITS), n_years), dtype=np.int64)
+        t, at, ids, nxt = t_next[keep], at[keep], ids[keep], nxt[keep]
+    _daily_counts(band_marks, runs * n_band, days, by_band.reshape(-1, days + 1))
+    _daily_counts(cat_marks, runs * n_cat, days, by_category.reshape(-1, days + 1))
     er, ek, ed = np.concatenate(exit_run), np.concatenate(exit_kind), np.concatenate(exit_day)
-    ey = np.minimum(np.searchsorted(year_days, ed, side="right") - 1, n_years - 1)
+    # year k holds the days after its start up to and including the next year's start
+    ey = np.clip(np.searchsorted(year_days, ed, side="left") - 1, 0, exits.shape[2] - 1)
     np.add.at(exits, (er, ek, ey), 1)
-    return by_band, by_category, exits
 
 
-def _daily_counts(marks, series: int, days: int) -> np.ndarray:
+def _daily_counts(marks, series: int, days: int, out: np.ndarray) -> None:
     """Children on each day of each series (run × group) from the marks (series, first day, +1 or -1): from a +1
     on a day a child counts on it and after; from a -1, no longer."""
     slots = days + 2  # days 0..days, and one for whatever happens after the horizon
-    diff = np.zeros(series * slots, dtype=np.int64)
-    for sign in (1, -1):
-        index = np.concatenate([s * slots + np.minimum(d, days + 1) for s, d, g in marks if g == sign])
-        diff += sign * np.bincount(index, minlength=series * slots)
-    return np.cumsum(diff.reshape(series, slots), axis=1, dtype=np.int32)[:, : days + 1]
+    size = series * slots
+    # the +1 marks count in the first half, the -1 marks in the second: one pass of counting
+    index = np.concatenate([s * slots + np.minimum(d, days + 1) + (0 if g == 1 else size) for s, d, g in marks])
+    counted = np.bincount(index, minlength=2 * size)
+    diff = counted[:size] - counted[size:]
+    out[:] = np.cumsum(diff.reshape(series, slots), axis=1)[:, : days + 1]
