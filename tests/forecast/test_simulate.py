@@ -182,3 +182,22 @@ def test_intervals_cover_about_their_share_of_outcomes_when_the_model_is_right()
     assert 0.35 <= inside[50] / trials <= 0.68, inside
     assert 0.68 <= inside[80] / trials <= 0.93, inside
     assert 0.87 <= inside[95] / trials <= 1.0, inside
+
+
+def test_alias_tables_draw_each_event_in_proportion_to_its_rate():
+    from carelens.forecast.simulate import _alias_tables
+
+    rng = np.random.default_rng(0)
+    hazards = rng.gamma(0.3, 1.0, (500, len(TRANSITIONS)))
+    hazards[:, 3] = 0.0  # an event that cannot happen
+    hazards[7] = 0.0  # a state no one leaves (never asked)
+    totals = hazards.sum(1)
+    keep, alias = _alias_tables(hazards, totals)
+    keep, alias = keep.reshape(hazards.shape), alias.reshape(hazards.shape)
+    k = len(TRANSITIONS)
+    # the probability of event j: its own column kept, plus every column that gives way to it
+    implied = keep / k
+    for i in range(hazards.shape[0]):
+        np.add.at(implied[i], alias[i], (1 - keep[i]) / k)
+    seen = totals > 0
+    np.testing.assert_allclose(implied[seen], (hazards / np.where(seen, totals, 1)[:, None])[seen], atol=1e-12)

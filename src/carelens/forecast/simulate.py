@@ -303,14 +303,7 @@ def _run(a: _Agents, hazards, phase_days, days, year_days, rng, by_band, by_cate
     next_phase_day = np.append(phase_days[1:], np.inf)
     runs = hazards.shape[1]
     totals = hazards.sum(-1).reshape(-1)
-    # which event, by one binary search: each state's cumulative shares of its total rate, offset by the state's
-    # index, in one increasing array; a uniform draw plus the index falls in the event's slot
-    shares = np.cumsum(hazards, -1).reshape(-1, n_trans)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shares = shares / totals[:, None]
-    shares[totals == 0] = 1.0
-    choice = (np.arange(len(totals))[:, None] + shares).reshape(-1)
-    choice[n_trans - 1::n_trans] = np.arange(1, len(totals) + 1)
+    keep_prob, alias = _alias_tables(hazards.reshape(-1, n_trans), totals)
     edges, pstart = a.age_edges, a.period_start
     t = a.t
     run, cat = a.run.astype(np.int64), a.category.astype(np.int64)
@@ -354,9 +347,11 @@ def _run(a: _Agents, hazards, phase_days, days, year_days, rng, by_band, by_cate
         t_next = np.where(event, t_event, boundary)
         # which event: in proportion to the rates
         chosen = np.flatnonzero(event)
-        at_chosen = at[chosen]
-        transition = np.minimum(np.searchsorted(choice, at_chosen + rng.random(len(chosen)), side="right")
-                                - at_chosen * n_trans, n_trans - 1)
+        # which event, by the alias method: a column drawn uniformly, kept or swapped for its alias
+        draw = rng.random(len(chosen)) * n_trans
+        column = np.minimum(draw.astype(np.int64), n_trans - 1)
+        slot = at[chosen] * n_trans + column
+        transition = np.where(draw - column < keep_prob[slot], column, alias[slot])
         moves = transition < n_cat
         moved, left = chosen[moves], chosen[~moves]
         # boundaries reached: the 18th birthday (out of care), another birthday (a new band), a time-in-care band,
@@ -403,6 +398,30 @@ def _run(a: _Agents, hazards, phase_days, days, year_days, rng, by_band, by_cate
     # year k holds the days after its start up to and including the next year's start
     ey = np.clip(np.searchsorted(year_days, ed, side="left") - 1, 0, exits.shape[2] - 1)
     np.add.at(exits, (er, ek, ey), 1)
+
+
+def _alias_tables(hazards: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Walker's alias tables of each state's events (rows of ``hazards``), built for all states at once: column j
+    of a row is kept with probability ``keep[j]`` and is otherwise its ``alias[j]``, so drawing a column uniformly
+    and then keeping or swapping it draws each event in proportion to its rate. Each pass pairs every row's
+    smallest remaining column (at most the mean) with its largest (at least the mean), which gives up the rest."""
+    rows, k = hazards.shape
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(totals[:, None] > 0, hazards * k / totals[:, None], 1.0)
+    keep = np.ones((rows, k))
+    alias = np.tile(np.arange(k), (rows, 1))
+    open_ = np.ones((rows, k), dtype=bool)
+    every = np.arange(rows)
+    for _ in range(k - 1):
+        small = np.where(open_, scaled, np.inf).argmin(1)
+        large = np.where(open_, scaled, -np.inf)
+        large[every, small] = -np.inf
+        large = large.argmax(1)
+        keep[every, small] = scaled[every, small]
+        alias[every, small] = large
+        scaled[every, large] -= 1.0 - scaled[every, small]
+        open_[every, small] = False
+    return np.minimum(keep, 1.0).reshape(-1), alias.reshape(-1)
 
 
 def _daily_counts(marks, series: int, days: int, out: np.ndarray) -> None:
