@@ -27,6 +27,23 @@ def test_the_overview_says_what_changed_this_month_as_the_report_does(client_as,
     assert 'href="/areas/cp_plans/"' in html
 
 
+def test_the_overview_opens_with_the_continuum_of_need_today(client_as, app_store):
+    from carelens.web.dashboards import content
+    from carelens.web.dashboards.views import CONTINUUM_TABLE
+
+    html = client_as("analyst").get("/").content.decode()
+    assert "The continuum of need today" in html
+    with Store(app_store, read_only=True) as store:
+        built = content.build_document(store, "890", "internal")
+    table = next(t for s in built.report.sections for t in s.tables() if t.key == CONTINUUM_TABLE)
+    assert table.caption in html
+    # every level of need and its count, as the report's table has them
+    for row in range(len(table.rows)):
+        for column in range(len(table.columns)):
+            assert table.cell_text(row, column) in html
+    assert html.index("The continuum of need today") < html.index(built.report.summary.title)
+
+
 def test_a_councillor_sees_the_published_figures(client_as):
     html = client_as("councillor").get("/").content.decode()
     assert "counts below 5 are not shown" in html

@@ -57,6 +57,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
             Measure("A1a"),
             Measure("A1b"),
             Measure("H1", "episodes"),
+            # §5.2's early help: how many start, and how the front door and early help pass families between them
+            Measure("H1a", "episodes"),
+            Measure("H1c", "episodes"),
+            Measure("H1e", "episodes"),
         ),
         breakdowns=(Breakdown("A1", "level", "as_at", "Open cases by level of need", "Level of need"),),
         representation=(("A2", "Open cases"), ("A2a", "Early help"), ("A2b", "Children in need"),

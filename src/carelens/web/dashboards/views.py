@@ -46,8 +46,22 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _overview(request: HttpRequest) -> HttpResponse:
     report = content.document(_audience(request)).report
     return render(request, "dashboards/overview.html", {
-        "report": report, "summary": report.summary, "areas": report.sections,
+        "report": report, "summary": report.summary, "areas": report.sections, "continuum": _continuum(report),
         "suppressed": _audience(request) == "published"})
+
+
+CONTINUUM_TABLE = "A1-level"
+"""The report's table of open cases by level of need (section 1): the continuum of need the overview opens with."""
+
+
+def _continuum(report):
+    """The section and its table of open cases by level of need, as the report (and the audience) has it; None
+    when the store has none to show."""
+    for section in report.sections:
+        for table in section.tables():
+            if table.key == CONTINUUM_TABLE:
+                return {"section": section, "table": table}
+    return None
 
 
 @dashboards_only
