@@ -85,11 +85,12 @@ def test_children_enter_care_at_the_entry_rate_per_resident_child():
     # 16 × 1,000 × 2e-5 = 0.32 a day, 116.8 a year
     per_child_day = 2e-5
     p = project(rates(entry_per_day=[per_child_day] * 4 + [0], children_per_age=1000, entry_category="kinship"),
-                days=365, runs=300, seed=2, parameter_uncertainty=False)
+                days=365, runs=1000, seed=2, parameter_uncertainty=False)
     expected = 16 * 1000 * per_child_day * 365
     entries = p.entries[:, 0]
-    assert abs(entries.mean() - expected) < 4 * np.sqrt(expected / 300)
-    assert entries.var() == pytest.approx(expected, rel=0.25)  # Poisson: variance = mean
+    assert abs(entries.mean() - expected) < 4 * np.sqrt(expected / 1000)
+    # Poisson: variance = mean (the variance of 1,000 runs' variance is about 4.5% of it: 4 standard errors)
+    assert entries.var() == pytest.approx(expected, rel=0.18)
     # nobody leaves: the last day holds every entrant, all in the category they entered in
     assert (p.total()[:, -1] == entries).all()
     assert (p.by_category[:, C["kinship"], -1] == entries).all()
@@ -201,3 +202,36 @@ def test_alias_tables_draw_each_event_in_proportion_to_its_rate():
         np.add.at(implied[i], alias[i], (1 - keep[i]) / k)
     seen = totals > 0
     np.testing.assert_allclose(implied[seen], (hazards / np.where(seen, totals, 1)[:, None])[seen], atol=1e-12)
+
+
+def _busy_rates() -> Rates:
+    per_day = np.full(SHAPE, 1 / 900)
+    children = [(f"c{i}", D(2010, 1, 1) + dt.timedelta(days=41 * i), D(2024, 1, 1) + dt.timedelta(days=5 * i),
+                 CATEGORIES[i % 8]) for i in range(120)]
+    return rates(per_day, children, entry_per_day=[2e-5] * 5, children_per_age=900)
+
+
+def test_a_run_is_the_same_however_many_runs_are_simulated_at_once(monkeypatch):
+    import carelens.forecast.simulate as simulate
+
+    r = _busy_rates()
+    whole = project(r, years=2, runs=30, seed=4)
+    monkeypatch.setattr(simulate, "RUNS_AT_ONCE", 7)
+    batched = project(r, years=2, runs=30, seed=4)
+    np.testing.assert_array_equal(whole.by_category, batched.by_category)
+    np.testing.assert_array_equal(whole.exits, batched.exits)
+
+
+def test_a_scenario_is_its_baseline_child_for_child_until_its_change():
+    r = _busy_rates()
+    day = 200
+    fewer = RateChange.none(START + dt.timedelta(days=day))
+    fewer.entry[:] = 0.5
+    fewer.transitions[:, C["residential"], K["to_foster_in_house"]] = 3.0
+    baseline = project(r, years=2, runs=40, seed=8)
+    scenario = project(r, years=2, runs=40, seed=8, changes=(fewer,))
+    # identical to the day before the change, in every run
+    np.testing.assert_array_equal(scenario.by_category[:, :, :day], baseline.by_category[:, :, :day])
+    np.testing.assert_array_equal(scenario.by_band[:, :, :day], baseline.by_band[:, :, :day])
+    # and then fewer children, in most runs
+    assert (scenario.total()[:, -1] < baseline.total()[:, -1]).mean() > 0.8

@@ -152,7 +152,9 @@ def project(rates: Rates, years: float = 5, runs: int = 1000, seed: int = 0, cha
         days = (end - start).days
     if days < 1:
         raise ValueError(f"{years!r} years: expected a projection of at least a day")
-    rng = np.random.default_rng(seed)
+    # the runs' rates come from one generator; everything a child does, from numbers keyed by the child (see
+    # _uniforms), so a scenario and its baseline draw alike for every child until the scenario changes its rates
+    rng = np.random.default_rng([seed, 0])
     changes = tuple(sorted((c for c in changes if c.start < start + dt.timedelta(days=days + 1)),
                            key=lambda c: c.start))
     phase_days = np.array([0.0] + [max((c.start - start).days, 0) for c in changes])
@@ -169,9 +171,9 @@ def project(rates: Rates, years: float = 5, runs: int = 1000, seed: int = 0, cha
     exits = np.zeros((runs, len(EXITS), n_years), dtype=np.int64)
     for lo in range(0, runs, RUNS_AT_ONCE):
         hi = min(lo + RUNS_AT_ONCE, runs)
-        agents = _agents(rates, census, per_run[lo:hi], yearly[lo:hi], days, changes, phase_days, year_days,
-                         entries[lo:hi], rng)
-        _run(agents, hazards[:, lo:hi], phase_days, days, year_days, rng, by_band[lo:hi], by_category[lo:hi],
+        agents = _agents(rates, census, lo, per_run[lo:hi], yearly[lo:hi], days, changes, phase_days, year_days,
+                         entries[lo:hi], seed)
+        _run(agents, hazards[:, lo:hi], phase_days, days, year_days, seed, by_band[lo:hi], by_category[lo:hi],
              exits[lo:hi])
     return Projection(start, days, runs, seed, by_band, by_category, entries, exits, year_starts, changes)
 
@@ -216,6 +218,37 @@ class _Agents:
     age_edges: np.ndarray  # days of the birthdays 1, 5, 10, 16 and 18, (n, 5)
     period_start: np.ndarray  # the day the period of care began (≤ 0 for the children in care at the start)
     category: np.ndarray
+    key: np.ndarray  # uint64: the child's own, whatever else happens in the run (see _uniforms)
+
+
+# The keys of a run's children: the k-th entrant of age a in run r is ((r × 18 + a) << ENTRANT_BITS) + k; the i-th
+# child in care at the start is CENSUS_KEYS + r × (children in care) + i
+ENTRANT_BITS = 24
+CENSUS_KEYS = 1 << 52
+
+
+def _salt(seed: int, *what: int) -> np.uint64:
+    return np.random.SeedSequence([seed, *what]).generate_state(1, np.uint64)[0]
+
+
+_GOLDEN, _MIX1, _MIX2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _uniforms(keys: np.ndarray, salt: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+    """Two uniform numbers in (0, 1) for each key, a function of the key and the salt alone (SplitMix64's mixing of
+    a Weyl sequence: key × golden ratio + salt). A child's numbers for its k-th step, or its entry, do not depend
+    on how many other children there are or what they do: which is what lets a scenario and its baseline be
+    compared child by child."""
+    x = keys * _GOLDEN
+    x += salt
+    x ^= x >> np.uint64(30)
+    x *= _MIX1
+    x ^= x >> np.uint64(27)
+    x *= _MIX2
+    x ^= x >> np.uint64(31)
+    scale = 2.0 ** -32
+    return ((x >> np.uint64(32)).astype(np.float64) + 0.5) * scale, ((x & np.uint64(0xFFFFFFFF)).astype(
+        np.float64) + 0.5) * scale
 
 
 def _census(rates: Rates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -235,56 +268,80 @@ def _census(rates: Rates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 BAND_OF_AGE = np.array([next(i for i, (_, lo, hi) in enumerate(AGE_BANDS) if lo <= a <= hi) for a in range(AGE_OUT)])
 
 
-def _agents(rates: Rates, census, per_run, yearly, days, changes, phase_days, year_days, entries, rng) -> _Agents:
-    """A batch's children: those in care on the first day, in every run, and each run's entrants — by segment of
-    the horizon (projection years, cut where a change starts) and single year of age, a Poisson number arriving
-    on uniformly random days (``entries`` is filled in)."""
+def _agents(rates: Rates, census, first_run, per_run, yearly, days, changes, phase_days, year_days, entries,
+            seed) -> _Agents:
+    """A batch's children: those in care on the first day, in every run, and each run's entrants (``entries`` is
+    filled in, by projection year).
+
+    Entrants of each run and single year of age arrive as a Poisson process whose rate is constant within each
+    segment of the horizon (projection years, cut where a change starts): the k-th arrives where the sum of k
+    unit exponential gaps reaches the process's cumulative rate. The gaps are keyed by (run, age, k), so a
+    scenario that changes entries from a day has exactly the baseline's entrants before it."""
     runs = len(per_run)
     c_edges, c_period, c_cat = census
     n0 = len(c_period)
     start = rates.as_at
-    # children entering after the last day counted are not needed
-    cuts = sorted({0.0, float(days), *(d for d in phase_days if 0 < d < days), *(d for d in year_days if 0 < d < days)})
-    e_run, e_t, e_age = [], [], []
-    ages = np.arange(AGE_OUT)
+    cuts = np.array(sorted({0.0, float(days), *(d for d in phase_days if 0 < d < days),
+                            *(d for d in year_days if 0 < d < days)}))
+    lengths = np.diff(cuts)
     populations = {year: population_on(rates.population, year) for year in
                    range(start.year, (start + dt.timedelta(days=days)).year + 1)}
-    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+    rate = np.empty((runs, AGE_OUT, len(lengths)))  # entrants a day
+    for segment, (lo, hi) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
         year = int(np.searchsorted(year_days, lo, side="right") - 1)
         phase = int(np.searchsorted(phase_days, lo, side="right") - 1)
         factor = np.ones(len(BANDS))
         for change in changes[:phase]:
             factor = factor * change.entry
         people = populations[(start + dt.timedelta(days=(lo + hi) / 2)).year]  # by age
-        mean = (per_run[:, BAND_OF_AGE] * factor[BAND_OF_AGE] * people[None, :] * (hi - lo)
-                * yearly[:, year, None])  # runs, age
-        n = rng.poisson(mean)
-        entries[:, year] += n.sum(1)
-        flat = n.reshape(-1)
-        e_run.append(np.repeat(np.repeat(np.arange(runs), AGE_OUT), flat))
-        e_age.append(np.repeat(np.tile(ages, runs), flat))
-        e_t.append(lo + rng.random(int(flat.sum())) * (hi - lo))
-    e_run, e_t, e_age = np.concatenate(e_run), np.concatenate(e_t), np.concatenate(e_age)
+        rate[:, :, segment] = (per_run[:, BAND_OF_AGE] * factor[BAND_OF_AGE] * people[None, :]
+                               * yearly[:, year, None])
+    cumulative = np.concatenate([np.zeros((runs, AGE_OUT, 1)), np.cumsum(rate * lengths, axis=2)], axis=2)
+    expected = cumulative[:, :, -1]  # runs, age
+    # enough gaps for every run and age: the expected number and 8 standard deviations more
+    most = int(np.ceil(expected.max() + 8 * np.sqrt(expected.max()) + 20)) if expected.size else 0
+    if most >= 1 << ENTRANT_BITS:
+        raise ValueError(f"{expected.max():,.0f} entrants of one age in one run: more than the simulation keys")
+    pair = (first_run + np.arange(runs))[:, None] * AGE_OUT + np.arange(AGE_OUT)[None, :]  # runs, age
+    keys = ((pair.astype(np.uint64)[:, :, None] << np.uint64(ENTRANT_BITS))
+            + np.arange(most, dtype=np.uint64)[None, None, :])
+    gap, birth_draw = _uniforms(keys.reshape(-1), _salt(seed, 1))
+    reached = np.cumsum(-np.log(gap).reshape(runs, AGE_OUT, most), axis=2)
+    arrived = reached <= expected[:, :, None]
+    r, a, k = np.nonzero(arrived)
+    level = reached[r, a, k]
+    # which segment each arrival falls in, and where in it
+    within = cumulative[r, a]  # arrivals, segments + 1
+    segment = np.minimum((level[:, None] > within[:, 1:]).sum(1), len(lengths) - 1)
+    e_t = cuts[segment] + (level - within[np.arange(len(level)), segment]) / rate[r, a, segment]
+    e_t = np.minimum(e_t, float(days))
+    np.add.at(entries, (r, np.clip(np.searchsorted(year_days, e_t, side="left") - 1, 0, entries.shape[1] - 1)), 1)
+    e_key = keys[r, a, k]
+    birth_draw = birth_draw.reshape(runs, AGE_OUT, most)[r, a, k]
+    _, category_draw = _uniforms(e_key, _salt(seed, 2))
     # an entrant of age a was born between a and a + 1 years before it entered
-    e_birth = e_t - (e_age + rng.random(len(e_t))) * YEAR_DAYS
+    e_birth = e_t - (a + birth_draw) * YEAR_DAYS
     e_edges = e_birth[:, None] + np.array([*BAND_FIRST_AGES, AGE_OUT])[None, :] * YEAR_DAYS
-    # the category it enters in, by its band's shares: the first whose cumulative share passes a uniform draw
-    band = BAND_OF_AGE[e_age]
+    # the category it enters in, by its band's shares: the first whose cumulative share passes the draw
+    band = BAND_OF_AGE[a]
     shares = np.cumsum(rates.entry_category, 1)
     n_cat = len(CATEGORIES)
     table = (np.arange(len(BANDS))[:, None] + shares / shares[:, -1:]).reshape(-1)
     table[n_cat - 1::n_cat] = np.arange(1, len(BANDS) + 1)
-    e_cat = np.minimum(np.searchsorted(table, band + rng.random(len(e_t)), side="right") - band * n_cat, n_cat - 1)
+    e_cat = np.minimum(np.searchsorted(table, band + category_draw, side="right") - band * n_cat, n_cat - 1)
+    census_keys = (np.uint64(CENSUS_KEYS) + (np.uint64(first_run) + np.arange(runs, dtype=np.uint64))[:, None]
+                   * np.uint64(max(n0, 1)) + np.arange(n0, dtype=np.uint64)[None, :]).reshape(-1)
     return _Agents(
-        run=np.concatenate([np.repeat(np.arange(runs), n0), e_run]),
+        run=np.concatenate([np.repeat(np.arange(runs), n0), r]),
         t=np.concatenate([np.zeros(n0 * runs), e_t]),
         age_edges=np.concatenate([np.tile(c_edges, (runs, 1)), e_edges]),
         period_start=np.concatenate([np.tile(c_period, runs), e_t]),
         category=np.concatenate([np.tile(c_cat, runs), e_cat]),
+        key=np.concatenate([census_keys, e_key]),
     )
 
 
-def _run(a: _Agents, hazards, phase_days, days, year_days, rng, by_band, by_category, exits) -> None:
+def _run(a: _Agents, hazards, phase_days, days, year_days, seed, by_band, by_category, exits) -> None:
     """Every child of every run, event by event to the horizon: children in care on each day by age band and by
     category, and the exits of each kind in each projection year.
 
@@ -318,6 +375,7 @@ def _run(a: _Agents, hazards, phase_days, days, year_days, rng, by_band, by_cate
     age_out = edges[:, 4]
     at = (phase * runs + run) * cells + (band * n_cat + cat) * n_dur + duration
     ids = np.arange(len(t))
+    key = a.key
     nxt = np.minimum(next_birthday, next_duration)
     first_day = np.ceil(t).astype(np.int64)
     band_marks = [(run * n_band + band, first_day, 1)]
@@ -341,14 +399,16 @@ def _run(a: _Agents, hazards, phase_days, days, year_days, rng, by_band, by_cate
         if phased:
             boundary = np.minimum(boundary, next_phase_day[at // (runs * cells)])
         total = totals[at]
+        # the child's own numbers for its step (every child takes one step each time round, from the first)
+        wait_draw, event_draw = _uniforms(key, _salt(seed, 3, steps))
         with np.errstate(divide="ignore"):
-            t_event = t + rng.standard_exponential(len(t)) / total  # a state no one leaves (rate 0) waits forever
+            t_event = t - np.log(wait_draw) / total  # a state no one leaves (rate 0) waits forever
         event = t_event < boundary
         t_next = np.where(event, t_event, boundary)
         # which event: in proportion to the rates
         chosen = np.flatnonzero(event)
         # which event, by the alias method: a column drawn uniformly, kept or swapped for its alias
-        draw = rng.random(len(chosen)) * n_trans
+        draw = event_draw[chosen] * n_trans
         column = np.minimum(draw.astype(np.int64), n_trans - 1)
         slot = at[chosen] * n_trans + column
         transition = np.where(draw - column < keep_prob[slot], column, alias[slot])
@@ -391,7 +451,7 @@ def _run(a: _Agents, hazards, phase_days, days, year_days, rng, by_band, by_cate
         stay = t_next < horizon
         stay[gone] = False
         keep = np.flatnonzero(stay)
-        t, at, ids, nxt = t_next[keep], at[keep], ids[keep], nxt[keep]
+        t, at, ids, nxt, key = t_next[keep], at[keep], ids[keep], nxt[keep], key[keep]
     _daily_counts(band_marks, runs * n_band, days, by_band.reshape(-1, days + 1))
     _daily_counts(cat_marks, runs * n_cat, days, by_category.reshape(-1, days + 1))
     er, ek, ed = np.concatenate(exit_run), np.concatenate(exit_kind), np.concatenate(exit_day)
