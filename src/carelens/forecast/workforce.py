@@ -17,7 +17,9 @@ covered by an agency worker as vacant; used here together with the agency share,
 twice, so give the vacancy rate net of agency cover (or an agency share of 0 with DfE's rate).
 
 :func:`children_in_care_caseloads` gives the caseloads the children in care teams run at now, through the
-indicators API (G1 caseloads and G3 agency workers, by team, on one day).
+indicators API (G1 caseloads and G3 agency workers, by team, on one day). :func:`projected_fte` states the FTE a
+projection needs at its start and each year end with intervals, and :func:`fte_difference` what a scenario
+changes in it, run by run against the baseline.
 """
 
 from __future__ import annotations
@@ -28,11 +30,18 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from carelens.forecast.intervals import summarised
+from carelens.forecast.simulate import Projection, years_after
 from carelens.indicators.api import Period, Selection, figures, latest_month_end
 from carelens.model.store import Store
 
 CHILDREN_IN_CARE_SERVICES = ("CHILDREN_IN_CARE",)
 """The team services whose caseloads are the children in care's (``teams.service``)."""
+
+DEFAULT_TARGET_CASELOAD = 15.0
+"""Children per FTE when neither the user nor the store says: a CareLens placeholder, not a published figure (a
+council sets its own target; the forecast takes the caseload its children in care teams hold now when it can)."""
+FTE_MEASURES = ("in_post", "employed", "agency", "establishment", "vacant")
 
 
 @dataclass(frozen=True)
@@ -104,3 +113,54 @@ def children_in_care_caseloads(store: Store, la_code: str | None = None, as_at: 
     in_post, agency_workers = teams["social_workers"].sum(), teams["agency_workers"].sum()
     return Caseloads(as_at, teams, cases / holders if holders else None,
                      agency_workers / in_post if in_post else None)
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """What the FTE is worked out with: ``target_caseload`` children per FTE, ``vacancy_rate`` and
+    ``agency_share`` (fractions), and where each came from (``sources``: the option, the store or a default)."""
+
+    target_caseload: float
+    vacancy_rate: float = 0.0
+    agency_share: float = 0.0
+    sources: tuple[str, ...] = ()
+
+
+def year_end_days(projection: Projection) -> list[int]:
+    """Day 0 and the day of each anniversary of the start within the projection (its year ends)."""
+    out, year = [0], 1
+    while (day := (years_after(projection.start, year) - projection.start).days) <= projection.days:
+        out.append(day)
+        year += 1
+    return out
+
+
+def _fte_by_run(projection: Projection, staffing: Staffing, days: list[int]) -> dict[str, np.ndarray]:
+    children = projection.total()[:, days]
+    need = fte_needed(children, staffing.target_caseload, staffing.vacancy_rate, staffing.agency_share)
+    return {"children": children.astype(float), **{m: getattr(need, m) for m in FTE_MEASURES}}
+
+
+def _fte_frame(projection: Projection, days: list[int], measures: dict[str, np.ndarray]) -> pl.DataFrame:
+    dates = [projection.start + dt.timedelta(days=d) for d in days]
+    rows = []
+    for measure, values in measures.items():
+        s = summarised(values)
+        rows += [{"date": day, "measure": measure, **{k: float(v[i]) for k, v in s.items()}}
+                 for i, day in enumerate(dates)]
+    return pl.DataFrame(rows)
+
+
+def projected_fte(projection: Projection, staffing: Staffing) -> pl.DataFrame:
+    """The children in care and the FTE they need (:func:`fte_needed`, each run's own) at the start and each year
+    end: date, measure (children, in_post, employed, agency, establishment, vacant), mean, lower_95 … upper_95."""
+    days = year_end_days(projection)
+    return _fte_frame(projection, days, _fte_by_run(projection, staffing, days))
+
+
+def fte_difference(scenario: Projection, baseline: Projection, staffing: Staffing) -> pl.DataFrame:
+    """What a scenario changes in the children and the FTE at each year end, each run against the baseline's
+    run of the same number (as :func:`projected_fte`)."""
+    days = year_end_days(baseline)
+    ours, theirs = _fte_by_run(scenario, staffing, days), _fte_by_run(baseline, staffing, days)
+    return _fte_frame(baseline, days, {m: ours[m] - theirs[m] for m in ours})
