@@ -149,18 +149,18 @@ class Forecast:
         base = self.baseline.projection
         fte = projected_fte(base, self.staffing)
         last = base.start + dt.timedelta(days=year_end_days(base)[-1])
-        children = fte.filter(pl.col("measure") == "children").select(
-            section=pl.lit("children in care"), series=pl.lit("total"), period=pl.col("date").cast(pl.String),
-            *SUMMARY_COLUMNS)
-        by_category = (_series_frame(base, [year_end_days(base)[-1]])
-                       .filter(pl.col("series").is_in(CATEGORIES))
-                       .select(section=pl.lit("placements"), series="series", period=pl.lit(str(last)),
-                               *SUMMARY_COLUMNS))
-        spend = self.baseline.spend.summary().filter(pl.col("line") == "total").select(
-            section=pl.lit("spend"), series="line", period="financial_year", *SUMMARY_COLUMNS)
-        workforce = fte.filter(pl.col("measure").is_in(("in_post", "establishment"))).select(
-            section=pl.lit("social workers (FTE)"), series="measure", period=pl.col("date").cast(pl.String),
-            *SUMMARY_COLUMNS)
+        def rows(frame: pl.DataFrame, section: str, series: pl.Expr, period: pl.Expr) -> pl.DataFrame:
+            return frame.select(pl.lit(section).alias("section"), series.alias("series"), period.alias("period"),
+                                *SUMMARY_COLUMNS)
+
+        on_day = pl.col("date").cast(pl.String)
+        children = rows(fte.filter(pl.col("measure") == "children"), "children in care", pl.lit("total"), on_day)
+        by_category = rows(_series_frame(base, [year_end_days(base)[-1]]).filter(pl.col("series").is_in(CATEGORIES)),
+                           "placements", pl.col("series"), pl.lit(str(last)))
+        spend = rows(self.baseline.spend.summary().filter(pl.col("line") == "total"), "spend", pl.col("line"),
+                     pl.col("financial_year"))
+        workforce = rows(fte.filter(pl.col("measure").is_in(("in_post", "establishment"))), "social workers (FTE)",
+                         pl.col("measure"), on_day)
         return pl.concat([p.cast({c: pl.Float64 for c in SUMMARY_COLUMNS})
                           for p in (children, by_category, spend, workforce)])
 
@@ -169,13 +169,15 @@ class Forecast:
         ``_difference``; series the children's series, the spend lines or the FTE measures; period a date
         (ISO) or a financial year (2026/27, or the span of them all); first and last day of the period."""
         def dated(frame: pl.DataFrame, measure: str, series: str) -> pl.DataFrame:
-            return frame.select("scenario", measure=pl.lit(measure), series=pl.col(series),
-                                period=pl.col("date").dt.to_string("%Y-%m-%d"), first_day="date", last_day="date",
-                                complete=pl.lit(None, pl.Boolean), *SUMMARY_COLUMNS)
+            return frame.select("scenario", pl.lit(measure).alias("measure"), pl.col(series).alias("series"),
+                                pl.col("date").dt.to_string("%Y-%m-%d").alias("period"), pl.col("date").alias(
+                                    "first_day"), pl.col("date").alias("last_day"),
+                                pl.lit(None, pl.Boolean).alias("complete"), *SUMMARY_COLUMNS)
 
         def yearly(frame: pl.DataFrame, measure: str) -> pl.DataFrame:
-            return frame.select("scenario", measure=pl.lit(measure), series="line", period="financial_year",
-                                first_day="first_day", last_day="last_day", complete="complete", *SUMMARY_COLUMNS)
+            return frame.select("scenario", pl.lit(measure).alias("measure"), pl.col("line").alias("series"),
+                                pl.col("financial_year").alias("period"), "first_day", "last_day", "complete",
+                                *SUMMARY_COLUMNS)
 
         fte = self.workforce()
         parts = [dated(self.children(), "children", "series"), yearly(self.spend(), "spend"),
