@@ -110,9 +110,9 @@ def forecast(
     if agency_share is not None and not 0 <= agency_share <= 1:
         fail(f"--agency-share {agency_share:g}: expected a fraction from 0 to 1 (e.g. 0.2 for 20%)")
     if out is not None:
+        check_out(output_file_problem("--out", out))
         if out.suffix.lower() not in OUT_FORMATS:
             fail(f"--out {out}: expected a file ending {', '.join(OUT_FORMATS)}")
-        check_out(output_file_problem("--out", out))
     for option, path in (("--unit-costs", unit_costs), ("--population", population),
                          *(("--scenario", p) for p in scenario or ())):
         _input_file(option, path)
@@ -164,6 +164,7 @@ def _run(s: Store, la_code, start, years, runs, seed, scenario_files, costs, peo
             scenarios = tuple(sc for path in scenario_files for sc in read_scenarios(path, rates.as_at, end))
             check_names(scenarios)
         except ForecastInputError as e:
+            bars.live.transient = True  # the problems stand alone, with no bar above them
             bars.stop()
             _input_problems(e)
         staffing = _staffing(s, la_code, rates.as_at, target_caseload, vacancy_rate, agency_share)
