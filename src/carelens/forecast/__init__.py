@@ -15,4 +15,9 @@ children enter care at rates by age per child of the resident population.
 - :mod:`.workforce`: the children in care teams' caseloads now, and the social-worker FTE a projection needs.
 - :mod:`.rates`: entry, transition and exit rates estimated from the spells (events over days at risk).
 - :mod:`.simulate`: the stochastic projection (NumPy, vectorised over runs).
+- :mod:`.intervals`: the median, mean and 50/80/95% intervals over the runs, as every output states them.
+- :mod:`.spend`: what a projection costs by financial year, and a new in-house home's places.
+- :mod:`.scenarios`: a manager's scenarios (YAML) as rate changes and new homes.
+- :mod:`.comparison`: the baseline and the scenarios projected alike and compared run by run.
+- :mod:`.outputs`: a forecast written as a workbook, CSV or Parquet.
 """
