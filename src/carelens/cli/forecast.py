@@ -180,7 +180,8 @@ def _run(s: Store, la_code, start, years, runs, seed, scenario_files, costs, peo
 
         result = run_forecast(rates, costs, staffing, scenarios, years=years, runs=runs, seed=seed,
                               population_source=histories.population_source, step=step)
-        bars.update(task, completed=1 + len(scenarios))
+        bars.update(task, completed=1 + len(scenarios),
+                    description=f"Forecast for {la_code}: {1 + len(scenarios)} projection(s) of {runs:,} runs")
         if out is not None:
             bars.update(task, description=f"Forecast for {la_code}: writing {out.name}")
             write_forecast(result, out)
