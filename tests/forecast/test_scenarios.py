@@ -207,9 +207,6 @@ def test_the_cost_of_a_difference_is_scenario_minus_baseline_run_by_run(tmp_path
     assert fte["mean"][-1] == pytest.approx(last.mean() / 15.0 / 0.9)
 
 
-@pytest.mark.xfail(strict=True, reason="the projection draws every child's events from one stream of random numbers, "
-                   "so a change anywhere moves the draws of every child after it: pairing each child's own draws is a "
-                   "change to simulate.py proposed in issue 17 (docs/forecast/scenarios.md)")
 def test_a_difference_is_nothing_before_the_first_change(tmp_path, rates):
     path = _file(tmp_path, """\
         scenarios:

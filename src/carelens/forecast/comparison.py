@@ -3,9 +3,10 @@ social workers they need, and each scenario's difference from the baseline — a
 prints and writes (docs/forecast/outputs.md).
 
 Every projection of one forecast has the same runs and seed and changes its rates on the same days
-(:func:`.scenarios.in_common_phases`), so run *k* of a scenario and run *k* of the baseline share their random
-draws, and each difference is taken run by run before its intervals are: the spread of a difference is that of
-the scenario's effect, not that of two independent forecasts.
+(:func:`.scenarios.in_common_phases`), so run *k* of a scenario and run *k* of the baseline are the same children
+making the same draws until the scenario's change reaches them, and each difference is taken run by run before
+its intervals are: the spread of a difference is that of the scenario's effect, not that of two independent
+forecasts.
 """
 
 from __future__ import annotations

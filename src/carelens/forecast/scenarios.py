@@ -21,10 +21,12 @@ in a file at once — file, line, field, value and what was expected — as :cla
 
 **Common random numbers.** A scenario is compared with the baseline run by run, both projected with the same
 seed, so that a run's difference is the scenario's effect and not the luck of two separate draws. The projection
-draws its random numbers in an order that depends on the days its rates change (it cuts the horizon there), so
-:func:`in_common_phases` gives the baseline and every scenario a change on each day any of them has one — the
-identity where a projection has none of its own — and their draws line up: identical until the first day a
-scenario's rates differ, and the rates each run draws (the largest source of spread) identical throughout.
+keys every child's random numbers by the child and its step (:mod:`.simulate`), so run *k* of a scenario and of
+the baseline have the same children drawing the same numbers until the scenario's rates first differ for one of
+them. A day on which rates change is a step for every child in care then, so :func:`in_common_phases` gives the
+baseline and every scenario a change on each day any of them has one — the identity where a projection has none
+of its own: without it a baseline child would step differently from its twin in the scenario from the first
+change day on, even where the change does not concern it.
 """
 
 from __future__ import annotations
