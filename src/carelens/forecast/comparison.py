@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import wraps
 
 import numpy as np
 import polars as pl
@@ -40,6 +41,16 @@ class Outcome:
     spend: Spend
 
 
+def _kept(method):
+    """A frame worked out once per forecast (the tables and every sheet of the workbook read the same ones)."""
+    @wraps(method)
+    def kept(self):
+        if method.__name__ not in self._frames:
+            self._frames[method.__name__] = method(self)
+        return self._frames[method.__name__]
+    return kept
+
+
 @dataclass(frozen=True)
 class Forecast:
     """The baseline and every scenario, projected from the same ``rates`` with the same runs and seed."""
@@ -50,6 +61,7 @@ class Forecast:
     baseline: Outcome
     scenarios: tuple[Outcome, ...]
     population_source: str = ""
+    _frames: dict = field(default_factory=dict, repr=False, compare=False)
 
     def outcomes(self) -> tuple[Outcome, ...]:
         return (self.baseline, *self.scenarios)
@@ -95,6 +107,7 @@ class Forecast:
             ]
         return pl.DataFrame(notes, schema=["topic", "note"], orient="row")
 
+    @_kept
     def children(self) -> pl.DataFrame:
         """Children in care at each month end (and the last day), every series, each projection: scenario,
         date, series, mean, lower_95 … upper_95 (the quantiles are :meth:`.Projection.summary`'s)."""
@@ -104,17 +117,20 @@ class Forecast:
             frames.append(_series_frame(o.projection, days).select(pl.lit(o.name).alias("scenario"), pl.all()))
         return pl.concat(frames)
 
+    @_kept
     def spend(self) -> pl.DataFrame:
         """Spend by financial year and line, each projection (scenario, then :meth:`.Spend.summary`'s columns)."""
         return pl.concat([o.spend.summary().select(pl.lit(o.name).alias("scenario"), pl.all())
                           for o in self.outcomes()])
 
+    @_kept
     def workforce(self) -> pl.DataFrame:
         """Children and FTE at the start and each year end, each projection (scenario, date, measure, …)."""
         return pl.concat([projected_fte(o.projection, self.staffing).select(pl.lit(o.name).alias("scenario"),
                                                                             pl.all())
                           for o in self.outcomes()])
 
+    @_kept
     def children_difference(self) -> pl.DataFrame:
         """Each scenario's children minus the baseline's, run by run, at the start and each year end, every
         series: scenario, date, series, mean, lower_95 … upper_95."""
@@ -131,18 +147,21 @@ class Forecast:
             frames.append(pl.DataFrame(rows).select(pl.lit(o.name).alias("scenario"), pl.all()))
         return pl.concat(frames) if frames else _empty(("scenario", "date", "series"))
 
+    @_kept
     def spend_difference(self) -> pl.DataFrame:
         """Each scenario's spend minus the baseline's, run by run (scenario, then :meth:`.Spend.summary`'s)."""
         frames = [spend_difference(o.spend, self.baseline.spend).select(pl.lit(o.name).alias("scenario"), pl.all())
                   for o in self.scenarios]
         return pl.concat(frames) if frames else _empty(("scenario", "financial_year", "line"))
 
+    @_kept
     def fte_difference(self) -> pl.DataFrame:
         """Each scenario's children and FTE minus the baseline's at the start and each year end."""
         frames = [fte_difference(o.projection, self.baseline.projection, self.staffing)
                   .select(pl.lit(o.name).alias("scenario"), pl.all()) for o in self.scenarios]
         return pl.concat(frames) if frames else _empty(("scenario", "date", "measure"))
 
+    @_kept
     def headline(self) -> pl.DataFrame:
         """The baseline a budget meeting reads first: section (children, placements, spend, workforce), series,
         period, mean, lower_95 … upper_95 — children in care now and at each year end, by category at the last
@@ -166,6 +185,7 @@ class Forecast:
         return pl.concat([p.cast({c: pl.Float64 for c in SUMMARY_COLUMNS})
                           for p in (children, by_category, spend, workforce)])
 
+    @_kept
     def summary(self) -> pl.DataFrame:
         """Everything above in one long frame (:data:`LONG_COLUMNS`): measure children, spend, fte and their
         ``_difference``; series the children's series, the spend lines or the FTE measures; period a date
