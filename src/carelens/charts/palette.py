@@ -30,6 +30,18 @@ COMPARISON = GOVUK["dark-grey"]  # what a measure is set against: the population
 # benchmark lines, in the order they are given (neighbour median, region, England …)
 BENCHMARKS = (GOVUK["bright-purple"], GOVUK["green"], GOVUK["brown"], GOVUK["dark-blue"])
 
+# a forecast: the actual history before it, the median line, and the intervals as nested bands (fan.py). The bands'
+# fills are tints of blue, lighter than 3:1 on purpose — a band dark enough to pass would hide the lines over it —
+# so what 1.4.11 asks of them is carried by their edges, drawn in dark blue (at least 5.9:1 against every tint and
+# the white); the fills only help the eye group the edges. Widest interval first.
+ACTUAL = GOVUK["black"]
+MEDIAN = GOVUK["dark-blue"]
+BAND_EDGE = GOVUK["dark-blue"]
+BAND_SHARES = {95: 0.15, 80: 0.3, 50: 0.5}  # how much of the blue each interval's tint holds
+# baseline and scenarios compared: each its median line and its interval's edges in its own colour (and dash)
+SCENARIOS = (GOVUK["dark-blue"], GOVUK["bright-purple"], GOVUK["green"], GOVUK["brown"])
+SCENARIO_BAND_OPACITY = 0.12  # the scenarios' bands overlap, so each is see-through: a faint wash of its colour
+
 MINIMUM_GRAPHICS_CONTRAST = 3.0  # WCAG 2.2 SC 1.4.11
 MINIMUM_TEXT_CONTRAST = 4.5  # WCAG 2.2 SC 1.4.3
 
@@ -51,8 +63,21 @@ def relative_luminance(colour: str) -> float:
     return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
 
 
+def tint(colour: str, share: float) -> str:
+    """``colour`` mixed with white: ``share`` of the colour (1 is the colour, 0 white), as ``#rrggbb``."""
+    hex_ = colour.strip().lstrip("#")
+    if len(hex_) == 3:
+        hex_ = "".join(c * 2 for c in hex_)
+    channels = (int(hex_[i:i + 2], 16) for i in (0, 2, 4))
+    return "#" + "".join(f"{round(255 - (255 - c) * share):02x}" for c in channels)
+
+
 def contrast_ratio(foreground: str, background: str = BACKGROUND) -> float:
     """WCAG contrast ratio (L1 + 0.05) / (L2 + 0.05) of two colours, the lighter over the darker: 1 to 21."""
     a, b = relative_luminance(foreground), relative_luminance(background)
     lighter, darker = max(a, b), min(a, b)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+# each interval's fill: #ddeaf4 (95%), #bbd4ea (80%), #8eb8dc (50%)
+BAND_TINTS = {level: tint(SERIES, share) for level, share in BAND_SHARES.items()}
