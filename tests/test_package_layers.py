@@ -36,16 +36,18 @@ LAYERS: dict[str, int] = {
     "published": 3,
     # charts of indicator results (and control limits), shared by the report and the web app
     "charts": 3,
-    # 4: what a council reads: the store's figures and the published ones put together
-    "report": 4,
-    # the demand, cost and workforce forecast: reads the store, the figures (caseloads) and the published population
+    # 4: the demand, cost and workforce forecast: reads the store, the figures (caseloads) and the published population
     "forecast": 4,
-    # 5: the web application (Django), over the report, the charts and the figures
-    "web": 5,
-    # 6: the demo, which runs the whole job on synthetic data (synth, returns, ingest, report) and serves the app
-    "demo": 6,
-    # 7: the command line, over everything
-    "cli": 7,
+    # 5: what a council reads: the store's figures, the published ones and the forecast put together. Above the
+    # forecast since issue 17, whose forecast section of the monthly report is drawn from carelens.forecast's
+    # projection (the forecast never imports the report)
+    "report": 5,
+    # 6: the web application (Django), over the report, the charts and the figures
+    "web": 6,
+    # 7: the demo, which runs the whole job on synthetic data (synth, returns, ingest, report) and serves the app
+    "demo": 7,
+    # 8: the command line, over everything
+    "cli": 8,
 }
 
 

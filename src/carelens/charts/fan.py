@@ -165,7 +165,8 @@ def fan_chart(summary: pl.DataFrame, *, key: str, title: str, series: str | None
     band_dash = alt.StrokeDash("band:N", title=None, sort=band_names, legend=legend,
                                scale=alt.Scale(domain=band_names, range=[BAND_DASHES[lv] for lv in LEVELS]))
     band_tooltip = [tooltip_date, alt.Tooltip("band:N", title="Interval"),
-                    alt.Tooltip("lower:Q", title="From", format=",.0f"), alt.Tooltip("upper:Q", title="To", format=",.0f")]
+                    alt.Tooltip("lower:Q", title="From", format=",.0f"),
+                    alt.Tooltip("upper:Q", title="To", format=",.0f")]
     # a layer per interval, widest first, so each narrower band is drawn over the wider (one legend: same scales)
     bands = [alt.Chart(alt.InlineData(values=[
         {"date": p["date"], "band": _interval_name(level), "lower": p[f"lower_{level}"], "upper": p[f"upper_{level}"]}
@@ -266,7 +267,8 @@ def scenario_chart(forecasts: Sequence[tuple[str, pl.DataFrame]], *, key: str, t
                          schema={X_TITLE: pl.Date, "Actual": pl.Float64})
     base_median = frames[baseline].select("date", pl.col("median").alias("_base"))
     for name in names:
-        f = frames[name].select(pl.col("date").alias(X_TITLE), pl.col("median").cast(pl.Float64).alias(f"{name}: median"),
+        f = frames[name].select(pl.col("date").alias(X_TITLE),
+                                pl.col("median").cast(pl.Float64).alias(f"{name}: median"),
                                 pl.col(lo).cast(pl.Float64).alias(f"{name}: {level}% interval, lower"),
                                 pl.col(hi).cast(pl.Float64).alias(f"{name}: {level}% interval, upper"))
         if name != baseline:

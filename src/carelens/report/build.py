@@ -19,6 +19,15 @@ from carelens.report import charts as report_charts
 from carelens.report.disclosure_control import Disclosed, disclose
 from carelens.report.document import Definition, Figure, Paragraph, Report, Section
 from carelens.report.figures import ReportFigures, gather, published_benchmarks
+from carelens.report.forecast import (
+    DEFAULT_RUNS,
+    DEFAULT_YEARS,
+    ForecastUnavailable,
+    ReportForecast,
+    draft_forecast,
+    forecast_blocks,
+    report_forecast,
+)
 from carelens.report.narrative.changes import at_a_glance, what_changed
 from carelens.report.narrative.edits import Edit, apply_edits, check_for_publication
 from carelens.report.narrative.paragraphs import draft
@@ -38,6 +47,10 @@ class ReportOptions:
     edits: dict[str, Edit] | None = None
     edits_path: Path | None = None
     charts: bool = True  # False: text and tables only (the narrative's tests, a quick draft)
+    # the forecast section (carelens.report.forecast): its simulated futures (0: no forecast section) and horizon;
+    # the seed is fixed, so the report of a month is the same each time it is made
+    forecast_runs: int = DEFAULT_RUNS
+    forecast_years: int = DEFAULT_YEARS
 
     @property
     def published(self) -> bool:
@@ -57,6 +70,7 @@ class Built:
     drafts: list[Paragraph]  # every paragraph as drafted, before the analyst's edits: …-narrative.yaml holds them
     disclosed: Disclosed  # published: what was suppressed, and the counts and sums it was decided over
     figures: ReportFigures  # what it was drafted from (the web app's area pages show the same)
+    forecast: ReportForecast | ForecastUnavailable | None = None  # the forecast section's (None: no section)
 
 
 def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOptions = ReportOptions(),
@@ -64,7 +78,13 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
     """The report for the authority at the month end ``as_at`` (``name``: what to call the authority)."""
     if options.audience not in AUDIENCES:
         raise ValueError(f"audience {options.audience!r}: expected internal or published")
+    if options.forecast_runs < 0 or options.forecast_years < 1:
+        raise ValueError("forecast runs must be 0 (no forecast) or more, and its years 1 or more")
     figures = gather(store, la_code, as_at, options.compare_with, step=lambda what: step(f"figures: {what}"))
+    forecast = None
+    if options.forecast_runs:
+        step("forecast")
+        forecast = report_forecast(store, la_code, as_at, options.forecast_runs, options.forecast_years)
     name = name or _authority_name(store, la_code, figures)
     team_names = dict(zip(figures.teams["team_id"], figures.teams["name"], strict=False))
     step("tables")
@@ -79,7 +99,12 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
     sections = []
     paragraphs: list[Paragraph] = []
     for spec in SECTIONS:
-        drafted = [draft(m, spec.key, figures, small_below, disclosed.withheld) for m in spec.measures]
+        if spec.forecast:
+            if forecast is None:
+                continue
+            drafted = draft_forecast(forecast, figures, small_below, disclosed.withheld)
+        else:
+            drafted = [draft(m, spec.key, figures, small_below, disclosed.withheld) for m in spec.measures]
         paragraphs += drafted
         sections.append((spec, drafted))
     summary = what_changed(figures, small_below, disclosed.withheld)
@@ -94,6 +119,10 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
     step("charts")
     built = []
     for spec, drafted in sections:
+        if spec.forecast:
+            blocks = forecast_blocks(forecast, [edited[p.key] for p in drafted], small_below, options.charts)
+            built.append(Section(spec.number, spec.key, spec.title, blocks))
+            continue
         built.append(_section(spec, [edited[p.key] for p in drafted], figures, counted.get(spec.key, []),
                               disclosed, options))
     summary = replace(summary, blocks=tuple(edited.get(b.key, b) if isinstance(b, Paragraph) else b
@@ -103,11 +132,11 @@ def build_report(store: Store, la_code: str, as_at: dt.date, options: ReportOpti
     definitions = tuple(Definition(i, definition(i).title, definition(i).definition, definition(i).unit.value)
                         for i in ids)
     report = Report(authority=name, la_code=la_code, as_at=as_at, audience=options.audience, summary=summary,
-                  sections=tuple(built), definitions=definitions, notes=_notes(figures, options),
+                  sections=tuple(built), definitions=definitions, notes=_notes(figures, options, forecast),
                   store_version=figures.store_version, carelens_version=carelens_version(),
                   generated=dt.datetime.now().replace(microsecond=0),
                     suppression_threshold=options.suppression_threshold if options.published else None)
-    return Built(report, paragraphs, disclosed, figures)
+    return Built(report, paragraphs, disclosed, figures, forecast)
 
 
 # stock measures whose children are a group of another table: one cell to disclosure control
@@ -207,7 +236,8 @@ def _section(spec: SectionSpec, paragraphs: list[Paragraph], figures: ReportFigu
     return Section(spec.number, spec.key, spec.title, tuple(blocks))
 
 
-def _notes(figures: ReportFigures, options: ReportOptions) -> tuple[str, ...]:
+def _notes(figures: ReportFigures, options: ReportOptions,
+           forecast: ReportForecast | ForecastUnavailable | None = None) -> tuple[str, ...]:
     notes = []
     if figures.compared_with_name:
         notes.append(f"Benchmarks: the latest DfE published figures for {figures.compared_with_name}'s statistical "
@@ -227,6 +257,14 @@ def _notes(figures: ReportFigures, options: ReportOptions) -> tuple[str, ...]:
                      "or rate computed from them; further cells are hidden so that none of them can be worked out "
                      "from totals or from another table. Teams with fewer than "
                      f"{options.team_min_workers} social workers are shown together. No child-level data.")
+    if isinstance(forecast, ReportForecast):
+        notes.append(f"Forecast: {forecast.runs:,} simulated futures over {forecast.years} years from "
+                     f"{forecast.as_at:%-d %B %Y}, with a fixed seed ({forecast.seed}), so the same store gives the "
+                     "same forecast." + (" A forecast is not a count of children, so it is not part of the suppression "
+                                    f"above, but projected numbers below {options.suppression_threshold} are not shown "
+                                    "either, nor the actual numbers in each placement."
+                                    if options.published else ""))
+        notes += [f"Forecast: {n}." for n in forecast.notes]
     return tuple(notes)
 
 

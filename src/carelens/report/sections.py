@@ -47,6 +47,7 @@ class SectionSpec:
     representation: tuple[tuple[str, str], ...] = ()  # (indicator, cohort name): share of cohort against population
     ratio_table: bool = False  # §5.5.3: rates per 10,000 against the neighbour median
     team_caseloads: bool = False  # §5.11: caseloads by team
+    forecast: bool = False  # the children in care projected from the month end (carelens.report.forecast)
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
@@ -177,6 +178,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ),
         team_caseloads=True,
     ),
+    # not in the hand-written §5: the demand forecast (issue 17), from the same month end, after the sections it
+    # projects on from (children in care, placements)
+    SectionSpec("10", "forecast", "Children in care: forecast", forecast=True),
 )
 
 # the caseloads-by-team table's indicators
