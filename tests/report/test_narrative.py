@@ -20,7 +20,8 @@ AS_AT = dt.date(2025, 3, 31)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # what a sentence may say that is not a result: dates, the windows a measure is over, the per-10,000 unit
 NOT_RESULTS = [rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}", rf"(?:{MONTHS}) \d{{4}}", r"\b\d{4}-\d{2}\b", r"\bin \d{4}\)",
-               r"per 10,000", r"\b(?:12|6) months\b", r"\b4 weeks\b", r"fewer than \d+", r"\(section \d+\)"]
+               r"per 10,000", r"\b(?:12|6) months\b", r"\b4 weeks\b", r"fewer than \d+", r"\(section \d+\)",
+               r"\b(?:50|80|95)% interval"]  # the names of a forecast's intervals
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -37,19 +38,30 @@ def _matches(token: str, value: float) -> bool:
     return f"{value:,.{decimals}f}" == token
 
 
+FORECAST_RUNS = 100  # the forecast section's: a few, for speed
+
+
 @pytest.fixture(scope="module")
 def built(small_store_path):
     with Store(small_store_path, read_only=True) as store:
         from carelens.report.figures import gather
+        from carelens.report.forecast import report_forecast
 
-        internal = build_report(store, "890", AS_AT, ReportOptions(charts=False))
-        published = build_report(store, "890", AS_AT, ReportOptions(audience="published", charts=False))
+        internal = build_report(store, "890", AS_AT, ReportOptions(charts=False, forecast_runs=FORECAST_RUNS))
+        published = build_report(store, "890", AS_AT, ReportOptions(audience="published", charts=False,
+                                                                    forecast_runs=FORECAST_RUNS))
         figures = gather(store, "890", AS_AT)
-    return internal, published, figures
+        # the forecast made again on its own: the sentences' forecast numbers are looked up in it
+        forecast = report_forecast(store, "890", AS_AT, runs=FORECAST_RUNS)
+    return internal, published, figures, forecast
 
 
 def test_every_number_in_every_sentence_is_a_computed_result(built):
-    internal, published, figures = built
+    internal, published, figures, forecast = built
+
+    def lookup(source: str) -> float | None:
+        return forecast.lookup(source) if source.startswith(("forecast|", "difference||")) else figures.lookup(source)
+
     checked = 0
     for report in (internal.report, published.report):
         for section in report.all_sections():
@@ -58,7 +70,7 @@ def test_every_number_in_every_sentence_is_a_computed_result(built):
                 for token in tokens:  # each number in the text is one the paragraph recorded…
                     assert any(_matches(token, n.value) for n in p.numbers), (p.key, token, p.text)
                 for n in p.numbers:  # …and each recorded number is the result it names
-                    found = figures.lookup(n.source)
+                    found = lookup(n.source)
                     assert found is not None and abs(found - n.value) < 1e-9, (p.key, n)
                 checked += len(tokens)
     assert checked > 300  # every section drafted, with figures
@@ -68,7 +80,7 @@ def test_every_section_is_drafted_in_the_order_of_the_overview(built):
     report = built[0].report
     assert [s.key for s in report.sections] == ["open_cases", "front_door", "cp_activity", "cp_plans",
                                                 "children_in_care", "placements", "permanence", "care_leavers",
-                                                "workforce", "at_a_glance"]
+                                                "workforce", "forecast", "at_a_glance"]
     assert report.summary.title == "What changed this month"
     for section in report.sections[:-1]:
         assert section.paragraphs(), section.key

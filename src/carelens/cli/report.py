@@ -35,13 +35,17 @@ def report(
     threshold: Annotated[int, typer.Option(help="Published: counts below this are not shown.")] = 5,
     team_min_workers: Annotated[int, typer.Option("--team-min-workers", help="Published: teams with fewer social "
                                                                              "workers are shown together.")] = 5,
+    forecast_runs: Annotated[int, typer.Option("--forecast-runs", help="Simulated futures in the forecast section "
+                                                                       "(0: no forecast section).")] = 500,
+    forecast_years: Annotated[int, typer.Option("--forecast-years", help="How far the forecast section looks "
+                                                                         "ahead, in years (1 to 5).")] = 5,
 ):
     """The monthly children's social care performance report for one authority at a month end.
 
     Sections in the order of the hand-written overview: open cases, front door, child protection activity,
     child protection plans, children in care, placements, adoption and special guardianship, care leavers,
-    caseloads. Each measure gets a drafted paragraph (every number from the computed figures), a trend chart
-    with control limits, and its benchmarks. Writes NAME-YYYY-MM-AUDIENCE.{pdf,html,xlsx} and
+    caseloads, then the forecast of children in care. Each measure gets a drafted paragraph (every number from the
+    computed figures), a trend chart with control limits, and its benchmarks. Writes NAME-YYYY-MM-AUDIENCE.{pdf,html,xlsx} and
     NAME-YYYY-MM-AUDIENCE-narrative.yaml (the drafts).
     """
     from carelens.indicators.api import SelectionError
@@ -57,6 +61,9 @@ def report(
         fail(f"--audience {audience!r}: expected internal or published")
     if threshold < 1 or team_min_workers < 1:
         fail("--threshold and --team-min-workers must be 1 or more")
+    if forecast_runs < 0 or not 1 <= forecast_years <= 5:
+        fail(f"--forecast-runs {forecast_runs} and --forecast-years {forecast_years}: expected 0 or more runs (0: no "
+             "forecast section) and 1 to 5 years (the forecast's horizon)")
     day = None
     if as_at is not None:
         try:
@@ -69,8 +76,9 @@ def report(
     except EditsError as e:
         fail(str(e))
     options = ReportOptions(audience=audience, compare_with=compare_with, suppression_threshold=threshold,
-                            team_min_workers=team_min_workers, edits=edits, edits_path=narrative)
-    stages = ("figures", "tables", "narrative", "charts", *formats)
+                            team_min_workers=team_min_workers, edits=edits, edits_path=narrative,
+                            forecast_runs=forecast_runs, forecast_years=forecast_years)
+    stages = ("figures", *(("forecast",) if forecast_runs else ()), "tables", "narrative", "charts", *formats)
     with open_store(store) as s:
         try:
             la_code = s.authority(la)

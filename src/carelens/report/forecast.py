@@ -57,6 +57,17 @@ CATEGORY_NAMES = {
     "adoption_placement": "Placed for adoption",
     "other": "Other placements",
 }
+# as a sentence names them
+CATEGORY_WORDS = {
+    "foster_in_house": "in-house foster care",
+    "foster_agency": "agency foster care",
+    "kinship": "foster care with family or friends",
+    "placed_with_parents": "placements with parents",
+    "residential": "residential care",
+    "supported_independent": "supported and independent living",
+    "adoption_placement": "placements for adoption",
+    "other": "other placements",
+}
 TOTAL = "total"
 TOTAL_NAME = "All children in care"
 
@@ -248,11 +259,11 @@ def _placements_paragraph(forecast: ReportForecast, small_below: int | None, wit
         median = say.count(int(r["median"]), source(c, end, "median"))
         if small_below is None:  # internal: from the children in each category now
             start = say.count(forecast.start[c], source(c, forecast.as_at, "actual"))
-            said.append(f"{CATEGORY_NAMES[c].lower()}, from {start} now to {median} at the end of {month_name(end)} "
+            said.append(f"{CATEGORY_WORDS[c]}, from {start} now to {median} at the end of {month_name(end)} "
                         f"({_interval(say, forecast, c, end)})")
         else:  # published: no actual count by category (see the module's docstring); a year on against the horizon
             year_on = say.count(int(forecast.row(c, first)["median"]), source(c, first, "median"))
-            said.append(f"{CATEGORY_NAMES[c].lower()}, {year_on} at the end of {month_name(first)} and {median} at "
+            said.append(f"{CATEGORY_WORDS[c]}, {year_on} at the end of {month_name(first)} and {median} at "
                         f"the end of {month_name(end)} ({_interval(say, forecast, c, end)})")
     listing = said[0] if len(said) == 1 else "; ".join(said[:-1]) + "; and " + said[-1]
     text = (f"**Placements, forecast**: the median forecasts that change most over {_years(say, forecast.years)} are "
