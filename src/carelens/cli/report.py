@@ -45,8 +45,8 @@ def report(
     Sections in the order of the hand-written overview: open cases, front door, child protection activity,
     child protection plans, children in care, placements, adoption and special guardianship, care leavers,
     caseloads, then the forecast of children in care. Each measure gets a drafted paragraph (every number from the
-    computed figures), a trend chart with control limits, and its benchmarks. Writes NAME-YYYY-MM-AUDIENCE.{pdf,html,xlsx} and
-    NAME-YYYY-MM-AUDIENCE-narrative.yaml (the drafts).
+    computed figures), a trend chart with control limits, and its benchmarks. Writes
+    NAME-YYYY-MM-AUDIENCE.{pdf,html,xlsx} and NAME-YYYY-MM-AUDIENCE-narrative.yaml (the drafts).
     """
     from carelens.indicators.api import SelectionError
     from carelens.report.build import AUDIENCES, FORMATS, ReportOptions, build_report, write_report
