@@ -38,7 +38,7 @@ from carelens.forecast.simulate import month_ends, project, years_after
 from carelens.report.document import Column, Figure, Kind, Mark, Paragraph, Table
 from carelens.report.figures import ReportFigures
 from carelens.report.narrative.spoken import Spoken
-from carelens.report.narrative.wording import month_name
+from carelens.report.narrative.wording import counted, month_name
 
 DEFAULT_RUNS = 500  # the report's runs: ~1 s for an authority of 600 children in care (docs/report/README.md)
 DEFAULT_YEARS = 5
@@ -208,7 +208,8 @@ def _total_paragraph(forecast: ReportForecast, figures: ReportFigures, small_bel
     now = _start_of_total(say, forecast, figures)
     sentences = []
     year_on = forecast.row(TOTAL, first)
-    text = (f"from {now} children in care at the end of {month_name(forecast.as_at)}, the median forecast is "
+    text = (f"from {now} {counted('children', now)} in care at the end of {month_name(forecast.as_at)}, the median "
+            "forecast is "
             f"{say.count(int(year_on['median']), source(TOTAL, first, 'median'))} at the end of {month_name(first)} "
             f"({_interval(say, forecast, TOTAL, first)})")
     if end != first:
