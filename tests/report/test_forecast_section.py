@@ -51,7 +51,7 @@ def test_the_section_comes_after_the_sections_it_projects_from(made):
     assert [s.key for s in report.sections][-3:] == ["workforce", "forecast", "at_a_glance"]
     section = _section(made[0])
     assert (section.number, section.title) == ("10", "Children in care: forecast")
-    assert [type(b) for b in section.blocks] == [Paragraph, Figure, Paragraph, Table, Paragraph]
+    assert [type(b) for b in section.blocks] == [Paragraph, Figure, Paragraph, Table, Table, Paragraph]
     assert [p.key for p in section.paragraphs()] == ["forecast/total", "forecast/placements", "forecast/method"]
 
 
@@ -75,22 +75,21 @@ def test_the_same_store_and_month_give_the_same_forecast(made):
     assert made[1].forecast.summary.equals(again.summary)  # and the audience does not change it
 
 
-def test_the_table_gives_each_placement_at_a_year_and_five_years_from_the_summary(made):
+def test_the_tables_give_each_placement_a_year_on_and_at_five_years_from_the_summary(made):
     forecast = made[0].forecast
-    table = _section(made[0]).tables()[0]
-    assert [c.label for c in table.columns] == [
-        "Placement", "In care at 31 March 2025", "March 2026: median", "March 2026: 80% interval from",
-        "March 2026: 80% interval to", "March 2030: median", "March 2030: 80% interval from",
-        "March 2030: 80% interval to"]
-    assert all(c.kind is Kind.COUNT for c in table.columns[1:])
+    year_on, five_years = _section(made[0]).tables()
+    assert (year_on.key, five_years.key) == ("forecast_by_placement_1y", "forecast_by_placement_5y")
+    assert [c.label for c in year_on.columns] == ["Placement", "In care at 31 March 2025", "Median, March 2026",
+                                                  "80% interval from", "80% interval to"]
+    assert five_years.columns[2].label == "Median, March 2030"
     series = ["foster_in_house", "foster_agency", "kinship", "placed_with_parents", "residential",
               "supported_independent", "adoption_placement", "other", "total"]
-    assert [r[0] for r in table.rows][-1] == "All children in care" and len(table.rows) == len(series)
-    for row, name in zip(table.rows, series, strict=True):
-        assert row[1] == forecast.start[name]
-        for offset, day in ((2, dt.date(2026, 3, 31)), (5, dt.date(2030, 3, 31))):
+    for table, day in ((year_on, dt.date(2026, 3, 31)), (five_years, dt.date(2030, 3, 31))):
+        assert all(c.kind is Kind.COUNT for c in table.columns[1:])
+        assert [r[0] for r in table.rows][-1] == "All children in care" and len(table.rows) == len(series)
+        for row, name in zip(table.rows, series, strict=True):
             s = forecast.summary.filter((pl.col("series") == name) & (pl.col("date") == day)).row(0, named=True)
-            assert row[offset:offset + 3] == (s["median"], s["lower_80"], s["upper_80"]), (name, day)
+            assert row[1:] == (forecast.start[name], s["median"], s["lower_80"], s["upper_80"]), (name, day)
 
 
 def test_every_number_the_sentences_state_is_found_again_in_the_forecast(made):
@@ -132,16 +131,14 @@ def test_the_fan_chart_draws_the_total_after_the_actual_month_ends(made):
 def test_a_published_forecast_shows_no_small_number_and_no_actual_count_by_placement(made):
     published = made[1]
     section = _section(published)
-    table = section.tables()[0]
-    assert not any(c.key == "now" for c in table.columns)
     assert not section.figures()  # charts=False
-    for row in table.rows:
-        for cell in row[1:]:
-            assert cell is Mark.SUPPRESSED or cell == 0 or cell >= 5, row
-    small = [r for r in made[0].forecast.summary.iter_rows(named=True) if 0 < r["lower_80"] < 5]
-    assert small, "the small authority has small projected numbers to hide"
-    assert any(Mark.SUPPRESSED in row for row in table.rows)
-    assert any("[c]" in note for note in table.notes)
+    for table in section.tables():
+        assert [c.key for c in table.columns] == ["placement", "median", "lower", "upper"]  # no actual counts
+        for row in table.rows:
+            for cell in row[1:]:
+                assert cell is Mark.SUPPRESSED or cell == 0 or cell >= 5, row
+        assert any(Mark.SUPPRESSED in row for row in table.rows), "the small authority has small projections"
+        assert any("[c]" in note for note in table.notes)
     for p in section.paragraphs():
         for n in p.numbers:
             assert not n.source.endswith("|actual") or n.source.startswith("difference||"), (p.key, n)

@@ -7,8 +7,8 @@ same report, and with fewer runs than the forecast command's default (:data:`DEF
 quick; the medians and 80% intervals it states move by a child or two with more runs.
 
 What the section holds (docs/report/README.md): a paragraph on the total, a fan chart of it after the last 24 month
-ends' actual counts, a table of each placement category and the total at one year and at the horizon (median and
-80% interval), a paragraph on the placements that change most, and one on how the forecast is made.
+ends' actual counts, a paragraph on the placements that change most, a table of each placement category and the
+total a year on and another at the horizon (median and 80% interval), and a paragraph on how the forecast is made.
 
 Every number a sentence states is recorded with its source (``forecast|<series>|<day>|<column>``, ``forecast|runs``
 …), and :meth:`ReportForecast.lookup` finds each again in the forecast, as :meth:`ReportFigures.lookup
@@ -325,43 +325,43 @@ def _cell(value: float, small_below: int | None) -> int | Mark:
     return Mark.SUPPRESSED if small_below is not None and 0 < n < small_below else n
 
 
-def forecast_table(forecast: ReportForecast, small_below: int | None) -> Table:
-    """Each placement category and the total: the children in care now (internal only), and at a year on and at
-    the horizon the median and the 80% interval's ends."""
-    columns = [Column("placement", "Placement")]
-    if small_below is None:
-        columns.append(Column("now", f"In care at {forecast.as_at.day} {forecast.as_at:%B %Y}", Kind.COUNT))
-    for day in forecast.horizons():
-        when = month_name(day)
-        columns += [Column(f"median_{day:%Y%m}", f"{when}: median", Kind.COUNT),
-                    Column(f"lower_{day:%Y%m}", f"{when}: {LEVEL}% interval from", Kind.COUNT),
-                    Column(f"upper_{day:%Y%m}", f"{when}: {LEVEL}% interval to", Kind.COUNT)]
-    rows = []
-    for series in (*CATEGORIES, TOTAL):
-        row: list = [CATEGORY_NAMES.get(series, TOTAL_NAME)]
+def forecast_tables(forecast: ReportForecast, small_below: int | None) -> list[Table]:
+    """A table for each horizon — a year on, and the last year — of each placement category and the total: the
+    children in care now (internal only), then the median and the 80% interval's ends. One per horizon, not both in
+    one: eight columns of figures leave a page's row headings a word a line."""
+    tables = []
+    for years, day in sorted({1: years_after(forecast.as_at, 1), forecast.years: forecast.end}.items()):
+        columns = [Column("placement", "Placement")]
         if small_below is None:
-            row.append(forecast.start[series])
-        for day in forecast.horizons():
+            columns.append(Column("now", f"In care at {forecast.as_at.day} {forecast.as_at:%B %Y}", Kind.COUNT))
+        columns += [Column("median", f"Median, {month_name(day)}", Kind.COUNT),
+                    Column("lower", f"{LEVEL}% interval from", Kind.COUNT),
+                    Column("upper", f"{LEVEL}% interval to", Kind.COUNT)]
+        rows = []
+        for series in (*CATEGORIES, TOTAL):
             r = forecast.row(series, day)
-            row += [_cell(r["median"], small_below), _cell(r[f"lower_{LEVEL}"], small_below),
-                    _cell(r[f"upper_{LEVEL}"], small_below)]
-        rows.append(tuple(row))
-    notes = [f"Median and {LEVEL}% interval of {forecast.runs:,} simulated futures: in {LEVEL} of every 100 the "
-             "number is within the interval. The categories' medians need not add up to the total's."]
-    if small_below is not None:
-        notes.append(f"A forecast is not a count of children, but a projected number below {small_below} is not "
-                     "shown ([c]), as the report's counts are not; the actual numbers in each placement are not "
-                     "shown either.")
-        if any(Mark.SUPPRESSED in row for row in rows):
-            notes.append("[c]: not shown, to protect children from being identified.")
-    return Table("forecast_by_placement", f"Children in care by placement: forecast to {month_name(forecast.end)}",
-                 tuple(columns), tuple(rows), tuple(notes))
+            rows.append((CATEGORY_NAMES.get(series, TOTAL_NAME),
+                         *((forecast.start[series],) if small_below is None else ()),
+                         _cell(r["median"], small_below), _cell(r[f"lower_{LEVEL}"], small_below),
+                         _cell(r[f"upper_{LEVEL}"], small_below)))
+        notes = [f"Median and {LEVEL}% interval of {forecast.runs:,} simulated futures: in {LEVEL} of every 100 the "
+                 "number is within the interval. The categories' medians need not add up to the total's."]
+        if small_below is not None:
+            notes.append(f"A forecast is not a count of children, but a projected number below {small_below} is not "
+                         "shown ([c]), as the report's counts are not; the actual numbers in each placement are not "
+                         "shown either.")
+            if any(Mark.SUPPRESSED in row for row in rows):
+                notes.append("[c]: not shown, to protect children from being identified.")
+        tables.append(Table(f"forecast_by_placement_{years}y",
+                            f"Children in care by placement: forecast for {month_name(day)}",
+                            tuple(columns), tuple(rows), tuple(notes)))
+    return tables
 
 
 def forecast_blocks(forecast: ReportForecast | ForecastUnavailable, paragraphs: list[Paragraph],
                     small_below: int | None, charts: bool = True) -> tuple:
-    """The section's blocks in order: the total's paragraph and fan chart, the placements' paragraph and table, the
-    method."""
+    """The section's blocks in order: the total's paragraph and fan chart, the placements' paragraph and tables,
+    the method."""
     if isinstance(forecast, ForecastUnavailable):
         return tuple(paragraphs)
     by_key = {p.key: p for p in paragraphs}
@@ -369,5 +369,5 @@ def forecast_blocks(forecast: ReportForecast | ForecastUnavailable, paragraphs: 
     if charts:
         chart = forecast_chart(forecast, small_below)
         blocks.append(Figure(chart, chart.title))
-    blocks += [by_key["forecast/placements"], forecast_table(forecast, small_below), by_key["forecast/method"]]
+    blocks += [by_key["forecast/placements"], *forecast_tables(forecast, small_below), by_key["forecast/method"]]
     return tuple(blocks)
