@@ -59,3 +59,27 @@ def test_on_a_phone_nothing_is_wider_than_the_screen_and_charts_are_laid_out_to_
                 assert drawn >= laid_out * 0.6, (path, drawn, laid_out)
     finally:
         context.close()
+
+
+@pytest.mark.filterwarnings("ignore:No directory at")
+@pytest.mark.django_db(transaction=True)
+def test_the_forecast_page_passes_axe_with_two_scenarios_compared(chromium, live_server, client, users):  # noqa: F811
+    from carelens.forecast.scenarios import example_scenarios_file, read_scenarios
+
+    first, second = (s.name for s in read_scenarios(example_scenarios_file(), None, None)[:2])
+    context, page = _open(chromium, live_server, client, users["manager"], javascript=True)
+    try:
+        page.goto(live_server.url + "/forecast/", wait_until="load")
+        # chosen with the keyboard-free form as a manager would: tick two, compare
+        page.get_by_label(first, exact=True).check()
+        page.get_by_label(second, exact=True).check()
+        page.get_by_role("button", name="Compare").click()
+        page.wait_for_load_state("load")
+        page.locator('[data-chart-state="drawn"]').first.wait_for(timeout=15_000)
+        assert page.get_by_text("Each scenario against the baseline").count() == 1
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        assert_no_axe_violations(page)
+        assert all(url.startswith(live_server.url + "/") for url in context.requests_made), context.requests_made
+        assert page.errors == []
+    finally:
+        context.close()

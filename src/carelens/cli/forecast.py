@@ -146,6 +146,7 @@ def _run(s: Store, la_code, start, years, runs, seed, scenario_files, costs, peo
     from carelens.forecast.rates import fit
     from carelens.forecast.scenarios import check_names, read_scenarios
     from carelens.forecast.simulate import years_after
+    from carelens.forecast.workforce import staffing_for
 
     with progress() as bars:
         # the scenarios are projected one after another: a step for each, the fit's two and the file's
@@ -167,7 +168,7 @@ def _run(s: Store, la_code, start, years, runs, seed, scenario_files, costs, peo
             bars.live.transient = True  # the problems stand alone, with no bar above them
             bars.stop()
             _input_problems(e)
-        staffing = _staffing(s, la_code, rates.as_at, target_caseload, vacancy_rate, agency_share)
+        staffing = staffing_for(s, la_code, rates.as_at, target_caseload, vacancy_rate, agency_share)
         steps = 1 + len(scenarios) + (out is not None)
         bars.update(task, total=steps, completed=0)
 
@@ -191,63 +192,18 @@ def _run(s: Store, la_code, start, years, runs, seed, scenario_files, costs, peo
     return result, staffing
 
 
-def _staffing(s: Store, la_code: str, day: dt.date, target_caseload, vacancy_rate, agency_share) -> Staffing:
-    """The staffing inputs: each option given, else what the store's caseloads say now, else a default."""
-    from carelens.forecast.workforce import DEFAULT_TARGET_CASELOAD, Staffing, children_in_care_caseloads
-    from carelens.indicators.api import SelectionError
-
-    sources = []
-    now = None
-    if target_caseload is None or agency_share is None:
-        try:
-            now = children_in_care_caseloads(s, la_code, as_at=day)
-        except (SelectionError, ValueError) as e:
-            sources.append(f"the caseloads now could not be read from the store ({e})")
-    if target_caseload is None:
-        if now is not None and now.children_per_social_worker:
-            target_caseload = now.children_per_social_worker
-            sources.append(f"target caseload: the children in care teams' {target_caseload:.1f} children per "
-                           f"case-holding social worker on {now.as_at} (G1, by head)")
-        else:
-            target_caseload = DEFAULT_TARGET_CASELOAD
-            sources.append(f"target caseload: {DEFAULT_TARGET_CASELOAD:g}, a CareLens placeholder (no caseloads in "
-                           "the store); give the council's own with --target-caseload")
-    else:
-        sources.append(f"target caseload: {target_caseload:g} (--target-caseload)")
-    if agency_share is None:
-        if now is not None and now.agency_share is not None:
-            agency_share = now.agency_share
-            sources.append(f"agency share: {agency_share:.1%} of the children in care teams' social workers on "
-                           f"{now.as_at} (G3, by head)")
-        else:
-            agency_share = 0.0
-            sources.append("agency share: 0 (none in the store); give it with --agency-share")
-    else:
-        sources.append(f"agency share: {agency_share:.1%} (--agency-share)")
-    if vacancy_rate is None:
-        vacancy_rate = 0.0
-        sources.append("vacancy rate: 0 (the store holds no establishment); give it with --vacancy-rate")
-    else:
-        sources.append(f"vacancy rate: {vacancy_rate:.1%} (--vacancy-rate)")
-    return Staffing(float(target_caseload), float(vacancy_rate), float(agency_share), tuple(sources))
-
-
 # --- the tables ---
 
 def _money(value: float) -> str:
-    sign = "−" if value < -0.5 else ""
-    value = abs(value)
-    if value >= 1e6:
-        return f"{sign}£{value / 1e6:,.2f}m"
-    if value >= 1e3:
-        return f"{sign}£{value / 1e3:,.0f}k"
-    return f"{sign}£{value:,.0f}"
+    from carelens.forecast.wording import money
+
+    return money(value)
 
 
 def _number(value: float, decimals: int = 0, signed: bool = False) -> str:
-    value = round(value, decimals) + 0.0  # no "−0.0"
-    text = f"{value:+,.{decimals}f}" if signed else f"{value:,.{decimals}f}"
-    return text.replace("-", "−")
+    from carelens.forecast.wording import number
+
+    return number(value, decimals, signed)
 
 
 def _interval(row: dict, show, width: int = 80) -> str:

@@ -32,7 +32,7 @@ import polars as pl
 
 from carelens.forecast.intervals import summarised
 from carelens.forecast.simulate import Projection, years_after
-from carelens.indicators.api import Period, Selection, figures, latest_month_end
+from carelens.indicators.api import Period, Selection, SelectionError, figures, latest_month_end
 from carelens.model.store import Store
 
 CHILDREN_IN_CARE_SERVICES = ("CHILDREN_IN_CARE",)
@@ -164,3 +164,45 @@ def fte_difference(scenario: Projection, baseline: Projection, staffing: Staffin
     days = year_end_days(baseline)
     ours, theirs = _fte_by_run(scenario, staffing, days), _fte_by_run(baseline, staffing, days)
     return _fte_frame(baseline, days, {m: ours[m] - theirs[m] for m in ours})
+
+
+def staffing_for(s: Store, la_code: str, day: dt.date, target_caseload: float | None = None,
+                 vacancy_rate: float | None = None, agency_share: float | None = None) -> Staffing:
+    """The staffing inputs: each one given (the command's options), else what the store's caseloads say on
+    ``day``, else a default; ``sources`` says which, in words (the command names its options).
+    """
+
+    sources = []
+    now = None
+    if target_caseload is None or agency_share is None:
+        try:
+            now = children_in_care_caseloads(s, la_code, as_at=day)
+        except (SelectionError, ValueError) as e:
+            sources.append(f"the caseloads now could not be read from the store ({e})")
+    if target_caseload is None:
+        if now is not None and now.children_per_social_worker:
+            target_caseload = now.children_per_social_worker
+            sources.append(f"target caseload: the children in care teams' {target_caseload:.1f} children per "
+                           f"case-holding social worker on {now.as_at} (G1, by head)")
+        else:
+            target_caseload = DEFAULT_TARGET_CASELOAD
+            sources.append(f"target caseload: {DEFAULT_TARGET_CASELOAD:g}, a CareLens placeholder (no caseloads in "
+                           "the store); give the council's own with --target-caseload")
+    else:
+        sources.append(f"target caseload: {target_caseload:g} (--target-caseload)")
+    if agency_share is None:
+        if now is not None and now.agency_share is not None:
+            agency_share = now.agency_share
+            sources.append(f"agency share: {agency_share:.1%} of the children in care teams' social workers on "
+                           f"{now.as_at} (G3, by head)")
+        else:
+            agency_share = 0.0
+            sources.append("agency share: 0 (none in the store); give it with --agency-share")
+    else:
+        sources.append(f"agency share: {agency_share:.1%} (--agency-share)")
+    if vacancy_rate is None:
+        vacancy_rate = 0.0
+        sources.append("vacancy rate: 0 (the store holds no establishment); give it with --vacancy-rate")
+    else:
+        sources.append(f"vacancy rate: {vacancy_rate:.1%} (--vacancy-rate)")
+    return Staffing(float(target_caseload), float(vacancy_rate), float(agency_share), tuple(sources))

@@ -8,6 +8,8 @@
 - ``CARELENS_ALLOW_HTTP`` (``1``: plain HTTP accepted in production, e.g. loopback on one laptop),
   ``CARELENS_TRUSTED_PROXY`` (``1``: the client address is the proxy's X-Forwarded-For first hop).
 - ``CARELENS_UPLOAD_LIMIT_MB``: the largest upload of returns a data load accepts (default 500).
+- ``CARELENS_SCENARIOS``: the forecast page's scenarios file (YAML, docs/forecast/scenarios.md; default the shipped
+  example).
 
 The security settings (sign-in, lockout, sessions, CSP, HTTPS) are explained in docs/web/security.md;
 carelens.web.production lists what stops ``carelens serve --production``.
@@ -35,6 +37,8 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CARELENS_ALLOWED_HOSTS", "12
 HTTPS = os.environ.get("CARELENS_HTTPS", "") == "1"
 ALLOW_HTTP = os.environ.get("CARELENS_ALLOW_HTTP", "") == "1"
 CARELENS_TRUSTED_PROXY = os.environ.get("CARELENS_TRUSTED_PROXY", "") == "1"
+# the forecast page's scenarios (a YAML file, docs/forecast/scenarios.md); unset: the shipped example
+FORECAST_SCENARIOS = os.environ.get("CARELENS_SCENARIOS", "")
 # the most a data load may upload at once, in MB (CARELENS_UPLOAD_LIMIT_MB; docs/web/loads.md)
 UPLOAD_LIMIT = int(os.environ.get("CARELENS_UPLOAD_LIMIT_MB", "500")) * 1024 * 1024
 

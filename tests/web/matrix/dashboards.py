@@ -12,4 +12,6 @@ ENTRIES = {
     "dashboards:indicator": only(*DASHBOARDS, kwargs={"indicator_id": "C8"}),
     "dashboards:indicator_breakdown": only(*DASHBOARDS, kwargs={"indicator_id": "C8", "by": "age_band"}),
     "dashboards:indicator_download": only(*DASHBOARDS, kwargs={"indicator_id": "C8", "fmt": "csv"}),
+    # a planning tool: not for the councillor, who reads the published report's forecast section
+    "dashboards:forecast": only(Role.ANALYST, Role.MANAGER, Role.AUDITOR),
 }

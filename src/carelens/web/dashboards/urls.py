@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carelens.web.dashboards import views
+from carelens.web.dashboards import forecast, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("indicators/<str:indicator_id>/", views.indicator, name="indicator"),
     path("indicators/<str:indicator_id>/by/<slug:by>/", views.indicator_breakdown, name="indicator_breakdown"),
     path("indicators/<str:indicator_id>/download.<str:fmt>", views.indicator_download, name="indicator_download"),
+    path("forecast/", forecast.forecast, name="forecast"),
 ]
