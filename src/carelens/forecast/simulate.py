@@ -165,8 +165,9 @@ def project(rates: Rates, years: float = 5, runs: int = 1000, seed: int = 0, cha
     n_years = len(year_starts)
     per_run, yearly = _entry_rates(rates, runs, n_years, parameter_uncertainty, rng)
     census = _census(rates)
-    by_band = np.empty((runs, len(BANDS), days + 1), dtype=np.int32)
-    by_category = np.empty((runs, len(CATEGORIES), days + 1), dtype=np.int32)
+    counts = _count_type(rates, days, changes)
+    by_band = np.empty((runs, len(BANDS), days + 1), dtype=counts)
+    by_category = np.empty((runs, len(CATEGORIES), days + 1), dtype=counts)
     entries = np.zeros((runs, n_years), dtype=np.int64)
     exits = np.zeros((runs, len(EXITS), n_years), dtype=np.int64)
     for lo in range(0, runs, RUNS_AT_ONCE):
@@ -176,6 +177,16 @@ def project(rates: Rates, years: float = 5, runs: int = 1000, seed: int = 0, cha
         _run(agents, hazards[:, lo:hi], phase_days, days, year_days, seed, by_band[lo:hi], by_category[lo:hi],
              exits[lo:hi])
     return Projection(start, days, runs, seed, by_band, by_category, entries, exits, year_starts, changes)
+
+
+def _count_type(rates: Rates, days: int, changes) -> type:
+    """16-bit counts (half the memory to fill, the slowest part of counting) unless a run could come near 32,767
+    children in one series: the children in care now and ten times the entrants the fitted rate expects, with
+    every change's largest factor, is a bound no run reaches."""
+    window_days = max((rates.as_at - rates.window_start).days + 1, 1)
+    factor = max([1.0] + [float(np.max(c.entry)) for c in changes])
+    most = rates.in_care.height + 10 * factor * rates.entries.sum() / window_days * days + 1000
+    return np.int16 if most < np.iinfo(np.int16).max else np.int32
 
 
 def _hazards(rates: Rates, runs: int, changes, parameter_uncertainty: bool, rng) -> np.ndarray:
