@@ -165,6 +165,8 @@ def project(rates: Rates, years: float = 5, runs: int = 1000, seed: int = 0, cha
     n_years = len(year_starts)
     per_run, yearly = _entry_rates(rates, runs, n_years, parameter_uncertainty, rng)
     census = _census(rates)
+    populations = {year: population_on(rates.population, year)
+                   for year in range(start.year, (start + dt.timedelta(days=days)).year + 1)}
     counts = _count_type(rates, days, changes)
     by_band = np.empty((runs, len(BANDS), days + 1), dtype=counts)
     by_category = np.empty((runs, len(CATEGORIES), days + 1), dtype=counts)
@@ -173,7 +175,7 @@ def project(rates: Rates, years: float = 5, runs: int = 1000, seed: int = 0, cha
     for lo in range(0, runs, RUNS_AT_ONCE):
         hi = min(lo + RUNS_AT_ONCE, runs)
         agents = _agents(rates, census, lo, per_run[lo:hi], yearly[lo:hi], days, changes, phase_days, year_days,
-                         entries[lo:hi], seed)
+                         entries[lo:hi], seed, populations)
         _run(agents, hazards[:, lo:hi], phase_days, days, year_days, seed, by_band[lo:hi], by_category[lo:hi],
              exits[lo:hi])
     return Projection(start, days, runs, seed, by_band, by_category, entries, exits, year_starts, changes)
@@ -280,7 +282,7 @@ BAND_OF_AGE = np.array([next(i for i, (_, lo, hi) in enumerate(AGE_BANDS) if lo 
 
 
 def _agents(rates: Rates, census, first_run, per_run, yearly, days, changes, phase_days, year_days, entries,
-            seed) -> _Agents:
+            seed, populations) -> _Agents:
     """A batch's children: those in care on the first day, in every run, and each run's entrants (``entries`` is
     filled in, by projection year).
 
@@ -295,8 +297,6 @@ def _agents(rates: Rates, census, first_run, per_run, yearly, days, changes, pha
     cuts = np.array(sorted({0.0, float(days), *(d for d in phase_days if 0 < d < days),
                             *(d for d in year_days if 0 < d < days)}))
     lengths = np.diff(cuts)
-    populations = {year: population_on(rates.population, year) for year in
-                   range(start.year, (start + dt.timedelta(days=days)).year + 1)}
     rate = np.empty((runs, AGE_OUT, len(lengths)))  # entrants a day
     for segment, (lo, hi) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
         year = int(np.searchsorted(year_days, lo, side="right") - 1)
@@ -326,7 +326,8 @@ def _agents(rates: Rates, census, first_run, per_run, yearly, days, changes, pha
     segment = np.minimum((level[:, None] > within[:, 1:]).sum(1), len(lengths) - 1)
     e_t = cuts[segment] + (level - within[np.arange(len(level)), segment]) / rate[r, a, segment]
     e_t = np.minimum(e_t, float(days))
-    np.add.at(entries, (r, np.clip(np.searchsorted(year_days, e_t, side="left") - 1, 0, entries.shape[1] - 1)), 1)
+    year = np.clip(np.searchsorted(year_days, e_t, side="left") - 1, 0, entries.shape[1] - 1)
+    entries += np.bincount(r * entries.shape[1] + year, minlength=entries.size).reshape(entries.shape)
     e_key = keys[r, a, k]
     birth_draw = birth_draw.reshape(runs, AGE_OUT, most)[r, a, k]
     _, category_draw = _uniforms(e_key, _salt(seed, 2))
@@ -475,24 +476,32 @@ def _alias_tables(hazards: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, 
     """Walker's alias tables of each state's events (rows of ``hazards``), built for all states at once: column j
     of a row is kept with probability ``keep[j]`` and is otherwise its ``alias[j]``, so drawing a column uniformly
     and then keeping or swapping it draws each event in proportion to its rate. Each pass pairs every row's
-    smallest remaining column (at most the mean) with its largest (at least the mean), which gives up the rest."""
+    smallest remaining column (at most the mean) with its largest (at least the mean), which gives up the rest;
+    the remaining columns are kept twice over, as candidates for smallest (closed ones at +inf) and for largest
+    (closed ones at -inf), so a pass costs two reductions and a few updates of one column per row."""
     rows, k = hazards.shape
     with np.errstate(invalid="ignore", divide="ignore"):
-        scaled = np.where(totals[:, None] > 0, hazards * k / totals[:, None], 1.0)
-    keep = np.ones((rows, k))
-    alias = np.tile(np.arange(k), (rows, 1))
-    open_ = np.ones((rows, k), dtype=bool)
-    every = np.arange(rows)
+        scaled = np.where(totals[:, None] > 0, hazards * k / totals[:, None], 1.0).reshape(-1)
+    keep = np.ones(rows * k)
+    alias = np.tile(np.arange(k), rows)
+    smallest, largest = scaled.reshape(rows, k).copy(), scaled.reshape(rows, k).copy()
+    flat_smallest, flat_largest = smallest.reshape(-1), largest.reshape(-1)
+    first = np.arange(rows) * k  # each row's first column in the flat arrays
     for _ in range(k - 1):
-        small = np.where(open_, scaled, np.inf).argmin(1)
-        large = np.where(open_, scaled, -np.inf)
-        large[every, small] = -np.inf
-        large = large.argmax(1)
-        keep[every, small] = scaled[every, small]
-        alias[every, small] = large
-        scaled[every, large] -= 1.0 - scaled[every, small]
-        open_[every, small] = False
-    return np.minimum(keep, 1.0).reshape(-1), alias.reshape(-1)
+        small = first + smallest.argmin(1)
+        large = first + largest.argmax(1)
+        given = scaled[small]
+        keep[small] = given
+        alias[small] = large - first
+        flat_smallest[small] = np.inf
+        flat_largest[small] = -np.inf
+        left = scaled[large] - (1.0 - given)
+        scaled[large] = left
+        # a column that was its own alias (a row all at the mean) is closed: leave it so
+        still = large[np.isfinite(flat_smallest[large])]
+        flat_smallest[still] = scaled[still]
+        flat_largest[still] = scaled[still]
+    return np.minimum(keep, 1.0), alias
 
 
 def _daily_counts(marks, series: int, days: int, out: np.ndarray) -> None:
@@ -503,5 +512,5 @@ def _daily_counts(marks, series: int, days: int, out: np.ndarray) -> None:
     # the +1 marks count in the first half, the -1 marks in the second: one pass of counting
     index = np.concatenate([s * slots + np.minimum(d, days + 1) + (0 if g == 1 else size) for s, d, g in marks])
     counted = np.bincount(index, minlength=2 * size)
-    diff = counted[:size] - counted[size:]
-    out[:] = np.cumsum(diff.reshape(series, slots), axis=1)[:, : days + 1]
+    diff = np.subtract(counted[:size], counted[size:], out=counted[:size]).reshape(series, slots)
+    out[:] = np.cumsum(diff, axis=1, out=diff)[:, : days + 1]
