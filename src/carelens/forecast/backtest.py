@@ -198,6 +198,41 @@ def linear_trend(history: Mapping[dt.date, Mapping[str, int]], origin: dt.date,
     return out
 
 
+@dataclass(frozen=True)
+class Forecasts:
+    """Every method's forecasts made at ``origin`` for ``targets``: ``methods[method][series]`` is an array,
+    (bound, target) in :data:`BOUNDS`' order for CareLens and (target,) for a baseline; ``rates`` as fitted;
+    ``seconds`` spent fitting, projecting and making the baselines."""
+
+    origin: dt.date
+    targets: tuple[dt.date, ...]
+    rates: Rates
+    methods: Mapping[str, Mapping[str, np.ndarray]]
+    seconds: Mapping[str, float]
+
+
+def forecasts_at(histories: CareHistories, origin: dt.date, targets: Sequence[dt.date], runs: int = DEFAULT_RUNS,
+                 seed: int = 0, groups: Mapping[str, Sequence[str]] | None = None,
+                 window_years: int = DEFAULT_WINDOW_YEARS) -> Forecasts:
+    """What each method forecasts at ``origin`` from the data as known then, and nothing later: the same
+    whatever happened after it (tests/forecast/test_backtest.py checks it against histories cut there)."""
+    groups = dict(groups or {})
+    t0 = time.perf_counter()
+    rates = refit(histories, origin, window_years)
+    t1 = time.perf_counter()
+    model = carelens_forecasts(rates, targets, runs, seed, groups)
+    t2 = time.perf_counter()
+    # the baselines see the spells as known on the origin (counts up to it are the same either way)
+    known = known_on(histories.spells, origin)
+    history = {month_end(origin, -k): observed(known, month_end(origin, -k), groups)
+               for k in range(TREND_MONTHS - 1, -1, -1)}
+    methods = {"carelens": model, "carry_forward": carry_forward(history[origin], len(targets)),
+               "linear_trend": linear_trend(history, origin, targets)}
+    t3 = time.perf_counter()
+    return Forecasts(origin, tuple(targets), rates, methods,
+                     {"fit": t1 - t0, "project": t2 - t1, "baselines": t3 - t2})
+
+
 # ------------------------------------------------------------------------------------------------ backtest
 
 def backtest(histories: CareHistories, *, first_day: dt.date | None = None, origins: Sequence[dt.date] | None = None,
@@ -242,24 +277,14 @@ def backtest(histories: CareHistories, *, first_day: dt.date | None = None, orig
     for i, origin in enumerate(origins):
         targets = [month_end(origin, h) for h in horizons if month_end(origin, h) <= last_day]
         months = [h for h in horizons if month_end(origin, h) <= last_day]
+        made = forecasts_at(histories, origin, targets, runs, seed + i, groups, window_years)
         t0 = time.perf_counter()
-        rates = refit(histories, origin, window_years)
-        t1 = time.perf_counter()
-        model = carelens_forecasts(rates, targets, runs, seed + i, groups)
-        t2 = time.perf_counter()
         actual = {t: observed(spells, t, groups) for t in targets}
-        t3 = time.perf_counter()
-        # the baselines see the spells as known on the origin only (counts up to it are the same either way)
-        known = known_on(spells, origin)
-        history = {month_end(origin, -k): observed(known, month_end(origin, -k), groups)
-                   for k in range(TREND_MONTHS - 1, -1, -1)}
-        baselines = {"carry_forward": carry_forward(history[origin], len(targets)),
-                     "linear_trend": linear_trend(history, origin, targets)}
-        t4 = time.perf_counter()
-        seconds["fit"] += t1 - t0
-        seconds["project"] += t2 - t1
-        seconds["outcomes"] += t3 - t2
-        seconds["baselines"] += t4 - t3
+        seconds["outcomes"] += time.perf_counter() - t0
+        for part, spent in made.seconds.items():
+            seconds[part] += spent
+        rates, model = made.rates, made.methods["carelens"]
+        baselines = {m: f for m, f in made.methods.items() if m != "carelens"}
         notes += [n for n in rates.notes if n not in notes]
         for j, (h, target) in enumerate(zip(months, targets, strict=True)):
             for series, q in model.items():
