@@ -11,7 +11,18 @@ from __future__ import annotations
 
 import typer
 
-from carelens.cli import benchmark, benchmarks, demo, indicators, ingest, report, returns, serve, synth
+from carelens.cli import (
+    benchmark,
+    benchmarks,
+    demo,
+    forecast_backtest,
+    indicators,
+    ingest,
+    report,
+    returns,
+    serve,
+    synth,
+)
 
 app = typer.Typer(help="CareLens: one trustworthy picture of children's social care.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -21,6 +32,8 @@ for verb in (benchmark.benchmark, synth.synth, ingest.ingest, indicators.indicat
     app.command()(verb)
 app.add_typer(returns.app, name="returns")
 app.add_typer(benchmarks.app, name="benchmarks")
+# for now, until the `forecast` group registers it as `forecast backtest`
+app.command("forecast-backtest")(forecast_backtest.backtest)
 
 
 def main():  # pragma: no cover - entry point
