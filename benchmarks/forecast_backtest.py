@@ -351,12 +351,10 @@ def document(sections: list[tuple[Authority, Backtest, pl.DataFrame, float, Peer
         lines.append(f"| {authority.name} | " + " | ".join(cells) + f" | {verdict} |")
     lines.append("")
     met = [a.name for a, beats, _ in verdicts if all(beats.values()) and "peer" in beats]
-    missed = [(a.name, lost) for a, beats, lost in verdicts if lost]
+    missed = [(a.name, " and ".join(f"{m}'s" for m in lost)) for a, _, lost in verdicts if lost]
     if missed:
         lines.append("The requirement is not met: " + "; ".join(
-            f"for {name}, CareLens's 12-month error was not below {' and '.join(x + chr(39) + 's' for x in lost)}"
-            for name, lost in missed)
-            + ".")
+            f"for {name}, CareLens's 12-month error was not below {whose}" for name, whose in missed) + ".")
     elif len(met) == len(verdicts):
         lines.append("The requirement is met: CareLens's 12-month error of the total was below both naive "
                      "baselines' and the peer's for both authorities.")
