@@ -250,7 +250,8 @@ def _seed_sentence(seed_mapes: dict[int, float]) -> str:
     if len(seed_mapes) < 2:
         return ""
     low, high = min(seed_mapes.values()), max(seed_mapes.values())
-    return (f"Repeated with {len(seed_mapes)} seeds ({', '.join(str(k) for k in sorted(seed_mapes))}), "
+    listed = ", ".join(str(k) for k in sorted(seed_mapes))
+    return (f"Repeated with {len(seed_mapes)} seeds of the simulation runs ({listed}), "
             f"CareLens's 12-month MAPE of the total ranged from {_pct(low)} to {_pct(high)}: a difference "
             "between methods smaller than that is within the chance of the runs.")
 
@@ -381,10 +382,11 @@ def authority_section(section: Section) -> list[str]:
 def seeds_section(others: list[tuple[Authority, int, pl.DataFrame]], methods: list[str]) -> list[str]:
     """The 12-month error of the total of every method on the same profiles generated with other seeds: whether
     the authorities above are typical."""
-    lines = ["## The same profiles, other synthetic seeds", "",
-             "The authorities above are one draw each of their profile (seed 1). The same backtest on the profiles "
-             "generated with other seeds, 12 months ahead, MAPE of the total:", "",
-             "| authority | seed | forecasts | " + " | ".join(METHOD_NAMES[m] for m in methods) + " | lowest |",
+    lines = ["## The same profiles, other synthetic authorities", "",
+             "The authorities above are one draw each of their profile (generated with seed 1). The same backtest "
+             "on the profiles generated with other seeds, 12 months ahead, MAPE of the total:", "",
+             "| authority | generated with seed | forecasts | " + " | ".join(METHOD_NAMES[m] for m in methods)
+             + " | lowest |",
              "|---|---:|---:|" + "---:|" * len(methods) + "---|"]
     lowest: dict[str, int] = {}
     for authority, seed, summary in others:
@@ -404,7 +406,7 @@ def seeds_section(others: list[tuple[Authority, int, pl.DataFrame]], methods: li
 
 
 def document(sections: list[Section], command: str,
-             others: list[tuple[Authority, int, pl.DataFrame]] | None = None) -> str:
+             other_draws: list[tuple[Authority, int, pl.DataFrame]] | None = None) -> str:
     from carelens.model.metadata import carelens_version
 
     today = dt.date.today()
@@ -414,8 +416,9 @@ def document(sections: list[Section], command: str,
              "works and how to read these figures; [peer.md](peer.md) describes the peer.", ""]
     lines += ["## Summary", "",
               "12 months ahead, MAPE of the total (the issue asks CareLens to beat both naive baselines and the "
-              "peer on it, for both authorities), with the range of CareLens's over other seeds of its runs:", "",
-              "| authority | CareLens | CareLens, other seeds | carry-forward | linear trend | the peer | "
+              "peer on it, for both authorities), with the range of CareLens's over other seeds of its simulation "
+              "runs:", "",
+              "| authority | CareLens | CareLens, other run seeds | carry-forward | linear trend | the peer | "
               "CareLens lowest |", "|---|---:|---:|---:|---:|---:|---|"]
     verdicts = []
     for section in sections:
@@ -442,12 +445,13 @@ def document(sections: list[Section], command: str,
                 theirs = _value(sec.summary, m, "total", 12, "mape")
                 where = ""
                 if len(seeds) > 1:
-                    where = (f", within the {_pct(min(seeds.values()))} to {_pct(max(seeds.values()))} CareLens's "
-                             "seeds gave" if min(seeds.values()) <= theirs else
-                             f", below even the lowest of CareLens's seeds ({_pct(min(seeds.values()))})")
+                    low, high = min(seeds.values()), max(seeds.values())
+                    where = (f", within the {_pct(low)} to {_pct(high)} CareLens gave with other run seeds"
+                             if low <= theirs else
+                             f", below even the lowest CareLens gave with other run seeds, {_pct(low)}")
                 parts.append(f"for {sec.authority.name}, CareLens's 12-month error "
                              f"({_pct(_value(sec.summary, 'carelens', 'total', 12, 'mape'))}) was not below "
-                             f"{IN_A_SENTENCE[m]}'s ({_pct(theirs)}{where})")
+                             f"{IN_A_SENTENCE[m]}'s, {_pct(theirs)}{where}")
         lines.append("The requirement is not met: " + "; ".join(parts) + ".")
     elif all(all(beats.values()) and "peer" in beats for _, beats, _ in verdicts):
         lines.append("The requirement is met: CareLens's 12-month error of the total was below both naive "
@@ -456,9 +460,9 @@ def document(sections: list[Section], command: str,
         lines.append("CareLens's 12-month error was below both naive baselines' where measured; the peer was not "
                      "run for every authority, so the requirement is not shown.")
     lines.append("")
-    if others:
+    if other_draws:
         methods = ["carelens", "carry_forward", "linear_trend"] + (["peer"] if sections[0].peer else [])
-        lines += seeds_section(others, methods)
+        lines += seeds_section(other_draws, methods)
     for section in sections:
         lines += authority_section(section)
     return "\n".join(lines).rstrip() + "\n"
@@ -533,7 +537,7 @@ def main() -> None:
             print(summary.filter(pl.col("series").is_in(["total", "all_categories", "all_groups"]))
                   .select("method", "series", "horizon_months", "forecasts", "mape", "wape", "mean_error",
                           "coverage_50", "coverage_80", "coverage_95"))
-    others = []
+    other_draws = []
     for seed in args.authority_seeds:
         for authority in AUTHORITIES:
             path = make_store(args.work, authority, seed)
@@ -548,12 +552,12 @@ def main() -> None:
                 peer = run_peer_backtest(path, result, list(result.origins), args.work / f"seed{seed}")
                 rows = pl.concat([rows, results_frame(peer.rows, authority.la_code, GROUPS)])
             summary = summarise(rows)
-            others.append((authority, seed, summary))
+            other_draws.append((authority, seed, summary))
             print(f"{authority.name}, seed {seed}: 12-month MAPE " + ", ".join(
                 f"{m} {v:.2f}%" for m, v in summary.filter(pl.col("series") == "total")
                 .select("method", "mape").iter_rows()), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(document(sections, command, others), encoding="utf-8")
+    args.out.write_text(document(sections, command, other_draws), encoding="utf-8")
     print(f"written {args.out}")
     if args.csv:
         pl.concat(frames).write_csv(args.csv)
