@@ -142,9 +142,9 @@ def run_peer_backtest(store_path: Path, result: Backtest, origins: list[dt.date]
     folders = {}
     with Store(store_path, read_only=True) as store:
         for year in years:
+            # written afresh each time: returns left from another store of the same name would mislead the peer
             folder = returns / f"ssda903_{year}"
-            if not (folder / "episodes.csv").exists():
-                write_ssda903(store, year, folder)
+            write_ssda903(store, year, folder)
             folders[year] = folder
     actual = {(o, t, s): a for o, t, s, a in result.results.filter(pl.col("method") == "carelens")
               .select("origin", "target", "series", "actual").iter_rows()}
