@@ -300,10 +300,13 @@ def authority_section(section: Section) -> list[str]:
         for m in methods[1:]:
             better, worse, ties = _closer(section.rows, m, 12)
             if better + worse + ties:
-                counts.append(f"{IN_A_SENTENCE[m]} in {worse}" + (f" ({ties} tied)" if ties else ""))
+                counts.append(f"{IN_A_SENTENCE[m]} in {worse}" + (f" (and tied in {ties})" if ties else ""))
         n = _get(summary, "carelens", "total", 12)["forecasts"]
-        listed = ", ".join(counts[:-1]) + " and " + counts[-1] if len(counts) > 1 else counts[0]
-        lines.append(f"Of the {n} forecasts, {listed} came closer to the outcome than CareLens.")
+        first, *rest = counts
+        head, _, tail = first.partition(" in ")
+        listed = f"{head} came closer to the outcome than CareLens in {tail}" + "".join(
+            (" and " if i == len(rest) - 1 else ", ") + c for i, c in enumerate(rest))
+        lines.append(f"Of the {n} forecasts, {listed}.")
         seeds = _seed_sentence(section.seed_mapes)
         if seeds:
             lines.append(seeds)
