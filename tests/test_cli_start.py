@@ -23,7 +23,7 @@ def test_importing_the_cli_imports_no_heavy_library():
 
 def test_every_help_still_works_without_them():
     for verb in ([], ["ingest"], ["indicators"], ["synth"], ["benchmark"], ["returns", "903"], ["returns", "cin"],
-                 ["demo"], ["benchmarks", "build"], ["forecast"]):
+                 ["demo"], ["benchmarks", "build"], ["forecast"], ["forecast", "backtest"]):
         code = ("import atexit, sys; from carelens.cli import app; "
                 f"atexit.register(lambda: print('imported:', *(m for m in {HEAVY_FOR_HELP!r} if m in sys.modules)));"
                 f"sys.argv = ['carelens', *{verb!r}, '--help']; app()")

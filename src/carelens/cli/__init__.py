@@ -11,7 +11,19 @@ from __future__ import annotations
 
 import typer
 
-from carelens.cli import benchmark, benchmarks, demo, forecast, indicators, ingest, report, returns, serve, synth
+from carelens.cli import (
+    benchmark,
+    benchmarks,
+    demo,
+    forecast,
+    forecast_backtest,
+    indicators,
+    ingest,
+    report,
+    returns,
+    serve,
+    synth,
+)
 
 app = typer.Typer(help="CareLens: one trustworthy picture of children's social care.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -24,6 +36,7 @@ app.add_typer(benchmarks.app, name="benchmarks")
 # `carelens forecast` is a group whose callback is the forecast itself; its subcommands are registered on
 # forecast.app, e.g. forecast.app.command("backtest")(forecast_backtest.backtest)
 app.add_typer(forecast.app, name="forecast")
+forecast.app.command("backtest")(forecast_backtest.backtest)
 
 
 def main():  # pragma: no cover - entry point

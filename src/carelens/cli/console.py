@@ -54,16 +54,20 @@ def plain_errors(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from carelens.model.store_file import StoreError
-
         try:
             return command(*args, **kwargs)
-        except StoreError as e:
-            fail(str(e))
         except OSError as e:
             if e.filename is None:  # not about a path: a fault of ours, to be seen whole
                 raise
             fail(f"{e.filename}: {os_problem(e)}")
+        except Exception as e:
+            # imported only when something failed: a group's callback that runs before its subcommand's --help
+            # must not bring in the store (and DuckDB) to do nothing
+            from carelens.model.store_file import StoreError
+
+            if isinstance(e, StoreError):
+                fail(str(e))
+            raise
 
     return run
 

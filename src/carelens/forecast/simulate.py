@@ -413,7 +413,7 @@ def _run(a: _Agents, hazards, phase_days, days, year_days, seed, by_band, by_cat
         total = totals[at]
         # the child's own numbers for its step (every child takes one step each time round, from the first)
         wait_draw, event_draw = _uniforms(key, _salt(seed, 3, steps))
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", over="ignore"):  # a rate of 0, or one so small the wait overflows: never
             t_event = t - np.log(wait_draw) / total  # a state no one leaves (rate 0) waits forever
         event = t_event < boundary
         t_next = np.where(event, t_event, boundary)
