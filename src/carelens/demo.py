@@ -95,7 +95,9 @@ def write_monthly_report(store_path: Path, out: Path, stage: Stage = _unseen) ->
     from carelens.report.build import FORMATS, ReportOptions, build_report, write_report
     from carelens.report.figures import report_month_end
 
-    stages = ("figures", "tables", "narrative", "charts", *FORMATS)
+    options = ReportOptions()
+    # the report's stages, as build_report tells them (the forecast's only when it has one)
+    stages = ("figures", *(("forecast",) if options.forecast_runs else ()), "tables", "narrative", "charts", *FORMATS)
     done_one = stage("Writing the monthly report (PDF, HTML, Excel)", len(stages))
     seen: set[str] = set()
 
@@ -106,8 +108,7 @@ def write_monthly_report(store_path: Path, out: Path, stage: Stage = _unseen) ->
             done_one()
 
     with Store(store_path, read_only=True) as store:
-        built = build_report(store, LA_CODE, report_month_end(store, LA_CODE, None), ReportOptions(), step=step,
-                             name=NAME)
+        built = build_report(store, LA_CODE, report_month_end(store, LA_CODE, None), options, step=step, name=NAME)
         return write_report(built, out, step=step)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,7 +72,15 @@ def writer_lock(store: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+            # the holder writes its process id just after it takes the lock: a loser that comes in between waits
+            # a moment for it, so that it can say who holds the store
+            holder = ""
+            for _ in range(50):
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+                if holder:
+                    break
+                time.sleep(0.01)
+            holder = holder or "another process"
             who = f"process {holder}" if holder.isdigit() else holder
             raise StoreError(f"{store}: store in use by {who}; try again when it finishes") from None
         os.ftruncate(fd, 0)
