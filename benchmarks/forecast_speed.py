@@ -29,22 +29,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from forecast_peer import collection_year, write_returns  # noqa: E402
+from forecast_peer import coastal_store, collection_year, write_returns  # noqa: E402
 from peer_demand_model import PEER_PACKAGE, PEER_VERSION, PeerUnavailable, run_peer  # noqa: E402
 
 FIT_AND_PROJECT_TARGET = 1.0  # seconds, the target
 BACKTEST_TARGET = 30.0
-
-
-def coastal_store(work: Path) -> Path:
-    from carelens.demo import LA_CODE, NAME, PROFILE
-    from carelens.synth import AuthoritySpec, load_profile, synthesise
-
-    store = work / "coastal.duckdb"
-    if not store.exists():
-        print(f"Generating the coastal authority into {store} ...", flush=True)
-        synthesise(store, [AuthoritySpec(LA_CODE, NAME, load_profile(PROFILE))], years=10, seed=1)
-    return store
 
 
 def timed(work, repeat: int):
