@@ -16,6 +16,8 @@ import typer
 from rich.table import Table
 
 from carelens.cli.console import check_out, console, fail, open_store, plain_errors, problem_table, progress
+from carelens.forecast.wording import money as _money  # light: no heavy import for --help
+from carelens.forecast.wording import number as _number
 from carelens.path_problems import output_file_problem
 
 if TYPE_CHECKING:
@@ -193,18 +195,6 @@ def _run(s: Store, la_code, start, years, runs, seed, scenario_files, costs, peo
 
 
 # --- the tables ---
-
-def _money(value: float) -> str:
-    from carelens.forecast.wording import money
-
-    return money(value)
-
-
-def _number(value: float, decimals: int = 0, signed: bool = False) -> str:
-    from carelens.forecast.wording import number
-
-    return number(value, decimals, signed)
-
 
 def _interval(row: dict, show, width: int = 80) -> str:
     return f"{show(row[f'lower_{width}'])} to {show(row[f'upper_{width}'])}"
